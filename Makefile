@@ -1,0 +1,57 @@
+# Городской помощник — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON_VERSION := $(shell cat .python-version)
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: install build check train migrate run shell test test-fast evaluate clean
+
+# A Python $(PYTHON_VERSION) interpreter: pyenv's, else one on PATH.
+BASE_PYTHON := $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/$(PYTHON_VERSION)/bin/python) $(shell command -v python3.10 2>/dev/null))
+
+$(INSTALLED): requirements.txt requirements.lock
+	@test -n "$(BASE_PYTHON)" || { echo "Нужен Python $(PYTHON_VERSION) (pyenv install $(PYTHON_VERSION))"; exit 1; }
+	@test -x $(PY) || $(BASE_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check "pip==24.0"
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c requirements.lock
+	@touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+build: install
+	$(PY) -m engine build
+
+check: install
+	$(PY) -m engine check
+
+migrate: install
+	$(PY) -m engine migrate
+
+train: install
+	$(PY) -m engine train
+
+run: install
+	$(PY) -m engine run
+
+shell: install
+	$(PY) -m engine shell
+
+evaluate: install
+	$(PY) -m engine evaluate
+
+# Everything: checks of the assembled data, unit and store tests (SQLite and PostgreSQL), NLU evaluation,
+# Rasa test stories and end-to-end tests through the real servers.
+test: install
+	$(PY) -m engine check
+	$(PY) -m pytest
+
+# Without training or servers: a quick loop while editing code.
+test-fast: install
+	$(PY) -m pytest -m "not slow"
+
+clean:
+	rm -rf build results .rasa

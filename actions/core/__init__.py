@@ -1,0 +1,1 @@
+"""Actions of the core: help, cancel, operator handoff, profile and phone linking, clarification."""

@@ -1,0 +1,35 @@
+"""`help`: what the assistant can do, read from the manifests of the enabled skills."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.host import served_packages
+from engine.skills.discovery import CORE_NAME, SkillPackage
+
+
+def help_text(packages: List[SkillPackage]) -> str:
+    skills = [p.manifest for p in packages if p.name != CORE_NAME]
+    lines = ["Вот с чем я могу помочь:"] if skills else ["Сейчас у меня не подключено ни одной городской услуги."]
+    for manifest in skills:
+        example = f" Например: «{manifest.examples[0]}»." if manifest.examples else ""
+        lines.append(f"• {manifest.title} — {manifest.description}{example}")
+    lines.append(
+        "А ещё: «мой профиль», «привяжи телефон» (один профиль для всех каналов), "
+        "«отмена» — прервать любое действие, «позови оператора» — связаться с человеком."
+    )
+    return "\n".join(lines)
+
+
+class ActionHelp(Action):
+    def name(self) -> str:
+        return "action_help"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        dispatcher.utter_message(text=help_text(list(served_packages())))
+        return []

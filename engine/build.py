@@ -1,0 +1,252 @@
+"""Assembles Rasa's training data and domain from the core and the enabled skills.
+
+Each package owns the names its manifest declares; its `domain.yml` must define exactly those, and no two
+packages may own one name. The output in `build/` is what `rasa train`, `rasa test` and the NLU components read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Set, Tuple
+
+import yaml
+
+from engine.settings import PROJECT_ROOT
+from engine.skills.discovery import SkillPackage, import_package_module
+from engine.skills.manifest import OWNED_KINDS, ManifestError
+
+BUILD_DIR = PROJECT_ROOT / "build"
+DOMAIN_KINDS = ("intents", "entities", "slots", "responses", "actions", "forms")
+CORE_ONLY_DOMAIN_KEYS = ("session_config", "config")
+MIN_TRAINING_EXAMPLES = 5
+# Code that decides what a trained model does besides the assembled data (the pipeline config is added by the trainer).
+TRAINING_CODE = PROJECT_ROOT / "nlu"
+
+
+class BuildError(Exception):
+    """The packages cannot be assembled; the message names the packages and the names involved."""
+
+
+@dataclass(frozen=True)
+class BuildOutput:
+    root: Path
+    domain: Path
+    data: Path
+    test_stories: Path
+    nlu_holdout: Path
+    canonical_values: Path
+    packages: Tuple[str, ...]
+    fingerprint: str  # changes exactly when a retrained model could differ
+
+
+def _read_yaml(path: Path) -> Dict[str, Any]:
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise BuildError(f"{path}: not valid YAML: {error}") from error
+    if not isinstance(content, dict):
+        raise BuildError(f"{path}: expected a mapping at the top level")
+    return content
+
+
+def _names_in(fragment: Dict[str, Any], kind: str) -> List[str]:
+    value = fragment.get(kind) or ([] if kind in ("intents", "entities", "actions") else {})
+    if isinstance(value, dict):
+        return list(value)
+    return [next(iter(item)) if isinstance(item, dict) else str(item) for item in value]
+
+
+def _check_fragment_matches_manifest(package: SkillPackage, fragment: Dict[str, Any]) -> None:
+    unknown_keys = set(fragment) - set(DOMAIN_KINDS) - {"version"} - set(CORE_ONLY_DOMAIN_KEYS)
+    if unknown_keys:
+        raise BuildError(f"{package.domain_file}: unknown domain keys {sorted(unknown_keys)}")
+    if package.name != "core" and set(fragment) & set(CORE_ONLY_DOMAIN_KEYS):
+        raise BuildError(f"{package.domain_file}: session settings belong to the core domain only")
+    for kind in DOMAIN_KINDS:
+        defined = set(_names_in(fragment, kind))
+        declared = set(package.manifest.owned(kind))
+        if defined - declared:
+            raise BuildError(
+                f"skill '{package.name}': domain.yml defines {kind} {sorted(defined - declared)} "
+                "that manifest.yml does not declare"
+            )
+        if declared - defined:
+            raise BuildError(
+                f"skill '{package.name}': manifest.yml declares {kind} {sorted(declared - defined)} "
+                "that domain.yml does not define"
+            )
+
+
+def _tables_defined_by(package: SkillPackage) -> Set[str]:
+    if package.models_module is None:
+        return set()
+    import_package_module(package, package.models_module)
+    from engine.store.base import Base
+
+    return {
+        mapper.local_table.name
+        for mapper in Base.registry.mappers
+        if mapper.class_.__module__ == package.models_module
+        or mapper.class_.__module__.startswith(package.models_module + ".")
+    }
+
+
+def _check_tables(package: SkillPackage) -> None:
+    defined = _tables_defined_by(package)
+    declared = set(package.manifest.tables)
+    if defined != declared:
+        raise BuildError(
+            f"skill '{package.name}': manifest.yml declares tables {sorted(declared)} "
+            f"but its models define {sorted(defined)}"
+        )
+
+
+def check_ownership(packages: Iterable[SkillPackage]) -> None:
+    """No name of any kind may be owned by two packages."""
+    owners: Dict[Tuple[str, str], str] = {}
+    for package in packages:
+        for kind in OWNED_KINDS:
+            for name in package.manifest.owned(kind):
+                other = owners.setdefault((kind, name), package.name)
+                if other != package.name:
+                    singular = kind[:-1]
+                    raise BuildError(f"{singular} '{name}' is owned by both skill '{other}' and skill '{package.name}'")
+
+
+def _merge_domains(fragments: List[Tuple[SkillPackage, Dict[str, Any]]]) -> Dict[str, Any]:
+    merged: Dict[str, Any] = {"version": "3.1"}
+    for kind in DOMAIN_KINDS:
+        if kind in ("intents", "entities", "actions"):
+            merged[kind] = [item for _, fragment in fragments for item in fragment.get(kind) or []]
+        else:
+            merged[kind] = {k: v for _, fragment in fragments for k, v in (fragment.get(kind) or {}).items()}
+    for package, fragment in fragments:
+        if package.name == "core":
+            merged.update({key: fragment[key] for key in CORE_ONLY_DOMAIN_KEYS if key in fragment})
+    return merged
+
+
+def _intent_example_counts(data_files: Iterable[Path]) -> Counter:
+    counts: Counter = Counter()
+    for path in data_files:
+        for block in _read_yaml(path).get("nlu") or []:
+            if isinstance(block, dict) and "intent" in block:
+                lines = str(block.get("examples") or "").splitlines()
+                counts[block["intent"]] += sum(1 for line in lines if line.strip().startswith("- "))
+    return counts
+
+
+def _check_training_examples(domain: Dict[str, Any], data_files: List[Path]) -> None:
+    counts = _intent_example_counts(data_files)
+    too_few = [i for i in _names_in(domain, "intents") if counts[i] < MIN_TRAINING_EXAMPLES]
+    if too_few:
+        raise BuildError(
+            f"intents with fewer than {MIN_TRAINING_EXAMPLES} training examples: {', '.join(sorted(too_few))}"
+        )
+    undeclared = sorted(set(counts) - set(_names_in(domain, "intents")))
+    if undeclared:
+        raise BuildError(f"training data has intents that no enabled package owns: {', '.join(undeclared)}")
+
+
+def generated_form_rules(forms: Iterable[str]) -> Dict[str, Any]:
+    """Rules every form gets: `cancel` and a request for an operator leave it from any step."""
+    rules = []
+    for form in forms:
+        for intent, action in (("cancel", "action_cancel"), ("human_handoff", "action_human_handoff")):
+            rules.append(
+                {
+                    "rule": f"{intent} leaves {form} (generated)",
+                    "condition": [{"active_loop": form}],
+                    "steps": [{"intent": intent}, {"action": action}, {"active_loop": None}],
+                }
+            )
+    return {"version": "3.1", "rules": rules}
+
+
+def _copy_tree(files: Iterable[Tuple[Path, Path]]) -> None:
+    for source, target in files:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+
+def _yaml_files(folder: Path) -> List[Path]:
+    return sorted(folder.rglob("*.yml")) if folder.is_dir() else []
+
+
+def _fingerprint(paths: Iterable[Path], base: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+
+
+def build(packages: List[SkillPackage], out: Path = BUILD_DIR, check_tables: bool = True) -> BuildOutput:
+    """Checks the packages against each other and writes Rasa's inputs to `out`."""
+    check_ownership(packages)
+    fragments: List[Tuple[SkillPackage, Dict[str, Any]]] = []
+    for package in packages:
+        if not package.domain_file.is_file():
+            raise BuildError(f"skill '{package.name}': {package.domain_file} is missing")
+        fragment = _read_yaml(package.domain_file)
+        _check_fragment_matches_manifest(package, fragment)
+        if check_tables:
+            try:
+                _check_tables(package)
+            except (ImportError, ManifestError) as error:
+                raise BuildError(f"skill '{package.name}': its models cannot be imported: {error}") from error
+        fragments.append((package, fragment))
+
+    domain = _merge_domains(fragments)
+    data_files = [path for package in packages for path in _yaml_files(package.data_dir)]
+    _check_training_examples(domain, data_files)
+
+    for stale in ("domain.yml", "data", "tests", "canonical_values.yml"):
+        target = out / stale
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+
+    domain_path = out / "domain.yml"
+    domain_path.write_text(yaml.safe_dump(domain, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    data_dir, tests_dir = out / "data", out / "tests"
+    for package in packages:
+        _copy_tree((f, data_dir / package.name / f.relative_to(package.data_dir)) for f in _yaml_files(package.data_dir))
+        for kind in ("stories", "nlu"):
+            source = package.tests_dir / kind
+            _copy_tree((f, tests_dir / kind / package.name / f.relative_to(source)) for f in _yaml_files(source))
+    (data_dir / "generated").mkdir(parents=True, exist_ok=True)
+    (data_dir / "generated" / "form_rules.yml").write_text(
+        yaml.safe_dump(generated_form_rules(domain["forms"]), allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    for kind in ("stories", "nlu"):
+        (tests_dir / kind).mkdir(parents=True, exist_ok=True)
+
+    canonical = {
+        entity: {"find_in_text": spec.find_in_text, "values": {k: list(v) for k, v in spec.values.items()}}
+        for package in packages
+        for entity, spec in package.manifest.canonical_values.items()
+    }
+    canonical_path = out / "canonical_values.yml"
+    canonical_path.write_text(yaml.safe_dump(canonical, allow_unicode=True, sort_keys=True), encoding="utf-8")
+
+    trained_from = [domain_path, canonical_path, *sorted(data_dir.rglob("*.yml"))]
+    fingerprint = _fingerprint(trained_from, out) + _fingerprint(TRAINING_CODE.rglob("*.py"), PROJECT_ROOT)[:8]
+    return BuildOutput(
+        root=out,
+        domain=domain_path,
+        data=data_dir,
+        test_stories=tests_dir / "stories",
+        nlu_holdout=tests_dir / "nlu",
+        canonical_values=canonical_path,
+        packages=tuple(p.name for p in packages),
+        fingerprint=fingerprint,
+    )

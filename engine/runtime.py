@@ -1,0 +1,58 @@
+"""Environment and paths shared by the launcher, the trainer and the tests."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Dict, Optional
+
+from sqlalchemy.engine import make_url
+
+from engine.settings import PROJECT_ROOT, Settings
+
+MODELS_DIR = PROJECT_ROOT / "models"
+VENV_BIN = Path(sys.executable).parent
+QUIET_ENV = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+}
+
+
+def rasa_executable() -> str:
+    return str(VENV_BIN / "rasa")
+
+
+def endpoints_file(config: Settings) -> Path:
+    """endpoints.yml for SQLite; deploy/endpoints.postgres.yml when the store is PostgreSQL; or ASSISTANT_ENDPOINTS."""
+    if os.environ.get("ASSISTANT_ENDPOINTS"):
+        return Path(os.environ["ASSISTANT_ENDPOINTS"]).resolve()
+    if make_url(config.database_url).get_backend_name() == "sqlite":
+        return PROJECT_ROOT / "endpoints.yml"
+    return PROJECT_ROOT / "deploy" / "endpoints.postgres.yml"
+
+
+def server_environment(config: Settings, action_port: int, base: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    """Variables the Rasa and action servers need: where the store, the tracker store and the actions are."""
+    env = dict(os.environ if base is None else base)
+    env.update(QUIET_ENV)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    env["DATABASE_URL"] = config.database_url
+    env.setdefault("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{action_port}/webhook")
+    url = make_url(config.database_url)
+    if url.get_backend_name() == "sqlite":
+        env["TRACKER_SQLITE_FILE"] = url.database or str(PROJECT_ROOT / "var" / "assistant.db")
+    else:
+        env["TRACKER_DB_HOST"] = url.host or "127.0.0.1"
+        env["TRACKER_DB_PORT"] = str(url.port or 5432)
+        env["TRACKER_DB_NAME"] = url.database or "postgres"
+        env["TRACKER_DB_USER"] = url.username or ""
+        env["TRACKER_DB_PASSWORD"] = url.password or ""
+    env.setdefault("REDIS_HOST", "127.0.0.1")
+    env.setdefault("REDIS_PORT", "6379")
+    env.setdefault("RABBITMQ_HOST", "127.0.0.1")
+    env.setdefault("RABBITMQ_PORT", "5672")
+    env.setdefault("RABBITMQ_USER", "guest")
+    env.setdefault("RABBITMQ_PASSWORD", "guest")
+    return env

@@ -1,0 +1,77 @@
+"""Settings of the assistant: `assistant.yml` at the project root, overridden by environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional, Tuple
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SETTINGS_FILE_ENV = "ASSISTANT_SETTINGS"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What can be configured without touching code."""
+
+    enabled_skills: Tuple[str, ...]
+    skill_paths: Tuple[Path, ...]
+    database_url: str
+    timezone: str
+    code_sender: str
+
+    def skill_enabled(self, name: str) -> bool:
+        return "*" in self.enabled_skills or name in self.enabled_skills
+
+
+def _split(value: str, separator: str) -> Tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(separator) if part.strip())
+
+
+def _absolute(path: str) -> Path:
+    candidate = Path(path)
+    return candidate if candidate.is_absolute() else PROJECT_ROOT / candidate
+
+
+def _sqlite_url_from_project_root(url: str) -> str:
+    """Relative SQLite paths are taken from the project root, wherever a process starts."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix + ":memory:":
+        return prefix + str(_absolute(url[len(prefix):]))
+    return url
+
+
+def load_settings(path: Optional[Path] = None) -> Settings:
+    """Reads the settings file and applies environment overrides."""
+    path = path or Path(os.environ.get(SETTINGS_FILE_ENV, PROJECT_ROOT / "assistant.yml"))
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    raw = raw or {}
+
+    enabled = tuple(raw.get("enabled_skills") or ["*"])
+    if "ASSISTANT_SKILLS" in os.environ:
+        enabled = _split(os.environ["ASSISTANT_SKILLS"], ",")
+
+    paths = [str(p) for p in raw.get("skill_paths") or []]
+    paths += list(_split(os.environ.get("ASSISTANT_SKILL_PATHS", ""), os.pathsep))
+
+    return Settings(
+        enabled_skills=enabled,
+        skill_paths=tuple(_absolute(p) for p in paths),
+        database_url=_sqlite_url_from_project_root(
+            os.environ.get("DATABASE_URL") or raw.get("database_url") or "sqlite:///var/assistant.db"
+        ),
+        timezone=os.environ.get("ASSISTANT_TIMEZONE") or raw.get("timezone") or "Europe/Moscow",
+        code_sender=os.environ.get("ASSISTANT_CODE_SENDER")
+        or raw.get("code_sender")
+        or "engine.otp.DevelopmentLogSender",
+    )
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """The settings of this process (read once)."""
+    return load_settings()

@@ -1,0 +1,92 @@
+"""The engine's own tables: residents and their channel identities, one-time codes, the audit log, handoffs."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Session, relationship
+
+from engine.store.base import Base, utcnow
+
+
+class Resident(Base):
+    """One person, whichever channels they write from; the phone number ties the channels together."""
+
+    __tablename__ = "residents"
+
+    id = Column(Integer, primary_key=True)
+    phone = Column(String(16), unique=True, nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    identities = relationship("ChannelIdentity", back_populates="resident", order_by="ChannelIdentity.id")
+
+
+class ChannelIdentity(Base):
+    """A resident as one channel knows them: a Telegram id, a web session, a voice user id."""
+
+    __tablename__ = "channel_identities"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id = Column(Integer, primary_key=True)
+    resident_id = Column(Integer, ForeignKey("residents.id"), nullable=False, index=True)
+    channel = Column(String(32), nullable=False)
+    external_id = Column(String(255), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    linked_at = Column(DateTime, nullable=True)
+
+    resident = relationship("Resident", back_populates="identities")
+
+
+class OneTimeCode(Base):
+    """A code sent to a phone to prove the resident owns it; only its salted hash is kept."""
+
+    __tablename__ = "one_time_codes"
+
+    id = Column(Integer, primary_key=True)
+    identity_id = Column(Integer, ForeignKey("channel_identities.id"), nullable=False, index=True)
+    phone = Column(String(16), nullable=False)
+    code_hash = Column(String(64), nullable=False)
+    salt = Column(String(32), nullable=False)
+    attempts = Column(Integer, nullable=False, default=0)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    expires_at = Column(DateTime, nullable=False)
+    used_at = Column(DateTime, nullable=True)
+
+
+class AuditRecord(Base):
+    """What the assistant did on a resident's behalf. Append-only: the ORM and database triggers refuse changes."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True)
+    resident_id = Column(Integer, ForeignKey("residents.id"), nullable=True, index=True)
+    skill = Column(String(64), nullable=False)
+    action = Column(String(128), nullable=False)
+    details = Column(JSON, nullable=False, default=dict)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class HandoffRequest(Base):
+    """A resident's request for a human operator, with the conversation so far."""
+
+    __tablename__ = "handoff_requests"
+
+    id = Column(Integer, primary_key=True)
+    resident_id = Column(Integer, ForeignKey("residents.id"), nullable=True, index=True)
+    channel = Column(String(32), nullable=False)
+    external_id = Column(String(255), nullable=False)
+    reason = Column(String(64), nullable=False)
+    transcript = Column(JSON, nullable=False)
+    status = Column(String(16), nullable=False, default="open")
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    note = Column(Text, nullable=True)
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or delete an audit record."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session: Session, _context, _instances) -> None:  # type: ignore[no-untyped-def]
+    for instance in list(session.dirty) + list(session.deleted):
+        if isinstance(instance, AuditRecord) and (instance in session.deleted or session.is_modified(instance)):
+            raise AuditLogIsAppendOnly("the audit log is append-only")

@@ -1,0 +1,180 @@
+"""Closed-class entities normalised to canonical values by lemma, not by listing every word form.
+
+The vocabulary (`build/canonical_values.yml`, assembled from the manifests) maps each canonical value to
+Russian phrases. A phrase matches a span when their lemmas match word by word, so "сантехнику",
+"сантехников" and "сантехника" all become `plumber` from the single phrase "сантехник". Entities marked
+`find_in_text` are also looked up in messages where the trained extractor missed them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+
+import yaml
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu.morphology import source_fingerprint
+from nlu.tokenizer import split_words
+
+VOCABULARY_FILE = "canonical_values.yml"
+MIN_STEM = 5  # shortest common prefix that counts as the same word ("сантехнек" ~ "сантехник")
+
+Phrase = Tuple[str, ...]
+
+
+def words_match(said: str, known: str) -> bool:
+    """Same lemma, or a shared stem long enough to forgive a typo or a derived form."""
+    if said == known:
+        return True
+    shortest = min(len(said), len(known))
+    if shortest < MIN_STEM + 1:
+        return False
+    common = 0
+    for a, b in zip(said, known):
+        if a != b:
+            break
+        common += 1
+    return common >= max(MIN_STEM, shortest - 2)
+
+
+class Vocabulary:
+    """Canonical values of each closed-class entity with the lemmatised phrases that mean them."""
+
+    def __init__(self, raw: Dict[str, Dict[str, Any]]) -> None:
+        self.raw = raw
+        self.phrases: Dict[str, List[Tuple[Phrase, str]]] = {}
+        self.searchable: List[str] = []
+        for entity, spec in raw.items():
+            pairs = []
+            for canonical, phrases in spec["values"].items():
+                for phrase in phrases:
+                    pairs.append((tuple(t.lemma for t in split_words(phrase)), canonical))
+            # Longer phrases first: "горячая вода" must win over "вода".
+            self.phrases[entity] = sorted(pairs, key=lambda pair: -len(pair[0]))
+            if spec.get("find_in_text", True):
+                self.searchable.append(entity)
+
+    def canonical(self, entity: str, span_lemmas: Sequence[str]) -> Optional[str]:
+        """The canonical value of a span: an exact phrase first, then the longest phrase inside the span."""
+        candidates = self.phrases.get(entity, [])
+        for phrase, value in candidates:
+            if tuple(span_lemmas) == phrase:
+                return value
+        for phrase, value in candidates:
+            if _find(phrase, span_lemmas, fuzzy=True) is not None:
+                return value
+        return None
+
+
+def _find(phrase: Phrase, lemmas: Sequence[str], fuzzy: bool, start: int = 0) -> Optional[int]:
+    size = len(phrase)
+    for index in range(start, len(lemmas) - size + 1):
+        window = lemmas[index : index + size]
+        if all((w == p) or (fuzzy and words_match(w, p)) for w, p in zip(window, phrase)):
+            return index
+    return None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
+class CanonicalEntityNormalizer(GraphComponent, EntityExtractorMixin):
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [Tokenizer]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"vocabulary": f"build/{VOCABULARY_FILE}"}
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        path = Path(config.get("vocabulary") or "")
+        content = path.read_bytes() if path.is_file() else b""
+        return source_fingerprint() + hashlib.sha256(content).hexdigest()
+
+    def __init__(self, config: Dict[Text, Any], vocabulary: Vocabulary, storage: ModelStorage, resource: Resource):
+        self._config = config
+        self.vocabulary = vocabulary
+        self._storage = storage
+        self._resource = resource
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "CanonicalEntityNormalizer":
+        path = Path(config["vocabulary"])
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        return cls(config, Vocabulary(raw or {}), model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "CanonicalEntityNormalizer":
+        with model_storage.read_from(resource) as directory:
+            raw = yaml.safe_load((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
+        return cls(config, Vocabulary(raw or {}), model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Keeps the vocabulary inside the model, so a model never depends on the build folder."""
+        with self._storage.write_to(self._resource) as directory:
+            (directory / VOCABULARY_FILE).write_text(
+                yaml.safe_dump(self.vocabulary.raw, allow_unicode=True), encoding="utf-8"
+            )
+        return self._resource
+
+    def _normalised(self, entity: Dict[str, Any], text: str) -> Optional[Dict[str, Any]]:
+        span = [t.lemma for t in split_words(text[entity["start"] : entity["end"]])]
+        value = self.vocabulary.canonical(entity["entity"], span)
+        return {**entity, "value": value} if value is not None else None
+
+    def _found_in_text(self, text: str, taken: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+        tokens = split_words(text)
+        lemmas = [t.lemma for t in tokens]
+        found: List[Dict[str, Any]] = []
+        for entity in self.vocabulary.searchable:
+            for phrase, value in self.vocabulary.phrases[entity]:
+                index = _find(phrase, lemmas, fuzzy=False)
+                while index is not None:
+                    start, end = tokens[index].start, tokens[index + len(phrase) - 1].end
+                    if not any(e["start"] < end and start < e["end"] for e in taken + found):
+                        found.append(
+                            {"entity": entity, "start": start, "end": end, "value": value,
+                             "confidence_entity": 1.0, "extractor": self.name}
+                        )
+                    index = _find(phrase, lemmas, fuzzy=False, start=index + 1)
+        return found
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            entities = []
+            for entity in message.get(ENTITIES, []):
+                if entity.get("entity") in self.vocabulary.phrases:
+                    # A closed-class span that means none of the canonical values is dropped, not passed on raw.
+                    normalised = self._normalised(entity, text)
+                    if normalised is not None:
+                        entities.append(normalised)
+                else:
+                    entities.append(entity)
+            entities += self._found_in_text(text, entities)
+            message.set(ENTITIES, sorted(entities, key=lambda e: e["start"]), add_to_output=True)
+        return messages

@@ -1,0 +1,57 @@
+"""Russian word normalisation shared by the NLU components: ё/е, Latin look-alikes, pymorphy3 lemmas."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import List
+
+import pymorphy3
+
+NLU_PACKAGE = Path(__file__).resolve().parent
+
+CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+# Latin letters that look like Cyrillic ones, as typed by people whose keyboard layout slipped.
+LOOKALIKES = str.maketrans("aAeEoOpPcCxXyKkMHTBmu", "аАеЕоОрРсСхХуКкМНТВтп")
+FOLD_YO = str.maketrans("ёЁ", "еЕ")
+
+
+def fold_spelling(word: str) -> str:
+    """ё → е, and Latin look-alikes → Cyrillic inside words that are mostly Cyrillic. Length is kept."""
+    if LATIN.search(word) and CYRILLIC.search(word):
+        word = word.translate(LOOKALIKES)
+    return word.translate(FOLD_YO)
+
+
+@lru_cache(maxsize=1)
+def analyzer() -> pymorphy3.MorphAnalyzer:
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=200_000)
+def normal_form(word: str) -> str:
+    """The dictionary form of a word as pymorphy3 gives it (lower case, ё kept), the word itself if not Russian."""
+    lowered = word.lower()
+    if not CYRILLIC.search(lowered):
+        return lowered
+    return analyzer().parse(lowered)[0].normal_form
+
+
+def lemma(word: str) -> str:
+    """The form the classifiers see: the dictionary form with spelling folded."""
+    return normal_form(fold_spelling(word)).translate(FOLD_YO)
+
+
+def lemmas(words: List[str]) -> List[str]:
+    return [lemma(word) for word in words]
+
+
+def source_fingerprint() -> str:
+    """Hash of the NLU package's source: Rasa's training cache keys on a component class only (see field notes)."""
+    digest = hashlib.sha256()
+    for path in sorted(NLU_PACKAGE.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,98 @@
+"""Rule-based entities (dates, times, money, phones, account numbers) with normalised values.
+
+Runs after DIET: a rule match replaces any trained entity it overlaps, and a trained entity of a rule type
+that the rules did not find keeps its span but gets a normalised value when its text can be parsed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Dict, List, Optional, Text
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu.morphology import source_fingerprint
+from nlu.rule_patterns import RuleEntity, extract_rule_entities
+
+RULE_TYPES = ("date", "time", "amount", "phone", "account_number")
+METADATA_KEY = "metadata"
+
+
+def _overlaps(a: Dict[str, Any], start: int, end: int) -> bool:
+    return a["start"] < end and start < a["end"]
+
+
+def resident_now(message: Message, default_timezone: str) -> datetime:
+    """Now in the resident's time zone: the channel may pass `timezone` in the message metadata."""
+    name = (message.get(METADATA_KEY) or {}).get("timezone") or default_timezone
+    try:
+        return datetime.now(ZoneInfo(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        return datetime.now(ZoneInfo(default_timezone))
+
+
+def reparse_value(entity: Dict[str, Any], now: datetime) -> Optional[Any]:
+    """The normalised value of a trained entity whose whole text is one rule match of the same type."""
+    text = entity.get("value") if isinstance(entity.get("value"), str) else None
+    if not text:
+        return None
+    matches = [m for m in extract_rule_entities(text, now) if m.entity == entity["entity"]]
+    return matches[0].value if len(matches) == 1 else None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class RuleEntityExtractor(GraphComponent, EntityExtractorMixin):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"timezone": "Europe/Moscow"}
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        return source_fingerprint()
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._timezone = config["timezone"]
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "RuleEntityExtractor":
+        return cls(config)
+
+    def _as_dict(self, match: RuleEntity) -> Dict[str, Any]:
+        return {
+            "entity": match.entity,
+            "start": match.start,
+            "end": match.end,
+            "value": match.value,
+            "confidence_entity": 1.0,
+            "extractor": self.name,
+        }
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            now = resident_now(message, self._timezone)
+            matches = extract_rule_entities(message.get(TEXT) or "", now)
+            kept = []
+            for entity in message.get(ENTITIES, []):
+                if any(_overlaps(entity, m.start, m.end) for m in matches):
+                    continue
+                if entity.get("entity") in RULE_TYPES:
+                    value = reparse_value(entity, now)
+                    if value is not None:
+                        entity = {**entity, "value": value}
+                kept.append(entity)
+            entities = sorted(kept + [self._as_dict(m) for m in matches], key=lambda e: e["start"])
+            message.set(ENTITIES, entities, add_to_output=True)
+        return messages

@@ -1,0 +1,197 @@
+"""Rule-based entities in Russian resident messages: dates, times, amounts, phones and account numbers.
+
+`extract_rule_entities` folds the text itself (lower case, ё → е, one character for one), so offsets point into
+the text passed in. It is precise rather than eager: a number only becomes an entity with a cue that says what
+it is (a currency word, "в" before an hour, "лицевой счёт" before an account...). Dates and times live in
+`nlu.rule_dates`, which also documents how relative dates and bare hours are resolved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Iterator
+
+from nlu.rule_dates import (
+    NUMBER_RUN,
+    STOP_AFTER,
+    Found,
+    find_dates,
+    find_times,
+    fold_text,
+    is_scale_word,
+    parse_number_words,
+)
+
+
+@dataclass(frozen=True)
+class RuleEntity:
+    entity: str  # "date" | "time" | "amount" | "phone" | "account_number"
+    start: int  # character offsets into the original text
+    end: int
+    value: Any  # normalised: ISO date or {"from", "to"}, "HH:MM" or {"from", "to"}, float rubles, "+7…", digits
+    text: str  # text[start:end]
+
+
+# On equal spans: an account cue beats a phone shape, and "в 10.10" is a time before it is a date.
+_PRIORITY = {"account_number": 0, "phone": 1, "amount": 2, "time": 3, "date": 4}
+
+# ---------------------------------------------------------------------------------------------- amounts
+
+_NUMBER = r"\d{1,3}(?: \d{3})+(?:[.,]\d{1,2})?(?!\d)|\d+(?:[.,]\d{1,2})?(?!\d|[.,]\d)"
+_RUB = r"(?:рубл(?:ь|я|ей|ям|ями|ях)(?!\w)|руб(?:\.|(?!\w))|р(?:\.|(?![\w-]))|₽)"
+_KOPECKS = r"(?:\s*(?P<kop>\d{1,2})\s*коп(?:еек|ейки|ейка|\.|(?!\w)))?"
+_SCALE_WORD = r"(?P<scale>тыс(?:яч(?:а|и|у)?(?!\w)|\.|(?!\w))|млн(?:\.|(?!\w))|миллион(?:а|ов)?(?!\w))"
+_WEAK_CUES = ("за", "до")  # enough for "2к", not for a bare number
+_AMOUNT_RE = re.compile(
+    r"(?:\b(?P<cue>бюджет\w*(?:\s+(?:до|в\s+пределах|около|примерно|не\s+более))?|не\s+дороже(?:\s+чем)?"
+    r"|дешевле(?:\s+чем)?|за|до)\s*[:\-]?\s*)?"
+    rf"(?<![\d.,])(?P<span>(?P<num>{_NUMBER})(?:(?P<k>к)(?!\w)|\s*{_SCALE_WORD})?"
+    rf"(?:\s+(?P<rest>\d{{1,3}}(?!\d)|{NUMBER_RUN})(?=\s*{_RUB}))?"
+    rf"(?:\s*(?P<rub>{_RUB}))?{_KOPECKS})"
+)
+_WORD_AMOUNT_RE = re.compile(
+    rf"(?<!\w)(?P<words>{NUMBER_RUN})(?:\s+(?P<rest>\d{{1,3}})(?!\d)(?=\s*{_RUB}))?(?:\s*(?P<rub>{_RUB}))?{_KOPECKS}"
+)
+_KOPECKS_ONLY_RE = re.compile(r"(?<![\d.,])(?P<kop>\d{1,2})\s*коп(?:еек|ейки|ейка|\.|(?!\w))")
+_SCALES = {"т": 1000.0, "м": 1_000_000.0, "к": 1000.0}
+
+
+def _decimal(number: str) -> float:
+    return float(number.replace(" ", "").replace(",", "."))
+
+
+def _rest_value(rest: str | None) -> float | None:
+    """The hundreds after a scale: "2 тысячи 500 рублей", "2 тысячи пятьсот рублей"."""
+    if rest is None:
+        return 0.0
+    value = float(rest) if rest.isdigit() else parse_number_words(rest)
+    return value if value is not None and value < 1000 else None
+
+
+def _amount_marked(m: re.Match[str], norm: str) -> bool:
+    """Whether a number is money: a currency word, a scale that is not counting people, or a budget cue."""
+    if m.group("rub") or m.group("kop"):
+        return True
+    cue = m.group("cue")
+    if m.group("k"):
+        return cue is not None  # "за 2к", "до 2к"; a bare "2к" may be a building
+    if cue is None and not m.group("scale"):
+        return False
+    if not m.group("scale") and cue in _WEAK_CUES:  # "до 2000" alone is not money
+        return False
+    return not STOP_AFTER.match(norm, m.end())  # "2 тысячи человек"
+
+
+def _digit_amounts(norm: str) -> Iterator[Found]:
+    for m in _AMOUNT_RE.finditer(norm):
+        rest = _rest_value(m.group("rest"))
+        if rest is None or not _amount_marked(m, norm):
+            continue
+        scale = m.group("k") or m.group("scale")
+        value = _decimal(m.group("num")) * (_SCALES[scale[0]] if scale else 1.0) + rest
+        value += int(m.group("kop") or 0) / 100
+        yield Found("amount", m.start("span"), m.end("span"), round(value, 2))
+
+
+def _word_amounts(norm: str) -> Iterator[Found]:
+    for m in _WORD_AMOUNT_RE.finditer(norm):
+        words = m.group("words").split()
+        value = parse_number_words(m.group("words"))
+        if value is None:
+            continue
+        if not (m.group("rub") or m.group("kop")):
+            # "две тысячи" is money even without "рублей"; "тысяча" alone or "две тысячи человек" is not
+            scaled = any(is_scale_word(word) for word in words) and not is_scale_word(words[0])
+            if not scaled or STOP_AFTER.match(norm, m.end()):
+                continue
+        value += float(m.group("rest") or 0) + int(m.group("kop") or 0) / 100
+        yield Found("amount", m.start(), m.end(), round(value, 2))
+
+
+def _kopeck_amounts(norm: str) -> Iterator[Found]:
+    for m in _KOPECKS_ONLY_RE.finditer(norm):
+        yield Found("amount", m.start(), m.end(), int(m.group("kop")) / 100)
+
+
+# ---------------------------------------------------------------------------------------------- phones
+
+_PHONE_BODY = r"\(?\s?(?P<area>[3489]\d\d)\s?\)?[ -]?(?P<a>\d{3})[ -]?(?P<b>\d\d)[ -]?(?P<c>\d\d)(?!\d|-\d)"
+_PHONE_RE = re.compile(rf"(?<![\d+])(?<!\d-)(?:\+\s?7|8|7(?=9\d{{9}}(?!\d)))[ -]?{_PHONE_BODY}")
+# Ten digits without +7/8 only right after a phone word: "тел. 912 345 67 89", "номер 9123456789".
+_CUED_PHONE_RE = re.compile(
+    r"\b(?:(?:телефон\w*|тел(?:\.|(?!\w))|моб(?:ильн\w*|\.|(?!\w))|сотов\w*)(?:\s+[^\W\d]+){0,3}?|номер(?!\w))"
+    rf"\s*[:\-]?\s*(?<![\d+])(?P<span>{_PHONE_BODY})"
+)
+
+
+def _phone_value(m: re.Match[str]) -> str:
+    return "+7" + m.group("area") + m.group("a") + m.group("b") + m.group("c")
+
+
+def _phones(norm: str) -> Iterator[Found]:
+    for m in _PHONE_RE.finditer(norm):
+        yield Found("phone", m.start(), m.end(), _phone_value(m))
+    for m in _CUED_PHONE_RE.finditer(norm):
+        yield Found("phone", m.start("span"), m.end("span"), _phone_value(m))
+
+
+# ---------------------------------------------------------------------------------------------- accounts
+
+_ACCOUNT_RE = re.compile(
+    r"\b(?:лицев\w*(?:\s+сч[еи]т\w*)?|л\s?/\s?сч?(?:\.|(?!\w))|л\.\s?с\.?|лс(?!\w)|(?:номер|№)\s*сч[еи]т\w*"
+    r"|сч[еи]т\w*\s*(?:№|номер(?!\w)))(?:\s+[^\W\d]+){0,3}?\s*[№#:\-]?\s*"
+    r"(?<!\d)(?P<span>\d+(?:[ -]\d+)*)(?!\d|[.,/]\d)"
+)
+_DIGIT_GROUP_RE = re.compile(r"\d+")
+_ACCOUNT_DIGITS = range(6, 13)
+
+
+def _account_groups(norm: str, start: int, end: int) -> tuple[str, int]:
+    """The account digits and where they end. "100 200 3004" is one number, but "123456 15" stops at 123456:
+    a first group of six or more digits stands alone, later groups must look like parts (3–4 digits)."""
+    groups = list(_DIGIT_GROUP_RE.finditer(norm, start, end))
+    digits, last = groups[0].group(), groups[0].end()
+    if len(digits) < _ACCOUNT_DIGITS.start:
+        for group in groups[1:]:
+            part = group.group()
+            if not 3 <= len(part) <= 4 or len(digits) + len(part) > _ACCOUNT_DIGITS.stop - 1:
+                break
+            digits, last = digits + part, group.end()
+    return digits, last
+
+
+def _accounts(norm: str) -> Iterator[Found]:
+    for m in _ACCOUNT_RE.finditer(norm):
+        digits, end = _account_groups(norm, m.start("span"), m.end("span"))
+        if len(digits) in _ACCOUNT_DIGITS:
+            yield Found("account_number", m.start("span"), end, digits)
+
+
+# ---------------------------------------------------------------------------------------------- all together
+
+
+def _without_overlaps(found: list[Found]) -> list[Found]:
+    """The longest matches first, then the surest kind; kept in text order."""
+    kept: list[Found] = []
+    for candidate in sorted(found, key=lambda f: (f.start - f.end, _PRIORITY[f.entity], f.start)):
+        if all(candidate.end <= other.start or other.end <= candidate.start for other in kept):
+            kept.append(candidate)
+    return sorted(kept, key=lambda f: f.start)
+
+
+def extract_rule_entities(text: str, now: datetime) -> list[RuleEntity]:
+    """`now` is a timezone-aware datetime in the resident's time zone. Sorted by start, non-overlapping
+    (longest match wins)."""
+    norm = fold_text(text)
+    found = [
+        *find_dates(norm, now.date()),
+        *find_times(norm),
+        *_digit_amounts(norm),
+        *_word_amounts(norm),
+        *_kopeck_amounts(norm),
+        *_phones(norm),
+        *_accounts(norm),
+    ]
+    return [RuleEntity(f.entity, f.start, f.end, f.value, text[f.start : f.end]) for f in _without_overlaps(found)]

@@ -1,0 +1,83 @@
+"""A Russian tokenizer for Rasa: keeps numbers, phones, amounts and house numbers whole, sets pymorphy3 lemmas."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+import regex
+
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu.morphology import fold_spelling, lemma, normal_form, source_fingerprint
+
+_SPACE = r"[ \u00a0\u202f]"
+TOKEN_PATTERN = regex.compile(
+    "|".join(
+        [
+            # phone numbers: +7 912 345-67-89, 8 (912) 345 67 89
+            r"(?<!\d)(?:\+7|8)[\s\-]*\(?\d{3}\)?[\s\-]*\d{3}[\s\-]*\d{2}[\s\-]*\d{2}(?!\d)",
+            # amounts with thousand separators, only before a currency word: 1 500,50 ₽
+            rf"(?<!\d)\d{{1,3}}(?:{_SPACE}\d{{3}})+(?:[.,]\d+)?(?={_SPACE}*(?:₽|руб|р\b|р\.|тыс))",
+            # house and flat numbers: 12к2, 5а, 12/3
+            r"\d+(?:/\d+)?[а-яёa-z]{1,2}\d*(?![а-яёa-z])",
+            r"\d+/\d+",
+            # numbers, decimals, times and dates: 120,5 18:00 15.03.2026
+            r"\d+(?:[.,:]\d+)*",
+            # words, hyphenated words: по-русски, Ростов-на-Дону
+            r"[^\W\d_]+(?:-[^\W\d_]+)*",
+            r"[₽%№]",
+        ]
+    ),
+    regex.IGNORECASE,
+)
+
+
+def split_words(text: str) -> List[Token]:
+    """Tokens with offsets into `text`; token text has spelling folded (same length), lemma set."""
+    tokens = []
+    for match in TOKEN_PATTERN.finditer(text):
+        surface = match.group()
+        token = Token(fold_spelling(surface), match.start(), match.end(), lemma=lemma(surface))
+        token.set("normal_form", normal_form(fold_spelling(surface).lower()))
+        tokens.append(token)
+    return tokens
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class RussianTokenizer(Tokenizer):
+    """Tokens for Russian resident messages; lemmas make "сантехнику" and "сантехников" one word."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"intent_tokenization_flag": False, "intent_split_symbol": "_", "token_pattern": None}
+
+    @staticmethod
+    def supported_languages() -> Optional[List[Text]]:
+        return ["ru"]
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "RussianTokenizer":
+        return cls(config)
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        return source_fingerprint()
+
+    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+        text = message.get(attribute) or ""
+        tokens = split_words(text)
+        if not tokens:
+            # Rasa needs at least one token per message (e.g. a message of emoji only).
+            tokens = [Token(text, 0, len(text), lemma=text.lower())]
+        return self._apply_token_pattern(tokens)

@@ -1,0 +1,149 @@
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DatabaseError
+
+from engine import residents
+from engine.residents import CodeCheck, CodeRequest
+from engine.store import session_scope, utcnow
+from engine.store.models import AuditLogIsAppendOnly, AuditRecord, ChannelIdentity, Resident
+
+
+class RecordingSender:
+    def __init__(self) -> None:
+        self.sent = []
+
+    def send(self, phone: str, code: str) -> None:
+        self.sent.append((phone, code))
+
+
+PHONE = "+79123456789"
+
+
+def test_first_message_creates_one_resident_per_identity(store):
+    with session_scope() as session:
+        first = residents.identity_for(session, "telegram", "42")
+        again = residents.identity_for(session, "telegram", "42")
+        other = residents.identity_for(session, "rest", "42")
+        assert first.id == again.id
+        assert first.resident_id != other.resident_id
+
+
+def test_code_links_phone_and_records_audit(store):
+    sender = RecordingSender()
+    with session_scope() as session:
+        identity = residents.identity_for(session, "telegram", "42")
+        assert residents.request_code(session, identity, PHONE, sender) is CodeRequest.SENT
+    (phone, code), = sender.sent
+    assert phone == PHONE and len(code) == 6 and code.isdigit()
+    with session_scope() as session:
+        identity = residents.identity_for(session, "telegram", "42")
+        result = residents.confirm_code(session, identity, code)
+        assert result.outcome is CodeCheck.LINKED and not result.merged
+        assert identity.resident.phone == PHONE
+        actions = session.execute(select(AuditRecord.action)).scalars().all()
+        assert actions == ["phone_linked"]
+
+
+def test_codes_are_stored_hashed(store):
+    sender = RecordingSender()
+    with session_scope() as session:
+        identity = residents.identity_for(session, "telegram", "42")
+        residents.request_code(session, identity, PHONE, sender)
+        stored = session.execute(text("SELECT code_hash FROM one_time_codes")).scalar_one()
+    assert sender.sent[0][1] not in stored
+
+
+def test_second_channel_joins_the_account_of_the_same_phone(store):
+    sender = RecordingSender()
+    for channel in ("telegram", "socketio"):
+        with session_scope() as session:
+            identity = residents.identity_for(session, channel, "user")
+            residents.request_code(session, identity, PHONE, sender)
+            result = residents.confirm_code(session, identity, sender.sent[-1][1])
+            assert result.outcome is CodeCheck.LINKED
+    assert result.merged
+    with session_scope() as session:
+        owner = session.execute(select(Resident).where(Resident.phone == PHONE)).scalar_one()
+        channels = sorted(i.channel for i in owner.identities)
+        assert channels == ["socketio", "telegram"]
+        profile = residents.profile_of(session, residents.identity_for(session, "socketio", "user"))
+        assert profile.resident_id == owner.id
+
+
+def test_three_wrong_codes_use_the_code_up(store):
+    sender = RecordingSender()
+    with session_scope() as session:
+        identity = residents.identity_for(session, "telegram", "42")
+        residents.request_code(session, identity, PHONE, sender)
+        good = sender.sent[0][1]
+        wrong = "000000" if good != "000000" else "111111"
+        outcomes = [residents.confirm_code(session, identity, wrong) for _ in range(3)]
+        assert [o.outcome for o in outcomes] == [CodeCheck.WRONG, CodeCheck.WRONG, CodeCheck.EXHAUSTED]
+        assert [o.attempts_left for o in outcomes[:2]] == [2, 1]
+        assert residents.confirm_code(session, identity, good).outcome is CodeCheck.NO_CODE
+        assert identity.resident.phone is None
+
+
+def test_expired_code_is_refused(store):
+    sender = RecordingSender()
+    with session_scope() as session:
+        identity = residents.identity_for(session, "telegram", "42")
+        residents.request_code(session, identity, PHONE, sender, now=utcnow() - timedelta(minutes=11))
+        assert residents.confirm_code(session, identity, sender.sent[0][1]).outcome is CodeCheck.EXPIRED
+
+
+def test_a_new_code_replaces_the_previous_one(store):
+    sender = RecordingSender()
+    with session_scope() as session:
+        identity = residents.identity_for(session, "telegram", "42")
+        residents.request_code(session, identity, PHONE, sender)
+        residents.request_code(session, identity, PHONE, sender)
+        first, second = sender.sent[0][1], sender.sent[1][1]
+        if first != second:
+            assert residents.confirm_code(session, identity, first).outcome is CodeCheck.WRONG
+        assert residents.confirm_code(session, identity, second).outcome is CodeCheck.LINKED
+
+
+def test_codes_per_hour_are_limited(store):
+    sender = RecordingSender()
+    with session_scope() as session:
+        identity = residents.identity_for(session, "telegram", "42")
+        outcomes = [residents.request_code(session, identity, PHONE, sender) for _ in range(6)]
+    assert outcomes[-1] is CodeRequest.TOO_MANY and len(sender.sent) == 5
+
+
+def test_audit_log_refuses_changes_in_the_orm(store):
+    with session_scope() as session:
+        session.add(AuditRecord(skill="core", action="x", details={}))
+    with pytest.raises(AuditLogIsAppendOnly):
+        with session_scope() as session:
+            entry = session.execute(select(AuditRecord)).scalar_one()
+            entry.action = "rewritten"
+    with pytest.raises(AuditLogIsAppendOnly):
+        with session_scope() as session:
+            session.delete(session.execute(select(AuditRecord)).scalar_one())
+
+
+def test_audit_log_refuses_changes_in_the_database(store):
+    with session_scope() as session:
+        session.add(AuditRecord(skill="core", action="x", details={}))
+    for statement in ("UPDATE audit_log SET action = 'y'", "DELETE FROM audit_log"):
+        with pytest.raises(DatabaseError):
+            with session_scope() as session:
+                session.execute(text(statement))
+    with session_scope() as session:
+        assert session.execute(select(AuditRecord.action)).scalars().all() == ["x"]
+
+
+def test_identity_is_unique_per_channel(store):
+    with pytest.raises(DatabaseError):
+        with session_scope() as session:
+            resident = Resident()
+            session.add_all(
+                [
+                    ChannelIdentity(channel="rest", external_id="1", resident=resident),
+                    ChannelIdentity(channel="rest", external_id="1", resident=resident),
+                ]
+            )

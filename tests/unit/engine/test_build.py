@@ -1,0 +1,121 @@
+from pathlib import Path
+from typing import Callable
+
+import pytest
+import yaml
+
+from engine.build import BuildError, build
+
+
+def edit_yaml(path: Path, change: Callable[[dict], None]) -> None:
+    content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(content)
+    path.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_core_and_skill_are_assembled(make_skill, packages, tmp_path):
+    make_skill("notes")
+    output = build(packages(), tmp_path / "build")
+    domain = yaml.safe_load(output.domain.read_text(encoding="utf-8"))
+    assert "greet" in domain["intents"] and "notes_note" in domain["intents"]
+    assert "action_notes_note" in domain["actions"]
+    assert (output.data / "notes" / "nlu.yml").is_file()
+    assert (output.test_stories / "notes" / "test_stories.yml").is_file()
+    assert output.packages == ("core", "notes")
+
+
+def test_every_form_gets_cancel_and_operator_rules(packages, tmp_path):
+    output = build(packages(), tmp_path / "build")
+    rules = yaml.safe_load((output.data / "generated" / "form_rules.yml").read_text(encoding="utf-8"))["rules"]
+    cancel = next(r for r in rules if r["rule"].startswith("cancel leaves profile_link_phone_form"))
+    assert cancel["condition"] == [{"active_loop": "profile_link_phone_form"}]
+    assert cancel["steps"] == [{"intent": "cancel"}, {"action": "action_cancel"}, {"active_loop": None}]
+
+
+@pytest.mark.parametrize(
+    "kind, add",
+    [
+        ("intent", lambda m, d: (m["intents"].update({"shared_intent": "общий"}), d.setdefault("intents", []).append("shared_intent"))),
+        ("action", lambda m, d: (m["actions"].append("action_shared"), d.setdefault("actions", []).append("action_shared"))),
+        ("slot", lambda m, d: (m["slots"].append("shared_slot"), d.setdefault("slots", {}).update({"shared_slot": {"type": "any", "mappings": []}}))),
+        ("response", lambda m, d: (m["responses"].append("utter_shared"), d.setdefault("responses", {}).update({"utter_shared": [{"text": "x"}]}))),
+    ],
+)
+def test_a_name_owned_by_two_skills_fails_naming_both(make_skill, packages, tmp_path, kind, add):
+    for name in ("alpha", "beta"):
+        root = make_skill(name)
+        manifest = yaml.safe_load((root / "manifest.yml").read_text(encoding="utf-8"))
+        domain = yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8"))
+        add(manifest, domain)
+        (root / "manifest.yml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
+        (root / "domain.yml").write_text(yaml.safe_dump(domain, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(BuildError, match=rf"{kind} '\w+' is owned by both skill 'alpha' and skill 'beta'"):
+        build(packages(), tmp_path / "build")
+
+
+def test_a_skill_may_not_take_a_core_name(make_skill, packages, tmp_path):
+    root = make_skill("rogue")
+    edit_yaml(root / "manifest.yml", lambda m: m["responses"].append("utter_greet"))
+    with pytest.raises(BuildError, match="response 'utter_greet' is owned by both skill 'core' and skill 'rogue'"):
+        build(packages(), tmp_path / "build")
+
+
+def test_a_table_owned_by_two_skills_fails(make_skill, packages, tmp_path):
+    make_skill("alpha")
+    root = make_skill("beta")
+    edit_yaml(root / "manifest.yml", lambda m: m["tables"].append("alpha_notes"))
+    with pytest.raises(BuildError, match="table 'alpha_notes' is owned by both skill 'alpha' and skill 'beta'"):
+        build(packages(), tmp_path / "build")
+
+
+def test_domain_may_not_define_what_the_manifest_does_not_declare(make_skill, packages, tmp_path):
+    root = make_skill("sneaky")
+    edit_yaml(root / "domain.yml", lambda d: d["intents"].append("sneaky_extra"))
+    with pytest.raises(BuildError, match=r"skill 'sneaky': domain.yml defines intents \['sneaky_extra'\]"):
+        build(packages(), tmp_path / "build")
+
+
+def test_manifest_may_not_declare_what_the_domain_lacks(make_skill, packages, tmp_path):
+    root = make_skill("empty")
+    edit_yaml(root / "manifest.yml", lambda m: m["actions"].append("action_missing"))
+    with pytest.raises(BuildError, match=r"manifest.yml declares actions \['action_missing'\]"):
+        build(packages(), tmp_path / "build")
+
+
+def test_declared_tables_must_match_the_models(make_skill, packages, tmp_path):
+    root = make_skill("tables")
+    edit_yaml(root / "manifest.yml", lambda m: m["tables"].append("tables_missing"))
+    with pytest.raises(BuildError, match="declares tables"):
+        build(packages(), tmp_path / "build")
+
+
+def test_an_intent_without_enough_examples_fails(make_skill, packages, tmp_path):
+    root = make_skill("thin")
+    nlu = root / "data" / "nlu.yml"
+    lines = nlu.read_text(encoding="utf-8").splitlines()
+    nlu.write_text("\n".join(lines[:-3]) + "\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="fewer than 5 training examples: thin_note"):
+        build(packages(), tmp_path / "build")
+
+
+def test_fingerprint_follows_the_training_data(make_skill, packages, tmp_path):
+    root = make_skill("prints")
+    first = build(packages(), tmp_path / "one").fingerprint
+    assert build(packages(), tmp_path / "two").fingerprint == first
+    nlu = root / "data" / "nlu.yml"
+    nlu.write_text(nlu.read_text(encoding="utf-8") + "      - prints заметка ещё одна\n", encoding="utf-8")
+    assert build(packages(), tmp_path / "three").fingerprint != first
+
+
+def test_canonical_values_are_collected(make_skill, packages, tmp_path):
+    root = make_skill("colors")
+
+    def add_entity(manifest: dict) -> None:
+        manifest["entities"] = ["color"]
+        manifest["canonical_values"] = {"color": {"values": {"red": ["красный"]}}}
+
+    edit_yaml(root / "manifest.yml", add_entity)
+    edit_yaml(root / "domain.yml", lambda d: d.update({"entities": ["color"]}))
+    output = build(packages(), tmp_path / "build")
+    vocabulary = yaml.safe_load(output.canonical_values.read_text(encoding="utf-8"))
+    assert vocabulary["color"] == {"find_in_text": True, "values": {"red": ["красный"]}}
