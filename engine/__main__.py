@@ -54,11 +54,18 @@ def _migrate(_: argparse.Namespace) -> int:
     return 0
 
 
-def _prepare_model() -> "Path":
+def _prepare_model() -> Path:
+    """Schema up to date, demo data in an empty store (if enabled), a model for the current data."""
+    from engine.demo import load_demo_data
+    from engine.skills.discovery import enabled_packages
     from engine.store.migrate import upgrade
     from engine.training import ensure_model
 
-    upgrade()
+    packages = enabled_packages()
+    upgrade(packages=packages)
+    if settings().load_demo_data:
+        for skill in load_demo_data(packages):
+            print(f"Загружены демо-данные навыка «{skill}»")
     return ensure_model()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,8 +111,11 @@ def holdout_examples(folder: Path) -> Iterable[Tuple[str, str, Set[Span]]]:
 
 
 async def _evaluate(model: Path, holdout: Path) -> Report:
+    import structlog
     from rasa.core.agent import Agent
 
+    # Rasa logs every parse through structlog at debug level; a report of hundreds of parses drowns in it.
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     agent = Agent.load(str(model))
     report = Report()
     for text, intent, spans in holdout_examples(holdout):

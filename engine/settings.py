@@ -23,6 +23,7 @@ class Settings:
     database_url: str
     timezone: str
     code_sender: str
+    load_demo_data: bool
 
     def skill_enabled(self, name: str) -> bool:
         return "*" in self.enabled_skills or name in self.enabled_skills
@@ -68,6 +69,8 @@ def load_settings(path: Optional[Path] = None) -> Settings:
         code_sender=os.environ.get("ASSISTANT_CODE_SENDER")
         or raw.get("code_sender")
         or "engine.otp.DevelopmentLogSender",
+        load_demo_data=os.environ.get("ASSISTANT_DEMO_DATA", str(raw.get("load_demo_data", True))).lower()
+        in ("1", "true", "yes"),
     )
 
 

@@ -1,11 +1,12 @@
 """Rule-based entities (dates, times, money, phones, account numbers) with normalised values.
 
-Runs after DIET: a rule match replaces any trained entity it overlaps, and a trained entity of a rule type
-that the rules did not find keeps its span but gets a normalised value when its text can be parsed.
+Runs after DIET: a rule match replaces any trained entity it overlaps; a trained entity of a rule type that
+the rules did not find keeps its span with a normalised value, or is dropped if its text cannot be read.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,6 +24,7 @@ from nlu.rule_patterns import RuleEntity, extract_rule_entities
 
 RULE_TYPES = ("date", "time", "amount", "phone", "account_number")
 METADATA_KEY = "metadata"
+BARE_NUMBER = re.compile(r"\d+(?:[.,]\d{1,2})?")
 
 
 def _overlaps(a: Dict[str, Any], start: int, end: int) -> bool:
@@ -39,12 +41,23 @@ def resident_now(message: Message, default_timezone: str) -> datetime:
 
 
 def reparse_value(entity: Dict[str, Any], now: datetime) -> Optional[Any]:
-    """The normalised value of a trained entity whose whole text is one rule match of the same type."""
+    """The normalised value of a trained entity of a rule type, or None when its text means nothing usable.
+
+    A trained date or time the rules cannot read ("чат" taken for a weekday) is noise: nothing can act on it.
+    A bare number taken for an amount ("до 2000" with the currency left out) is still a sum of rubles.
+    """
     text = entity.get("value") if isinstance(entity.get("value"), str) else None
     if not text:
         return None
     matches = [m for m in extract_rule_entities(text, now) if m.entity == entity["entity"]]
-    return matches[0].value if len(matches) == 1 else None
+    if len(matches) == 1:
+        return matches[0].value
+    digits = text.replace(" ", "").replace("\u00a0", "")
+    if entity["entity"] == "amount" and BARE_NUMBER.fullmatch(digits):
+        return float(digits.replace(",", "."))
+    if entity["entity"] == "account_number" and digits.isdigit() and 6 <= len(digits) <= 12:
+        return digits
+    return None
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
@@ -90,8 +103,9 @@ class RuleEntityExtractor(GraphComponent, EntityExtractorMixin):
                     continue
                 if entity.get("entity") in RULE_TYPES:
                     value = reparse_value(entity, now)
-                    if value is not None:
-                        entity = {**entity, "value": value}
+                    if value is None:
+                        continue
+                    entity = {**entity, "value": value}
                 kept.append(entity)
             entities = sorted(kept + [self._as_dict(m) for m in matches], key=lambda e: e["start"])
             message.set(ENTITIES, entities, add_to_output=True)

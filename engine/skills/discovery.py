@@ -36,6 +36,7 @@ class SkillPackage:
     actions_module: Optional[str]
     models_module: Optional[str]
     tests_dir: Path
+    demo_module: Optional[str] = None  # `load_demo(session) -> bool`: demo data for an empty store
 
     @property
     def name(self) -> str:
@@ -90,6 +91,7 @@ def _folder_package(root: Path) -> SkillPackage:
         actions_module=_submodule_if_present(module, root, "actions"),
         models_module=_submodule_if_present(module, root, "models"),
         tests_dir=root / "tests",
+        demo_module=_submodule_if_present(module, root, "demo"),
     )
 
 
@@ -108,6 +110,7 @@ def _entry_point_package(entry_name: str, module_name: str, distribution: str) -
         actions_module=_submodule_if_present(module_name, root, "actions"),
         models_module=_submodule_if_present(module_name, root, "models"),
         tests_dir=root / "tests",
+        demo_module=_submodule_if_present(module_name, root, "demo"),
     )
 
 

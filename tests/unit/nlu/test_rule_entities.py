@@ -1,0 +1,46 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu.rule_entities import RuleEntityExtractor, reparse_value, resident_now
+
+NOW = datetime(2026, 11, 22, 18, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+
+
+@pytest.mark.parametrize(
+    "entity, value",
+    [
+        ({"entity": "date", "value": "завтра"}, "2026-11-23"),
+        ({"entity": "date", "value": "чат"}, None),  # a trained extractor's mistake is dropped
+        ({"entity": "time", "value": "к 18:00"}, "18:00"),
+        ({"entity": "amount", "value": "2000"}, 2000.0),
+        ({"entity": "amount", "value": "1 500,50 ₽"}, 1500.5),
+        ({"entity": "amount", "value": "много"}, None),
+        ({"entity": "account_number", "value": "1002003004"}, "1002003004"),
+        ({"entity": "account_number", "value": "12"}, None),
+        ({"entity": "phone", "value": "89123456789"}, "+79123456789"),
+    ],
+)
+def test_trained_entities_get_normalised_values(entity, value):
+    assert reparse_value(entity, NOW) == value
+
+
+def test_rule_matches_replace_overlapping_trained_entities():
+    text = "нужен сантехник на завтра"
+    trained = [
+        {"entity": "service_category", "start": 6, "end": 15, "value": "сантехник", "extractor": "DIETClassifier"},
+        {"entity": "date", "start": 16, "end": 25, "value": "на завтра", "extractor": "DIETClassifier"},
+    ]
+    message = Message(data={"text": text, "entities": trained})
+    RuleEntityExtractor({"timezone": "Europe/Moscow"}).process([message])
+    found = [(e["entity"], text[e["start"] : e["end"]], e["extractor"]) for e in message.get("entities")]
+    assert found == [("service_category", "сантехник", "DIETClassifier"), ("date", "завтра", "RuleEntityExtractor")]
+
+
+def test_time_zone_comes_from_the_channel_metadata():
+    message = Message(data={"text": "x", "metadata": {"timezone": "Asia/Vladivostok"}})
+    assert resident_now(message, "Europe/Moscow").utcoffset().total_seconds() == 10 * 3600
+    broken = Message(data={"text": "x", "metadata": {"timezone": "Mars/Olympus"}})
+    assert resident_now(broken, "Europe/Moscow").utcoffset().total_seconds() == 3 * 3600
