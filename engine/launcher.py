@@ -46,6 +46,8 @@ class Servers:
     processes: List[subprocess.Popen] = field(default_factory=list)
 
     def start(self, command: List[str], env: Dict[str, str], log: Optional[Path]) -> subprocess.Popen:
+        if log:
+            log.parent.mkdir(parents=True, exist_ok=True)
         output = open(log, "ab") if log else None
         process = subprocess.Popen(
             command, cwd=PROJECT_ROOT, env=env, start_new_session=True, stdout=output, stderr=output

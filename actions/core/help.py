@@ -13,12 +13,13 @@ from engine.skills.discovery import CORE_NAME, SkillPackage
 
 def help_text(packages: List[SkillPackage]) -> str:
     skills = [p.manifest for p in packages if p.name != CORE_NAME]
-    lines = ["Вот с чем я могу помочь:"] if skills else ["Сейчас у меня не подключено ни одной городской услуги."]
+    lines = ["Вот с чем я могу помочь:"] if skills else ["Городские услуги пока не подключены. Сейчас я умею:"]
     for manifest in skills:
         example = f" Например: «{manifest.examples[0]}»." if manifest.examples else ""
         lines.append(f"• {manifest.title} — {manifest.description}{example}")
     lines.append(
-        "А ещё: «мой профиль», «привяжи телефон» (один профиль для всех каналов), "
+        ("А ещё: " if skills else "")
+        + "«мой профиль», «привяжи телефон» (один профиль для всех каналов), "
         "«отмена» — прервать любое действие, «позови оператора» — связаться с человеком."
     )
     return "\n".join(lines)

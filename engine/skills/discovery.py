@@ -77,22 +77,26 @@ def _import_folder_skill(root: Path) -> None:
         skills_package.__path__.append(parent)
 
 
+def _skill_package(manifest: Manifest, root: Path, module: str, origin: str) -> SkillPackage:
+    """A skill laid out by convention: optional `actions`, `models` and `demo` modules, tests in `tests/`."""
+    return SkillPackage(
+        manifest=manifest,
+        root=root,
+        origin=origin,
+        actions_module=_submodule_if_present(module, root, "actions"),
+        models_module=_submodule_if_present(module, root, "models"),
+        tests_dir=root / "tests",
+        demo_module=_submodule_if_present(module, root, "demo"),
+    )
+
+
 def _folder_package(root: Path) -> SkillPackage:
     manifest = load_manifest(root / MANIFEST_FILE)
     if manifest.name != root.name:
         raise ManifestError(f"{root}: the folder must be named after the skill ('{manifest.name}')")
     if not (root / "__init__.py").is_file():
         raise ManifestError(f"{root}: a skill folder is a Python package and needs an __init__.py")
-    module = f"skills.{manifest.name}"
-    return SkillPackage(
-        manifest=manifest,
-        root=root,
-        origin=f"folder {root}",
-        actions_module=_submodule_if_present(module, root, "actions"),
-        models_module=_submodule_if_present(module, root, "models"),
-        tests_dir=root / "tests",
-        demo_module=_submodule_if_present(module, root, "demo"),
-    )
+    return _skill_package(manifest, root, f"skills.{manifest.name}", f"folder {root}")
 
 
 def _entry_point_package(entry_name: str, module_name: str, distribution: str) -> SkillPackage:
@@ -103,15 +107,7 @@ def _entry_point_package(entry_name: str, module_name: str, distribution: str) -
         raise ManifestError(
             f"entry point '{entry_name}' of {distribution}: its manifest names the skill '{manifest.name}'"
         )
-    return SkillPackage(
-        manifest=manifest,
-        root=root,
-        origin=f"entry point '{entry_name}' of distribution {distribution}",
-        actions_module=_submodule_if_present(module_name, root, "actions"),
-        models_module=_submodule_if_present(module_name, root, "models"),
-        tests_dir=root / "tests",
-        demo_module=_submodule_if_present(module_name, root, "demo"),
-    )
+    return _skill_package(manifest, root, module_name, f"entry point '{entry_name}' of distribution {distribution}")
 
 
 def discover_skills(config: Optional[Settings] = None) -> Dict[str, SkillPackage]:

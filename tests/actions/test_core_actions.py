@@ -5,6 +5,8 @@ from actions.core.fallback import ActionClarifyIntent, candidate_buttons, misses
 from actions.core.handoff import ActionHumanHandoff, transcript_from_events
 from actions.core.help import ActionHelp, help_text
 from actions.core.profile import ActionProfileShow
+from actions.host import served_packages
+from engine.skills.discovery import core_package
 from engine.store import session_scope
 from engine.store.models import AuditRecord, HandoffRequest
 from engine.testing import make_tracker, run_action
@@ -61,8 +63,13 @@ def test_help_lists_enabled_skills_from_manifests(make_skill, packages):
 
 
 def test_help_without_skills_says_so():
+    text = help_text([core_package()])
+    assert text.startswith("Городские услуги пока не подключены") and "А ещё" not in text
+
+
+def test_help_action_answers_from_the_served_packages():
     messages, _ = run_action(ActionHelp(), make_tracker("что ты умеешь", "help"))
-    assert "Вот с чем я могу помочь" in messages[0]["text"] or "не подключено" in messages[0]["text"]
+    assert messages[0]["text"] == help_text(list(served_packages()))
 
 
 def test_clarification_offers_the_two_likeliest_intents_with_entities():
