@@ -87,9 +87,12 @@ def wait_until_up(url: str, servers: Servers, timeout: float = STARTUP_TIMEOUT_S
     raise LaunchError(f"{url} не ответил за {timeout:.0f} с")
 
 
-def start_action_server(servers: Servers, env: Dict[str, str], port: int, log: Optional[Path]) -> None:
+def start_action_server(
+    servers: Servers, env: Dict[str, str], port: int, log: Optional[Path], wait: bool = True
+) -> None:
     servers.start([rasa_executable(), "run", "actions", "--actions", "actions", "--port", str(port)], env, log)
-    wait_until_up(f"http://127.0.0.1:{port}/health", servers)
+    if wait:
+        wait_until_up(f"http://127.0.0.1:{port}/health", servers)
 
 
 def rasa_server_command(model: Path, config: Settings, port: int) -> List[str]:
@@ -131,8 +134,10 @@ def run_servers(model: Path, config: Settings, port: int, action_port: int, log_
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        start_action_server(servers, env, action_port, log_dir / "actions.log" if log_dir else None)
+        # Both load at once (TensorFlow and the model take most of the start-up); then wait for both.
+        start_action_server(servers, env, action_port, log_dir / "actions.log" if log_dir else None, wait=False)
         servers.start(rasa_server_command(model, config, port), env, log_dir / "rasa.log" if log_dir else None)
+        wait_until_up(f"http://127.0.0.1:{action_port}/health", servers)
         wait_until_up(f"http://127.0.0.1:{port}/status", servers)
         print_where_to_talk(port)
         while not stop_requested:
