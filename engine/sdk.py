@@ -1,4 +1,4 @@
-"""What skill actions use from the engine: who is writing, and the shared store.
+"""What skill actions use from the engine: who is writing, the shared store, and payments.
 
 Skills import from here (and from `engine.store`, `engine.audit`) and never from each other.
 """
@@ -10,11 +10,12 @@ from typing import Tuple
 from rasa_sdk import Tracker
 
 from engine.audit import record as audit_record
+from engine.payments import PaymentRefused, pay, receipt_line
 from engine.store import Base, session_scope, utcnow
 
 UNKNOWN_CHANNEL = "unknown"
 
-__all__ = ["Base", "audit_record", "channel_identity", "session_scope", "utcnow"]
+__all__ = ["Base", "PaymentRefused", "audit_record", "channel_identity", "pay", "receipt_line", "session_scope", "utcnow"]
 
 
 def channel_identity(tracker: Tracker) -> Tuple[str, str]:

@@ -24,6 +24,7 @@ class Settings:
     timezone: str
     code_sender: str
     load_demo_data: bool
+    payment_provider: str = "engine.payments.SandboxProvider"
 
     def skill_enabled(self, name: str) -> bool:
         return "*" in self.enabled_skills or name in self.enabled_skills
@@ -71,6 +72,9 @@ def load_settings(path: Optional[Path] = None) -> Settings:
         or "engine.otp.DevelopmentLogSender",
         load_demo_data=os.environ.get("ASSISTANT_DEMO_DATA", str(raw.get("load_demo_data", True))).lower()
         in ("1", "true", "yes"),
+        payment_provider=os.environ.get("ASSISTANT_PAYMENT_PROVIDER")
+        or raw.get("payment_provider")
+        or "engine.payments.SandboxProvider",
     )
 
 

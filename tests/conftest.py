@@ -13,6 +13,10 @@ from engine.skills.discovery import SkillPackage, enabled_packages
 def skills_dir(tmp_path, monkeypatch) -> Path:
     folder = tmp_path / "skills"
     folder.mkdir()
+    # Only the temporary folder: the project's own skills stay out of these tests.
+    isolated = tmp_path / "assistant.yml"
+    isolated.write_text('enabled_skills: ["*"]\nskill_paths: []\n', encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_SETTINGS", str(isolated))
     monkeypatch.setenv("ASSISTANT_SKILL_PATHS", str(folder))
     monkeypatch.setenv("ASSISTANT_SKILLS", "*")
     return folder

@@ -1,8 +1,9 @@
-"""The engine's own tables: residents and their channel identities, one-time codes, the audit log, handoffs."""
+"""The engine's own tables: residents and their channel identities, one-time codes, the audit log, handoffs,
+payments."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Session, relationship
 
 from engine.store.base import Base, utcnow
@@ -90,3 +91,22 @@ def _refuse_audit_changes(session: Session, _context, _instances) -> None:  # ty
     for instance in list(session.dirty) + list(session.deleted):
         if isinstance(instance, AuditRecord) and (instance in session.deleted or session.is_modified(instance)):
             raise AuditLogIsAppendOnly("the audit log is append-only")
+
+
+class Payment(Base):
+    """Money a resident paid through the assistant, for any skill. One row per idempotency key: never twice."""
+
+    __tablename__ = "payments"
+
+    id = Column(Integer, primary_key=True)
+    idempotency_key = Column(String(128), nullable=False, unique=True)
+    resident_id = Column(Integer, ForeignKey("residents.id"), nullable=False, index=True)
+    skill = Column(String(64), nullable=False)
+    purpose = Column(String(128), nullable=False)
+    amount = Column(Numeric(12, 2), nullable=False)
+    currency = Column(String(3), nullable=False, default="RUB")
+    status = Column(String(16), nullable=False)
+    provider = Column(String(128), nullable=False)
+    provider_reference = Column(String(128), nullable=True)
+    receipt_number = Column(String(64), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)

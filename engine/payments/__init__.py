@@ -1,0 +1,27 @@
+"""The engine's payment interface: every skill that takes money pays through `pay` (never twice per key)."""
+
+from engine.payments.provider import (
+    DECLINED,
+    SANDBOX_NOTICE,
+    SUCCEEDED,
+    PaymentProvider,
+    ProviderResult,
+    SandboxProvider,
+    payment_provider,
+)
+from engine.payments.service import PENDING, PaymentRefused, is_test_payment, pay, receipt_line
+
+__all__ = [
+    "DECLINED",
+    "PENDING",
+    "SANDBOX_NOTICE",
+    "SUCCEEDED",
+    "PaymentProvider",
+    "PaymentRefused",
+    "ProviderResult",
+    "SandboxProvider",
+    "is_test_payment",
+    "pay",
+    "payment_provider",
+    "receipt_line",
+]

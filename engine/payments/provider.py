@@ -1,0 +1,59 @@
+"""Who moves the money: a pluggable payment provider (`payment_provider` setting) and the built-in sandbox."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+from engine.settings import settings
+
+SUCCEEDED = "succeeded"
+DECLINED = "declined"
+SANDBOX_NOTICE = "ТЕСТОВЫЙ ПЛАТЁЖ (песочница)"
+
+
+@dataclass(frozen=True)
+class ProviderResult:
+    """What the provider answered: the outcome, its own reference, a receipt number and a message for the resident."""
+
+    status: str  # SUCCEEDED or DECLINED
+    provider_reference: str
+    receipt_number: str
+    message: str
+
+
+class PaymentProvider(Protocol):
+    """Charges a payer. Must itself be idempotent on `idempotency_key`, as real acquirers are."""
+
+    name: str
+
+    def charge(
+        self, *, idempotency_key: str, amount: Decimal, currency: str, description: str, payer_reference: str
+    ) -> ProviderResult: ...
+
+
+class SandboxProvider:
+    """Moves no money and always succeeds; every receipt says «ТЕСТОВЫЙ ПЛАТЁЖ (песочница)». For development."""
+
+    name = "sandbox"
+
+    def charge(
+        self, *, idempotency_key: str, amount: Decimal, currency: str, description: str, payer_reference: str
+    ) -> ProviderResult:
+        # Derived from the key, so a retried charge answers exactly as the first one did.
+        digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:10].upper()
+        return ProviderResult(
+            status=SUCCEEDED,
+            provider_reference=f"sandbox-{digest.lower()}",
+            receipt_number=f"ТЕСТ-{digest}",
+            message=f"{SANDBOX_NOTICE}: деньги не списаны.",
+        )
+
+
+def payment_provider() -> PaymentProvider:
+    """The provider named by the settings."""
+    module_name, _, class_name = settings().payment_provider.rpartition(".")
+    return getattr(importlib.import_module(module_name), class_name)()

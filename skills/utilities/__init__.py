@@ -1,0 +1,1 @@
+"""Skill «ЖКУ» (utilities): accounts, balance, charges, meter readings, payments, tariffs, reminders, requests."""

@@ -1,0 +1,1 @@
+"""Actions of the skill «ЖКУ», one module per conversation."""

@@ -1,0 +1,224 @@
+"""Submitting meter readings: one or several values in a message, which meter if unclear, confirm outliers."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.sdk import audit_record, channel_identity, session_scope
+
+from .. import billing, clock
+from ..meter_readings import candidates, check_value, choice_word, label, meters_of
+from ..models import UtilitiesAccount, UtilitiesMeter, UtilitiesReading
+from ..readings_parser import parse_readings
+from ..texts import day_month, money, number
+from .common import STOP, resident_account, resident_id
+
+VALUES, PENDING, CHOICE, CONFIRM = (
+    "utilities_reading_values", "utilities_reading_pending", "utilities_meter_choice", "utilities_reading_confirm",
+)
+YES_NO = [{"title": "Да", "payload": "/affirm"}, {"title": "Нет", "payload": "/deny"}]
+EXAMPLE = "Например: «ХВС 345, ГВС 120,5» или «свет день 12045 ночь 5230»."
+
+
+def window_closed_text(today: date) -> str:
+    first, last = clock.reading_window()
+    opening = clock.next_window_opening(today)
+    return (f"Показания принимаются с {first} по {last} число месяца. Сейчас приём закрыт — "
+            f"он откроется {day_month(opening)}. Могу напомнить: напишите «напоминай передавать показания».")
+
+
+def _owned_meters(session: Session, resident: int, ids: List[int]) -> Dict[int, UtilitiesMeter]:
+    """Meters by id, only those on the resident's own accounts."""
+    rows = session.execute(
+        select(UtilitiesMeter).join(UtilitiesAccount, UtilitiesMeter.account_id == UtilitiesAccount.id)
+        .where(UtilitiesMeter.id.in_(ids), UtilitiesAccount.resident_id == resident)
+    ).scalars()
+    return {meter.id: meter for meter in rows}
+
+
+def _pending_item(session: Session, meter: UtilitiesMeter, value: Decimal, problems: List[str]) -> Dict[str, Any]:
+    check = check_value(session, meter, value)
+    if check.problem:
+        problems.append(check.problem)
+    return {"meter_id": meter.id, "value": str(value), "candidates": [], "suspicious": check.suspicious}
+
+
+class ValidateUtilitiesReadingForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_utilities_reading_form"
+
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        slots = [VALUES]
+        pending = tracker.get_slot(PENDING) or []
+        if tracker.get_slot(VALUES) != STOP:
+            if any(item["candidates"] for item in pending):
+                slots.append(CHOICE)
+            if any(item["suspicious"] for item in pending):
+                slots.append(CONFIRM)
+        return slots
+
+    def validate_utilities_reading_values(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if slot_value == STOP:
+            return {VALUES: STOP}
+        text = str(slot_value or "")
+        with session_scope() as session:
+            _, account = resident_account(session, tracker, dispatcher)
+            if account is None:
+                return {VALUES: STOP, PENDING: None}
+            if not clock.window_is_open(clock.today()):
+                dispatcher.utter_message(text=window_closed_text(clock.today()))
+                return {VALUES: STOP, PENDING: None}
+            parsed = parse_readings(text, tracker.latest_message.get("entities") or [])
+            if not parsed:
+                return {VALUES: None, PENDING: None}  # no values yet: the form asks for them
+            meters = meters_of(session, account)
+            problems: List[str] = []
+            pending = []
+            for reading in parsed:
+                if reading.value is None:
+                    problems.append(f"«{reading.text}» — напишите показания цифрами, например 345 или 120,5.")
+                    continue
+                found = candidates(meters, reading)
+                if not found:
+                    problems.append(f"Не нашёл у вас подходящего счётчика для значения {reading.text}.")
+                elif len(found) == 1:
+                    pending.append(_pending_item(session, found[0], reading.value, problems))
+                else:
+                    pending.append({"meter_id": None, "value": str(reading.value),
+                                    "candidates": [m.id for m in found], "suspicious": False})
+        if problems:
+            dispatcher.utter_message(text="\n".join(problems + ["Напишите показания ещё раз. " + EXAMPLE]))
+            return {VALUES: None, PENDING: None, CHOICE: None, CONFIRM: None}
+        return {VALUES: text, PENDING: pending, CHOICE: None, CONFIRM: None}
+
+    def validate_utilities_meter_choice(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        pending = [dict(item) for item in tracker.get_slot(PENDING) or []]
+        item = next((i for i in pending if i["candidates"]), None)
+        if item is None:
+            return {CHOICE: None}
+        answer = str(slot_value or "").lower()
+        with session_scope() as session:
+            meters = _owned_meters(session, resident_id(session, tracker), item["candidates"])
+            chosen = [m for m in meters.values() if choice_word(m).lower()[:4] in answer]
+            if len(chosen) != 1:
+                dispatcher.utter_message(text="Не понял, какой счётчик. Нажмите одну из кнопок.")
+                return {CHOICE: None}
+            problems: List[str] = []
+            item.update(_pending_item(session, chosen[0], Decimal(item["value"]), problems))
+        if problems:
+            dispatcher.utter_message(text="\n".join(problems + ["Напишите показания ещё раз. " + EXAMPLE]))
+            return {VALUES: None, PENDING: None, CHOICE: None}
+        more = any(i["candidates"] for i in pending)
+        return {CHOICE: None if more else answer, PENDING: pending}
+
+    def validate_utilities_reading_confirm(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if slot_value:
+            return {CONFIRM: True}
+        dispatcher.utter_message(text="Хорошо, это значение не передаю. Проверьте счётчик и напишите показания ещё раз.")
+        return {CONFIRM: None, VALUES: None, PENDING: None, CHOICE: None}
+
+
+class ActionAskUtilitiesReadingValues(Action):
+    def name(self) -> str:
+        return "action_ask_utilities_reading_values"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        with session_scope() as session:
+            _, account = resident_account(session, tracker, dispatcher)
+            if account is None:
+                return []
+            lines = [f"Напишите показания по счёту № {account.number}. {EXAMPLE}", "Ваши счётчики (последние показания):"]
+            lines += [f"• {label(m)} — {number(m.last_reading)} на {day_month(m.last_reading_on)}"
+                      for m in meters_of(session, account)]
+        dispatcher.utter_message(text="\n".join(lines))
+        return []
+
+
+class ActionAskUtilitiesMeterChoice(Action):
+    def name(self) -> str:
+        return "action_ask_utilities_meter_choice"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        item = next((i for i in tracker.get_slot(PENDING) or [] if i["candidates"]), None)
+        if item is None:
+            return []
+        with session_scope() as session:
+            meters = _owned_meters(session, resident_id(session, tracker), item["candidates"]).values()
+            buttons = [{"title": f"{label(m)}, было {number(m.last_reading)}", "payload": choice_word(m)} for m in meters]
+        dispatcher.utter_message(text=f"Для какого счётчика значение {number(Decimal(item['value']))}?", buttons=buttons)
+        return []
+
+
+class ActionAskUtilitiesReadingConfirm(Action):
+    def name(self) -> str:
+        return "action_ask_utilities_reading_confirm"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        items = [i for i in tracker.get_slot(PENDING) or [] if i["suspicious"]]
+        with session_scope() as session:
+            meters = _owned_meters(session, resident_id(session, tracker), [i["meter_id"] for i in items])
+            lines = []
+            for item in items:
+                meter = meters[item["meter_id"]]
+                used = Decimal(item["value"]) - Decimal(meter.last_reading)
+                usual = billing.median_consumption(session, meter) or Decimal(0)
+                lines.append(f"• {label(meter)}: {number(Decimal(item['value']))} — расход {number(used)} "
+                             f"за месяц, обычно около {number(usual.quantize(Decimal('0.1')))}")
+        dispatcher.utter_message(
+            text="\n".join(["Расход получается больше обычного втрое и более:"] + lines + ["Всё верно, передаю?"]),
+            buttons=YES_NO,
+        )
+        return []
+
+
+class ActionUtilitiesSubmitReadingDone(Action):
+    def name(self) -> str:
+        return "action_utilities_submit_reading_done"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        cleared = [SlotSet(slot, None) for slot in (VALUES, PENDING, CHOICE, CONFIRM)]
+        items = [i for i in tracker.get_slot(PENDING) or [] if i.get("meter_id")]
+        if tracker.get_slot(VALUES) == STOP or not items:
+            return cleared
+        channel, _ = channel_identity(tracker)
+        today = clock.today()
+        lines = ["Показания приняты:"]
+        total = Decimal(0)
+        with session_scope() as session:
+            resident = resident_id(session, tracker)
+            meters = _owned_meters(session, resident, [i["meter_id"] for i in items])
+            for item in items:
+                meter = meters.get(item["meter_id"])
+                if meter is None:
+                    continue
+                value = Decimal(item["value"])
+                used = value - Decimal(meter.last_reading)
+                session.add(UtilitiesReading(meter_id=meter.id, value=value, taken_on=today, channel=channel))
+                meter.last_reading, meter.last_reading_on = value, today
+                expected = billing.expected_charge(session, meter, used, today)
+                total += expected or 0
+                cost = f", ≈ {money(expected)}" if expected is not None else ""
+                lines.append(f"• {label(meter)}: {number(value)} (расход {number(used)}{cost})")
+            audit_record(session, skill="utilities", action="readings_submitted", resident_id=resident,
+                         details={"readings": [{"meter_id": i["meter_id"], "value": i["value"]} for i in items]})
+        lines.append(f"Ориентировочно к начислению за этот расход: {money(total)} по действующим тарифам "
+                     "(без водоотведения и постоянных услуг).")
+        dispatcher.utter_message(text="\n".join(lines))
+        return cleared

@@ -1,0 +1,152 @@
+"""Reminders to pay or to send readings: Rasa's ReminderScheduled in the conversation, a row in the skill's table.
+
+"напомни заплатить до 10-го" → once, the day before at 10:00; "напоминай передавать показания" → every month when
+the submission window opens, at 10:00; "не напоминай" cancels them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, ReminderCancelled, ReminderScheduled
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+from engine.sdk import audit_record, session_scope, utcnow
+from nlu.morphology import lemma
+
+from .. import billing, clock
+from ..accounts import linked_accounts
+from ..models import UtilitiesReminder
+from ..texts import day_month
+from .common import entity_value, resident_id
+
+DUE_INTENT = "EXTERNAL_utilities_reminder_due"
+REMIND_AT = time(10, 0)
+CANCEL_LEMMAS = frozenset({"отменить", "отключить", "выключить", "убрать", "хватить", "удалить"})
+READING_LEMMAS = frozenset({"показание", "счётчик", "счетчик", "передавать", "передать", "передача"})
+DAY_OF_MONTH = re.compile(r"(?<!\d)(\d{1,2})(?:\s*-?\s*(?:го|е|ого|числа))(?!\w)")
+
+
+def wants_cancel(words: List[str]) -> bool:
+    if CANCEL_LEMMAS & set(words):
+        return True
+    return any(a == "не" and b.startswith("напомина") or a == "не" and b == "надо" for a, b in zip(words, words[1:]))
+
+
+def reminder_kind(words: List[str]) -> Optional[str]:
+    """'readings', 'pay', or None when the message does not say which (a cancel of everything)."""
+    if READING_LEMMAS & set(words):
+        return "readings"
+    if {"платить", "заплатить", "оплатить", "оплата", "квартплата", "коммуналка", "квитанция"} & set(words):
+        return "pay"
+    return None
+
+
+def pay_deadline(text: str, iso_date: Optional[str], today: date, fallback: Optional[date]) -> date:
+    """The day to pay by: a recognised date, a bare "до 10-го", or the bill's due date."""
+    if iso_date:
+        try:
+            return date.fromisoformat(str(iso_date)[:10])
+        except ValueError:
+            pass
+    match = DAY_OF_MONTH.search(text)
+    if match and 1 <= int(match.group(1)) <= 28:
+        candidate = today.replace(day=int(match.group(1)))
+        return candidate if candidate > today else clock.add_months(today, 1).replace(day=candidate.day)
+    return fallback if fallback and fallback > today else today + timedelta(days=7)
+
+
+def at_ten(day: date) -> datetime:
+    return datetime.combine(day, REMIND_AT, tzinfo=clock.now().tzinfo)
+
+
+def schedule(kind: str, moment: datetime) -> ReminderScheduled:
+    return ReminderScheduled(DUE_INTENT, trigger_date_time=moment, name=f"utilities_{kind}", kill_on_user_message=False)
+
+
+class ActionUtilitiesReminder(Action):
+    def name(self) -> str:
+        return "action_utilities_reminder"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        words = [lemma(w) for w in re.findall(r"[^\W\d_]+", text)]
+        kind = reminder_kind(words)
+        today = clock.today()
+        with session_scope() as session:
+            resident = resident_id(session, tracker)
+            if wants_cancel(words):
+                return self._cancel(session, dispatcher, resident, kind)
+            if kind == "readings":
+                first, _ = clock.reading_window()
+                day = today if clock.window_is_open(today) and clock.now().time() < REMIND_AT else clock.next_window_opening(today)
+                moment, recurring = at_ten(day), True
+                reply = (f"Буду напоминать передавать показания каждый месяц {first}-го числа в 10:00. "
+                         f"Ближайшее напоминание — {day_month(day)}. Отключить: «не напоминай».")
+            else:
+                accounts = linked_accounts(session, resident)
+                due = billing.balance_of(session, accounts[-1]).due_date if accounts else None
+                deadline = pay_deadline(text, entity_value(tracker, "date"), today, due)
+                day = max(deadline - timedelta(days=1), today)
+                moment, recurring, kind = at_ten(day), False, "pay"
+                if moment <= clock.now():
+                    moment = clock.now() + timedelta(hours=1)
+                reply = (f"Напомню заплатить за квартиру {day_month(moment.date())} в {moment:%H:%M} "
+                         f"(срок — до {day_month(deadline)}). Отменить: «не напоминай».")
+            session.add(UtilitiesReminder(resident_id=resident, kind=kind, remind_at=clock.to_utc_naive(moment),
+                                          recurring=recurring, status="active"))
+            audit_record(session, skill="utilities", action="reminder_set", resident_id=resident,
+                         details={"kind": kind, "at": moment.isoformat()})
+        dispatcher.utter_message(text=reply)
+        return [schedule(kind, moment)]
+
+    @staticmethod
+    def _cancel(session, dispatcher: CollectingDispatcher, resident: int, kind: Optional[str]) -> List[EventType]:
+        query = select(UtilitiesReminder).where(UtilitiesReminder.resident_id == resident,
+                                                UtilitiesReminder.status == "active")
+        if kind:
+            query = query.where(UtilitiesReminder.kind == kind)
+        reminders = list(session.execute(query).scalars())
+        for reminder in reminders:
+            reminder.status = "cancelled"
+        if not reminders:
+            dispatcher.utter_message(text="Активных напоминаний нет — отменять нечего.")
+            return []
+        audit_record(session, skill="utilities", action="reminder_cancelled", resident_id=resident,
+                     details={"count": len(reminders)})
+        dispatcher.utter_message(text="Хорошо, больше не напоминаю.")
+        return [ReminderCancelled(name=f"utilities_{k}") for k in sorted({r.kind for r in reminders})]
+
+
+class ActionUtilitiesReminderDue(Action):
+    def name(self) -> str:
+        return "action_utilities_reminder_due"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        events: List[EventType] = []
+        with session_scope() as session:
+            resident = resident_id(session, tracker)
+            due = list(session.execute(
+                select(UtilitiesReminder).where(
+                    UtilitiesReminder.resident_id == resident, UtilitiesReminder.status == "active",
+                    UtilitiesReminder.remind_at <= utcnow() + timedelta(minutes=1),
+                )
+            ).scalars())
+            for reminder in due:
+                if reminder.kind == "readings":
+                    dispatcher.utter_message(text="Напоминаю: открыт приём показаний счётчиков. Напишите, например, "
+                                             "«ХВС 345, ГВС 120,5».",
+                                             buttons=[{"title": "Передать показания", "payload": "/utilities_submit_reading"}])
+                    following = at_ten(clock.next_window_opening(clock.today()))
+                    reminder.remind_at = clock.to_utc_naive(following)
+                    events.append(schedule("readings", following))
+                else:
+                    dispatcher.utter_message(text="Напоминаю: пора оплатить квартиру и коммунальные услуги.",
+                                             buttons=[{"title": "Оплатить", "payload": "/utilities_pay"},
+                                                      {"title": "Сколько к оплате", "payload": "/utilities_balance"}])
+                    reminder.status = "done"
+        return events
