@@ -152,8 +152,12 @@ def _check_training_examples(domain: Dict[str, Any], data_files: List[Path]) -> 
         raise BuildError(f"training data has intents that no enabled package owns: {', '.join(undeclared)}")
 
 
-def generated_form_rules(forms: Iterable[str]) -> Dict[str, Any]:
-    """Rules every form gets: `cancel` and a request for an operator leave it from any step."""
+PREVIEW_ACTION = "action_service_preview"
+
+
+def generated_rules(forms: Iterable[str], preview_intents: Iterable[str]) -> Dict[str, Any]:
+    """Rules the engine adds: `cancel` and a request for an operator leave any form from any step, and each intent
+    of a preview skill is answered by the engine's preview action."""
     rules = []
     for form in forms:
         for intent, action in (("cancel", "action_cancel"), ("human_handoff", "action_human_handoff")):
@@ -164,6 +168,13 @@ def generated_form_rules(forms: Iterable[str]) -> Dict[str, Any]:
                     "steps": [{"intent": intent}, {"action": action}, {"active_loop": None}],
                 }
             )
+    for intent in preview_intents:
+        rules.append(
+            {
+                "rule": f"{intent} of a preview skill (generated)",
+                "steps": [{"intent": intent}, {"action": PREVIEW_ACTION}],
+            }
+        )
     return {"version": "3.1", "rules": rules}
 
 
@@ -224,8 +235,10 @@ def build(packages: List[SkillPackage], out: Path = BUILD_DIR, check_tables: boo
             source = package.tests_dir / kind
             _copy_tree((f, tests_dir / kind / package.name / f.relative_to(source)) for f in _yaml_files(source))
     (data_dir / "generated").mkdir(parents=True, exist_ok=True)
-    (data_dir / "generated" / "form_rules.yml").write_text(
-        yaml.safe_dump(generated_form_rules(domain["forms"]), allow_unicode=True, sort_keys=False), encoding="utf-8"
+    preview_intents = [intent for p in packages if p.manifest.preview for intent in p.manifest.intents]
+    (data_dir / "generated" / "rules.yml").write_text(
+        yaml.safe_dump(generated_rules(domain["forms"], preview_intents), allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
     )
     for kind in ("stories", "nlu"):
         (tests_dir / kind).mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,24 @@ def skills_dir(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
+def preview_skill(skills_dir) -> Path:
+    """A preview skill «Скоро» with one intent, `soon_ask`, and nothing else."""
+    root = skills_dir / "soon"
+    (root / "data").mkdir(parents=True)
+    (root / "__init__.py").write_text("", encoding="utf-8")
+    (root / "manifest.yml").write_text(
+        "name: soon\ntitle: Скоро\ndescription: готовится.\nversion: 0.1.0\npreview: true\n"
+        "intents: {soon_ask: спросить}\n", encoding="utf-8",
+    )
+    (root / "domain.yml").write_text('version: "3.1"\nintents: [soon_ask]\n', encoding="utf-8")
+    examples = "".join(f"      - скоро вопрос {n}\n" for n in range(5))
+    (root / "data" / "nlu.yml").write_text(
+        f'version: "3.1"\nnlu:\n  - intent: soon_ask\n    examples: |\n{examples}', encoding="utf-8"
+    )
+    return root
+
+
+@pytest.fixture
 def make_skill(skills_dir) -> Callable[..., Path]:
     """A scaffolded skill in the temporary skill folder."""
 

@@ -14,6 +14,9 @@ SKILL_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # Kinds of names a package owns; two packages may never own the same name of one kind.
 OWNED_KINDS: Tuple[str, ...] = ("intents", "entities", "slots", "responses", "actions", "forms", "tables")
 
+# What a preview skill may not own: the engine answers its intents, so it has no dialogue or data of its own yet.
+PREVIEW_FORBIDDEN: Tuple[str, ...] = ("slots", "responses", "actions", "forms", "tables")
+
 
 class ManifestError(ValueError):
     """A manifest that cannot be used, with the file and the reason."""
@@ -42,6 +45,9 @@ class Manifest:
     forms: Tuple[str, ...]
     tables: Tuple[str, ...]
     canonical_values: Mapping[str, CanonicalEntity] = field(default_factory=dict)
+    # A skill announced before it ships: the engine recognises its intents and answers them with
+    # `action_service_preview` (the service is being prepared, an operator can help meanwhile).
+    preview: bool = False
 
     def owned(self, kind: str) -> Tuple[str, ...]:
         if kind == "intents":
@@ -95,6 +101,11 @@ def load_manifest(path: Path) -> Manifest:
     if not SKILL_NAME.match(raw["name"]):
         raise ManifestError(f"{path}: name '{raw['name']}' must be lower-case latin letters, digits and '_'")
     entities = _names(raw, "entities", path)
+    preview = raw.get("preview", False)
+    if not isinstance(preview, bool):
+        raise ManifestError(f"{path}: 'preview' must be true or false")
+    if preview and any(raw.get(key) for key in PREVIEW_FORBIDDEN):
+        raise ManifestError(f"{path}: a preview skill owns only intents and entities, not {', '.join(PREVIEW_FORBIDDEN)}")
     return Manifest(
         name=raw["name"],
         title=raw["title"].strip(),
@@ -109,6 +120,7 @@ def load_manifest(path: Path) -> Manifest:
         forms=_names(raw, "forms", path),
         tables=_names(raw, "tables", path),
         canonical_values=_canonical_values(raw, entities, path),
+        preview=preview,
     )
 
 

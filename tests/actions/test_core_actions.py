@@ -4,6 +4,7 @@ from actions.core.cancel import ActionCancel
 from actions.core.fallback import ActionClarifyIntent, candidate_buttons, misses_in_a_row
 from actions.core.handoff import ActionHumanHandoff, transcript_from_events
 from actions.core.help import ActionHelp, help_text
+from actions.core.preview import ActionServicePreview, preview_text
 from actions.core.profile import ActionProfileShow
 from actions.host import served_packages
 from engine.skills.discovery import core_package
@@ -65,6 +66,23 @@ def test_help_lists_enabled_skills_from_manifests(make_skill, packages):
 def test_help_without_skills_says_so():
     text = help_text([core_package()])
     assert text.startswith("Городские услуги пока не подключены") and "А ещё" not in text
+
+
+def test_help_names_preview_skills_as_coming(preview_skill, packages):
+    text = help_text(packages())
+    assert "Готовятся к запуску: Скоро — пока с этим поможет оператор." in text
+    assert "• Скоро" not in text
+
+
+def test_preview_answer_names_the_service_and_offers_an_operator(preview_skill, packages):
+    assert preview_text(packages(), "soon_ask").startswith("Раздел «Скоро» пока готовится к запуску: спросить")
+    assert "оператору" in preview_text(packages(), "greet")
+
+
+def test_preview_action_offers_the_operator_as_a_button():
+    messages, events = run_action(ActionServicePreview(), make_tracker("вызови такси", "transport_order_ride"))
+    assert {"title": "Позвать оператора", "payload": "/human_handoff"} in messages[0]["buttons"]
+    assert events == []
 
 
 def test_help_action_answers_from_the_served_packages():

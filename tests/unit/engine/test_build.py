@@ -24,12 +24,25 @@ def test_core_and_skill_are_assembled(make_skill, packages, tmp_path):
     assert output.packages == ("core", "notes")
 
 
+def generated_rules_of(output) -> list:
+    return yaml.safe_load((output.data / "generated" / "rules.yml").read_text(encoding="utf-8"))["rules"]
+
+
 def test_every_form_gets_cancel_and_operator_rules(packages, tmp_path):
     output = build(packages(), tmp_path / "build")
-    rules = yaml.safe_load((output.data / "generated" / "form_rules.yml").read_text(encoding="utf-8"))["rules"]
+    rules = generated_rules_of(output)
     cancel = next(r for r in rules if r["rule"].startswith("cancel leaves profile_link_phone_form"))
     assert cancel["condition"] == [{"active_loop": "profile_link_phone_form"}]
     assert cancel["steps"] == [{"intent": "cancel"}, {"action": "action_cancel"}, {"active_loop": None}]
+
+
+def test_intents_of_a_preview_skill_are_answered_by_the_preview_action(preview_skill, packages, tmp_path):
+    output = build(packages(), tmp_path / "build")
+    rules = [r for r in generated_rules_of(output) if "preview" in r["rule"]]
+    assert rules == [
+        {"rule": "soon_ask of a preview skill (generated)",
+         "steps": [{"intent": "soon_ask"}, {"action": "action_service_preview"}]}
+    ]
 
 
 @pytest.mark.parametrize(

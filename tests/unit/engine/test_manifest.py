@@ -26,6 +26,11 @@ def test_valid_manifest_is_read(tmp_path):
     assert manifest.canonical_values["demo_color"].values == {"red": ("красный", "алый")}
     assert not manifest.canonical_values["demo_color"].find_in_text
     assert manifest.tables == ()
+    assert manifest.preview is False
+
+
+def test_preview_manifest_is_read(tmp_path):
+    assert load_manifest(write(tmp_path, {**VALID, "preview": True})).preview is True
 
 
 @pytest.mark.parametrize(
@@ -38,6 +43,8 @@ def test_valid_manifest_is_read(tmp_path):
         ({"slots": ["a", "a"]}, "lists a name twice"),
         ({"canonical_values": {"other": {"values": {"x": ["y"]}}}}, "an entity this skill does not own"),
         ({"canonical_values": {"demo_color": {"values": {"red": []}}}}, "needs a list of phrases"),
+        ({"preview": "yes"}, "'preview' must be true or false"),
+        ({"preview": True, "actions": ["action_demo"]}, "a preview skill owns only intents and entities"),
     ],
 )
 def test_invalid_manifests_say_why(tmp_path, change, message):
