@@ -1,0 +1,1 @@
+"""Skill «Услуги кооператива»: find, order, pay for and review household services of a city cooperative."""

@@ -1,0 +1,239 @@
+"""Time slots of providers and automatic dispatch: who gets an order nobody chose a provider for.
+
+Slots are whole hours. The store keeps naive UTC; working hours are local (the assistant's time zone).
+A provider is busy in an hour when a row of `market_bookings` holds it; the unique (provider, hour) pair makes
+double booking impossible even for orders placed at the same moment.
+
+Dispatch score (lower sorts first, compared left to right, so it is deterministic and ties are broken):
+  1. load — how many open orders (assigned, confirmed, in progress) the provider has on the slot's local day;
+  2. −rating — the higher the rating, the earlier;
+  3. −review_count — a rating backed by more reviews wins a tie;
+  4. provider id — the older member wins what is still tied.
+Only approved providers with the category among their specialisations and an active offer in it, who work at
+that time, are free for the whole slot, serve the order's district (when it is known) and are not excluded,
+take part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from typing import Iterable, List, Optional, Sequence, Tuple
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.settings import settings
+
+from .models import APPROVED, MarketBooking, MarketOffer, MarketOrder, MarketProvider
+
+Provider = MarketProvider
+HOUR = timedelta(hours=1)
+DEFAULT_DURATION_MINUTES = 120
+SEARCH_HORIZON_DAYS = 14
+OPEN_STATES = ("new", "assigned", "confirmed", "in_progress")
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(settings().timezone)
+
+
+def to_store(moment: datetime) -> datetime:
+    """Naive UTC as the store keeps it; an aware moment is converted, a naive one is taken as UTC already."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def to_local(stored: datetime) -> datetime:
+    return stored.replace(tzinfo=timezone.utc).astimezone(local_zone())
+
+
+def local_slot(day: date, hour: int) -> datetime:
+    """The stored (naive UTC) start of a local hour."""
+    return to_store(datetime.combine(day, time(hour), tzinfo=local_zone()))
+
+
+MONTHS_GENITIVE = (
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+)
+WEEKDAYS = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
+
+
+def slot_text(stored: datetime) -> str:
+    """'сб 28 ноября, 10:00' in local time."""
+    moment = to_local(stored)
+    return f"{WEEKDAYS[moment.weekday()]} {moment.day} {MONTHS_GENITIVE[moment.month - 1]}, {moment:%H:%M}"
+
+
+def day_text(day: date) -> str:
+    return f"{day.day} {MONTHS_GENITIVE[day.month - 1]} {day.year}"
+
+
+def rubles(amount: Decimal) -> str:
+    """'1 500 ₽' or '1 500,50 ₽'."""
+    whole = amount == amount.to_integral_value()
+    text = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
+    return text.replace(",", " ").replace(".", ",") + " ₽"
+
+
+def hours_of(start: datetime, end: datetime) -> List[datetime]:
+    """The whole hours a slot occupies."""
+    hours, moment = [], start
+    while moment < end:
+        hours.append(moment)
+        moment += HOUR
+    return hours
+
+
+def works_at(provider: MarketProvider, start: datetime, end: datetime) -> bool:
+    """The whole slot lies within the provider's working hours of the local day it starts on."""
+    local_start = to_local(start)
+    midnight = local_start.replace(hour=0, minute=0, second=0, microsecond=0)
+    end_hour = (to_local(end) - midnight).total_seconds() / 3600
+    return provider.work_start_hour <= local_start.hour and end_hour <= provider.work_end_hour
+
+
+def is_free(session: Session, provider_id: int, start: datetime, end: datetime) -> bool:
+    busy = session.execute(
+        select(func.count(MarketBooking.id)).where(
+            MarketBooking.provider_id == provider_id,
+            MarketBooking.slot_start >= start,
+            MarketBooking.slot_start < end,
+        )
+    ).scalar_one()
+    return busy == 0
+
+
+def book(session: Session, provider_id: int, order_id: int, start: datetime, end: datetime) -> None:
+    """Holds the slot's hours; flushing raises IntegrityError if another order holds one of them."""
+    session.add_all(
+        MarketBooking(provider_id=provider_id, slot_start=hour, order_id=order_id) for hour in hours_of(start, end)
+    )
+    session.flush()
+
+
+def release(session: Session, order_id: int) -> None:
+    for booking in session.execute(select(MarketBooking).where(MarketBooking.order_id == order_id)).scalars():
+        session.delete(booking)
+    session.flush()
+
+
+def day_load(session: Session, provider_id: int, slot_start: datetime) -> int:
+    """Open orders of the provider on the slot's local day."""
+    local_day = to_local(slot_start).date()
+    day_start = local_slot(local_day, 0)
+    return session.execute(
+        select(func.count(MarketOrder.id)).where(
+            MarketOrder.provider_id == provider_id,
+            MarketOrder.state.in_(OPEN_STATES),
+            MarketOrder.slot_start >= day_start,
+            MarketOrder.slot_start < day_start + timedelta(days=1),
+        )
+    ).scalar_one()
+
+
+def score(load: int, rating: Decimal, review_count: int, provider_id: int) -> Tuple[int, Decimal, int, int]:
+    """The dispatch score: candidates are sorted ascending by it (see the module docstring)."""
+    return (load, -Decimal(rating), -review_count, provider_id)
+
+
+def main_offer(session: Session, provider_id: int, category: str) -> Optional[MarketOffer]:
+    """The provider's cheapest active offer in the category: what a dispatched order is priced by."""
+    return session.execute(
+        select(MarketOffer)
+        .where(MarketOffer.provider_id == provider_id, MarketOffer.category == category, MarketOffer.active.is_(True))
+        .order_by(MarketOffer.price, MarketOffer.id)
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def slot_end_for(offer: Optional[MarketOffer], slot_start: datetime) -> datetime:
+    minutes = offer.duration_minutes if offer is not None else DEFAULT_DURATION_MINUTES
+    return slot_start + timedelta(minutes=minutes)
+
+
+def specialists(session: Session, category: str, district: Optional[str] = None) -> List[MarketProvider]:
+    providers = session.execute(
+        select(MarketProvider).where(MarketProvider.status == APPROVED).order_by(MarketProvider.id)
+    ).scalars()
+    return [
+        provider for provider in providers
+        if category in (provider.categories or []) and (district is None or district in (provider.districts or []))
+    ]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    provider: MarketProvider
+    offer: MarketOffer
+    score: Tuple[int, Decimal, int, int]
+
+
+def candidates(
+    session: Session,
+    category: str,
+    slot_start: datetime,
+    slot_end: Optional[datetime] = None,
+    exclude_provider_ids: Iterable[int] = (),
+    district: Optional[str] = None,
+) -> List[Candidate]:
+    """Every provider who could take the slot, best first. Without `slot_end` each uses its offer's duration."""
+    slot_start = to_store(slot_start)
+    excluded = set(exclude_provider_ids)
+    found = []
+    for provider in specialists(session, category, district):
+        offer = main_offer(session, provider.id, category)
+        if provider.id in excluded or offer is None:
+            continue
+        end = to_store(slot_end) if slot_end is not None else slot_end_for(offer, slot_start)
+        if works_at(provider, slot_start, end) and is_free(session, provider.id, slot_start, end):
+            load = day_load(session, provider.id, slot_start)
+            found.append(Candidate(provider, offer, score(load, provider.rating, provider.review_count, provider.id)))
+    return sorted(found, key=lambda candidate: candidate.score)
+
+
+def choose_provider(
+    session: Session,
+    category: str,
+    slot_start: datetime,
+    slot_end: Optional[datetime] = None,
+    exclude_provider_ids: Sequence[int] = (),
+    district: Optional[str] = None,
+) -> Optional[MarketProvider]:
+    found = candidates(session, category, slot_start, slot_end, exclude_provider_ids, district)
+    return found[0].provider if found else None
+
+
+def nearest_free_slot(
+    session: Session,
+    provider: MarketProvider,
+    after: datetime,
+    duration_minutes: int,
+    day: Optional[date] = None,
+    time_from: Optional[time] = None,
+    time_to: Optional[time] = None,
+    horizon_days: int = SEARCH_HORIZON_DAYS,
+) -> Optional[datetime]:
+    """The earliest whole-hour slot (stored time) not before `after` when the provider works and is free.
+
+    With `day` only that local day is searched; the local start must be within [time_from, time_to).
+    """
+    after = to_store(after)
+    first_day = day or to_local(after).date()
+    days = [first_day] if day else [first_day + timedelta(days=offset) for offset in range(horizon_days)]
+    duration = timedelta(minutes=duration_minutes)
+    for current in days:
+        for hour in range(provider.work_start_hour, provider.work_end_hour):
+            if (time_from is not None and time(hour) < time_from) or (time_to is not None and time(hour) >= time_to):
+                continue
+            start = local_slot(current, hour)
+            if start < after:
+                continue
+            end = start + duration
+            if works_at(provider, start, end) and is_free(session, provider.id, start, end):
+                return start
+    return None

@@ -1,0 +1,129 @@
+"""Paying for an order through the engine's payment interface, with the split recorded for every payment:
+provider's share + cooperative commission = amount, always (`balance_check`).
+
+The commission is the percent in force (market_parameters) on the day of payment, rounded half up to kopecks;
+the provider's share is the rest, so rounding never loses or creates a kopeck.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Optional, Tuple
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.payments import SUCCEEDED
+from engine.sdk import pay, receipt_line, utcnow
+from engine.store.models import Payment
+
+from . import dispatch
+from .models import MarketOrder, MarketParameters, MarketPayment
+
+SKILL = "marketplace"
+CENT = Decimal("0.01")
+DEFAULT_COMMISSION_PERCENT = Decimal("10")
+DEFAULT_MONTHLY_FEE = Decimal("500")
+
+
+class NotPayable(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PaidOrder:
+    payment: Payment
+    provider_share: Decimal
+    commission: Decimal
+    receipt_text: str
+
+
+def parameters(session: Session, day: Optional[date] = None) -> Tuple[Decimal, Decimal]:
+    """(commission percent, monthly member fee) in force on the day."""
+    day = day or utcnow().date()
+    row = session.execute(
+        select(MarketParameters)
+        .where(MarketParameters.effective_from <= day)
+        .order_by(MarketParameters.effective_from.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if row is None:
+        return DEFAULT_COMMISSION_PERCENT, DEFAULT_MONTHLY_FEE
+    return Decimal(row.commission_percent), Decimal(row.monthly_fee)
+
+
+def split(amount: Decimal, commission_percent: Decimal) -> Tuple[Decimal, Decimal]:
+    """(provider share, commission); they always add up to the amount."""
+    amount = Decimal(amount).quantize(CENT)
+    commission = (amount * Decimal(commission_percent) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    return amount - commission, commission
+
+
+def payment_of(session: Session, order_id: int) -> Optional[MarketPayment]:
+    return session.execute(select(MarketPayment).where(MarketPayment.order_id == order_id)).scalar_one_or_none()
+
+
+def is_paid(session: Session, order_id: int) -> bool:
+    return payment_of(session, order_id) is not None
+
+
+def _paid(session: Session, record: MarketPayment) -> PaidOrder:
+    payment = session.get(Payment, record.payment_id)
+    return PaidOrder(payment, record.provider_share, record.commission, _receipt(record, payment))
+
+
+def _receipt(record: MarketPayment, payment: Payment) -> str:
+    return (
+        f"{receipt_line(payment)} Заказ № {record.order_id}: исполнителю {dispatch.rubles(record.provider_share)}, "
+        f"взнос кооперативу {dispatch.rubles(record.commission)} ({record.commission_percent:.0f}%)."
+    )
+
+
+def pay_order(session: Session, customer_id: int, order_id: int, idempotency_key: str) -> PaidOrder:
+    """Pays the order once. Retrying with the same key returns the first payment and charges nothing."""
+    order = session.get(MarketOrder, order_id)
+    if order is None or order.customer_id != customer_id:
+        raise NotPayable(f"Заказа № {order_id} среди ваших заказов нет.")
+    existing = payment_of(session, order.id)
+    if existing is not None:
+        if existing.idempotency_key == idempotency_key:
+            return _paid(session, existing)
+        raise NotPayable(f"Заказ № {order.id} уже оплачен.")
+    if order.state == "cancelled":
+        raise NotPayable(f"Заказ № {order.id} отменён — оплачивать его не нужно.")
+    if order.warranty_claim_id or order.price <= 0:
+        raise NotPayable(f"Заказ № {order.id} — бесплатный гарантийный визит, платить за него не нужно.")
+    payment = pay(
+        session, resident_id=customer_id, skill=SKILL, purpose=f"market_order:{order.id}", amount=order.price,
+        idempotency_key=idempotency_key, description=f"Оплата заказа № {order.id} в кооперативе услуг",
+    )
+    if payment.status != SUCCEEDED:
+        raise NotPayable(f"Платёж отклонён: {receipt_line(payment)} Попробуйте ещё раз позже.")
+    percent, _ = parameters(session, utcnow().date())
+    share, commission = split(payment.amount, percent)
+    record = MarketPayment(
+        order_id=order.id, payment_id=payment.id, idempotency_key=idempotency_key, amount=payment.amount,
+        provider_share=share, commission=commission, commission_percent=percent, created_at=utcnow(),
+    )
+    session.add(record)
+    session.flush()
+    return _paid(session, record)
+
+
+def balance_check(session: Session) -> bool:
+    """True when every split adds up and the split amounts equal what the engine's payments took in."""
+    rows = session.execute(select(MarketPayment)).scalars().all()
+    if any(row.provider_share + row.commission != row.amount or row.commission < 0 for row in rows):
+        return False
+    engine_total = session.execute(
+        select(func.coalesce(func.sum(Payment.amount), 0)).where(
+            Payment.id.in_(select(MarketPayment.payment_id)), Payment.status == SUCCEEDED
+        )
+    ).scalar_one()
+    return Decimal(engine_total) == sum((row.amount for row in rows), Decimal("0")) and all(
+        session.get(Payment, row.payment_id).amount == row.amount for row in rows
+    )

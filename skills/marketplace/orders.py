@@ -1,0 +1,327 @@
+"""Orders: a price quote, placing an order (a chosen offer or automatic dispatch), its lifecycle, cancelling.
+
+Lifecycle: new → assigned → confirmed → in_progress → done, or cancelled. An order is created `new` and is
+`assigned` as soon as its provider is known (at once: either the chosen offer's provider or dispatch's choice).
+The provider moves it forward (a step may be skipped, never go back). When it is done its warranty starts.
+
+Cancellation by the customer: free until FREE_CANCEL_HOURS before the slot; later, until the slot starts, a fee
+of LATE_CANCEL_FEE_PERCENT of the price compensates the provider's reserved time. An order in progress or done
+cannot be cancelled. A warranty visit is always cancelled free.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import List, Optional
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engine.sdk import utcnow
+
+from . import catalog, contract_log, dispatch
+from .models import APPROVED, MarketClaim, MarketOffer, MarketOrder, MarketProvider, MarketWarranty
+
+Order = MarketOrder
+
+NEW, ASSIGNED, CONFIRMED, IN_PROGRESS, DONE, CANCELLED = "new", "assigned", "confirmed", "in_progress", "done", "cancelled"
+LIFECYCLE = (NEW, ASSIGNED, CONFIRMED, IN_PROGRESS, DONE)
+STATE_TITLES = {
+    NEW: "новый",
+    ASSIGNED: "исполнитель назначен",
+    CONFIRMED: "подтверждён исполнителем",
+    IN_PROGRESS: "в работе",
+    DONE: "выполнен",
+    CANCELLED: "отменён",
+}
+PROVIDER_STATES = (CONFIRMED, IN_PROGRESS, DONE)
+MIN_LEAD = timedelta(hours=1)
+MAX_AHEAD = timedelta(days=60)
+FREE_CANCEL_HOURS = 3
+LATE_CANCEL_FEE_PERCENT = Decimal("30")
+CENT = Decimal("0.01")
+
+
+class OrderError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class SlotTaken(OrderError):
+    """The chosen provider is busy at that time."""
+
+
+class NoProviderAvailable(OrderError):
+    """Nobody in the category works and is free at that time."""
+
+
+class InvalidSlot(OrderError):
+    """The time cannot be booked (past, too soon, too far, not a whole hour, outside working hours)."""
+
+
+class InvalidOffer(OrderError):
+    """The offer does not exist, is no longer offered or belongs to another category."""
+
+
+class NotYourOrder(OrderError):
+    pass
+
+
+class BadTransition(OrderError):
+    pass
+
+
+@dataclass(frozen=True)
+class Quote:
+    price: Decimal
+    unit: str
+    provider_name: Optional[str]
+    offer_id: Optional[int]
+    duration_minutes: int
+    provider_id: Optional[int] = None
+    title: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    cancelled: bool
+    fee: Decimal
+    message: str
+
+
+def _now(now: Optional[datetime]) -> datetime:
+    return dispatch.to_store(now) if now is not None else utcnow()
+
+
+def _check_slot(slot_start: datetime, now: datetime) -> None:
+    if slot_start.minute or slot_start.second or slot_start.microsecond:
+        raise InvalidSlot("Заказы принимаются на целый час: например, на 10:00 или 14:00.")
+    if slot_start < now + MIN_LEAD:
+        raise InvalidSlot("Это время уже прошло или наступит меньше чем через час — выберите время позже.")
+    if slot_start > now + MAX_AHEAD:
+        raise InvalidSlot("Заказы принимаются не больше чем на 60 дней вперёд.")
+
+
+def _offer(session: Session, offer_id: int, category: Optional[str]) -> MarketOffer:
+    offer = session.get(MarketOffer, offer_id)
+    if offer is None or not offer.active or session.get(MarketProvider, offer.provider_id).status != APPROVED:
+        raise InvalidOffer(f"Предложения № {offer_id} нет или оно больше не действует.")
+    if category and offer.category != category:
+        raise InvalidOffer(f"Предложение № {offer_id} относится к другой категории услуг.")
+    return offer
+
+
+def _check_chosen(session: Session, offer: MarketOffer, slot_start: datetime) -> None:
+    provider = session.get(MarketProvider, offer.provider_id)
+    slot_end = dispatch.slot_end_for(offer, slot_start)
+    if not dispatch.works_at(provider, slot_start, slot_end):
+        raise InvalidSlot(
+            f"{provider.name} работает с {provider.work_start_hour}:00 до {provider.work_end_hour}:00 — "
+            "выберите время в эти часы."
+        )
+    if not dispatch.is_free(session, provider.id, slot_start, slot_end):
+        raise SlotTaken(f"{provider.name} уже занят в это время. {_next_free_hint(session, provider, offer, slot_start)}")
+
+
+def _next_free_hint(session: Session, provider: MarketProvider, offer: MarketOffer, after: datetime) -> str:
+    slot = dispatch.nearest_free_slot(session, provider, after, offer.duration_minutes)
+    return f"Ближайшее свободное время: {dispatch.slot_text(slot)}." if slot else "Выберите другое время."
+
+
+def _dispatched(session: Session, category: str, slot_start: datetime, district: Optional[str]) -> dispatch.Candidate:
+    if category not in catalog.CATEGORY_TITLES:
+        raise NoProviderAvailable("Такой категории услуг в кооперативе нет.")
+    found = dispatch.candidates(session, category, slot_start, district=district)
+    if not found:
+        raise NoProviderAvailable(
+            f"На {dispatch.slot_text(slot_start)} нет свободных исполнителей «{catalog.CATEGORY_TITLES[category]}». "
+            "Попробуйте другое время или день."
+        )
+    return found[0]
+
+
+def quote(
+    session: Session,
+    category: Optional[str],
+    slot_start: datetime,
+    offer_id: Optional[int] = None,
+    address: Optional[str] = None,
+    now: Optional[datetime] = None,
+) -> Quote:
+    """The price to confirm before placing; the same checks as place_order, so its errors come early."""
+    slot_start = dispatch.to_store(slot_start)
+    _check_slot(slot_start, _now(now))
+    if offer_id is not None:
+        offer = _offer(session, offer_id, category)
+        _check_chosen(session, offer, slot_start)
+        provider = session.get(MarketProvider, offer.provider_id)
+    else:
+        candidate = _dispatched(session, category or "", slot_start, catalog.district_of(address))
+        offer, provider = candidate.offer, candidate.provider
+    return Quote(
+        price=offer.price, unit=offer.unit, provider_name=provider.name, offer_id=offer.id,
+        duration_minutes=offer.duration_minutes, provider_id=provider.id, title=offer.title,
+    )
+
+
+def place_order(
+    session: Session,
+    customer_id: int,
+    category: Optional[str],
+    address: str,
+    slot_start: datetime,
+    offer_id: Optional[int] = None,
+    now: Optional[datetime] = None,
+) -> MarketOrder:
+    """Books the slot and creates the order (assigned). Raises SlotTaken also when another order took the slot
+    a moment earlier: the (provider, hour) bookings are unique."""
+    slot_start = dispatch.to_store(slot_start)
+    _check_slot(slot_start, _now(now))
+    if not (address or "").strip():
+        raise InvalidSlot("Укажите адрес, куда приехать исполнителю.")
+    if offer_id is not None:
+        offer = _offer(session, offer_id, category)
+        _check_chosen(session, offer, slot_start)
+    else:
+        offer = _dispatched(session, category or "", slot_start, catalog.district_of(address)).offer
+    return book_order(session, customer_id, offer, address.strip(), slot_start, offer.price)
+
+
+def book_order(
+    session: Session, customer_id: int, offer: MarketOffer, address: str, slot_start: datetime, price: Decimal,
+    warranty_claim_id: Optional[int] = None,
+) -> MarketOrder:
+    slot_end = dispatch.slot_end_for(offer, slot_start)
+    order = MarketOrder(
+        customer_id=customer_id, provider_id=offer.provider_id, offer_id=offer.id, category=offer.category,
+        address=address, slot_start=slot_start, slot_end=slot_end, price=price, state=NEW,
+        warranty_claim_id=warranty_claim_id, created_at=utcnow(), updated_at=utcnow(),
+    )
+    try:
+        with session.begin_nested():
+            session.add(order)
+            session.flush()
+            dispatch.book(session, offer.provider_id, order.id, slot_start, slot_end)
+    except IntegrityError:
+        raise SlotTaken("Это время только что заняли — выберите другое, пожалуйста.") from None
+    order.state = ASSIGNED
+    session.flush()
+    return order
+
+
+def order_of(session: Session, customer_id: int, order_id: int) -> Optional[MarketOrder]:
+    """The order if it belongs to this customer; None otherwise (never reveals somebody else's)."""
+    order = session.get(MarketOrder, order_id)
+    return order if order is not None and order.customer_id == customer_id else None
+
+
+def customer_orders(session: Session, customer_id: int) -> List[MarketOrder]:
+    """Newest first."""
+    return list(
+        session.execute(
+            select(MarketOrder).where(MarketOrder.customer_id == customer_id).order_by(MarketOrder.id.desc())
+        ).scalars()
+    )
+
+
+def describe(order: MarketOrder) -> str:
+    """'Заказ № 12: сантехник, сб 28 ноября, 10:00, ул. Ленина, 15 — 1 500 ₽, исполнитель назначен (Иван Петров).'"""
+    who = f" ({order.provider.name})" if order.provider is not None else ""
+    price = "бесплатно (гарантия)" if order.warranty_claim_id else dispatch.rubles(order.price)
+    return (
+        f"Заказ № {order.id}: {catalog.CATEGORY_TITLES.get(order.category, order.category)}, "
+        f"{dispatch.slot_text(order.slot_start)}, {order.address} — {price}, {STATE_TITLES[order.state]}{who}."
+    )
+
+
+def cancellation_fee(order: MarketOrder, now: datetime) -> Decimal:
+    if order.warranty_claim_id or now <= order.slot_start - timedelta(hours=FREE_CANCEL_HOURS):
+        return Decimal("0.00")
+    return (order.price * LATE_CANCEL_FEE_PERCENT / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def cancel(session: Session, customer_id: int, order_id: int, now: Optional[datetime] = None) -> CancelResult:
+    now = _now(now)
+    order = order_of(session, customer_id, order_id)
+    if order is None:
+        return CancelResult(False, Decimal("0.00"), f"Заказа № {order_id} среди ваших заказов нет.")
+    if order.state == CANCELLED:
+        return CancelResult(False, Decimal("0.00"), f"Заказ № {order.id} уже отменён.")
+    if order.state in (IN_PROGRESS, DONE) or now >= order.slot_start:
+        return CancelResult(
+            False, Decimal("0.00"),
+            f"Заказ № {order.id} уже {STATE_TITLES[order.state]} — отменить его нельзя. "
+            "Если что-то не так, оформите гарантийный случай или напишите оператору.",
+        )
+    fee = cancellation_fee(order, now)
+    order.state, order.cancel_fee, order.updated_at = CANCELLED, fee, now
+    dispatch.release(session, order.id)
+    if fee:
+        message = (
+            f"Заказ № {order.id} отменён. До визита осталось меньше {FREE_CANCEL_HOURS} часов, поэтому "
+            f"удерживается {LATE_CANCEL_FEE_PERCENT:.0f}% стоимости — {dispatch.rubles(fee)}."
+        )
+    else:
+        message = f"Заказ № {order.id} отменён бесплатно."
+    return CancelResult(True, fee, message)
+
+
+def advance(
+    session: Session, provider_resident_id: int, order_id: int, new_state: str, now: Optional[datetime] = None
+) -> MarketOrder:
+    """The provider moves their order forward: confirmed, in_progress or done."""
+    order = session.get(MarketOrder, order_id)
+    provider = order.provider if order is not None else None
+    if provider is None or provider.resident_id != provider_resident_id:
+        raise NotYourOrder(f"Заказа № {order_id} среди ваших заказов нет.")
+    return set_state(session, order, new_state, now)
+
+
+def set_state(session: Session, order: MarketOrder, new_state: str, now: Optional[datetime] = None) -> MarketOrder:
+    """Moves an order forward in its lifecycle (the provider's side, or an administrator)."""
+    now = _now(now)
+    if new_state not in PROVIDER_STATES:
+        raise BadTransition(f"Состояние «{new_state}» нельзя установить: допустимы {', '.join(PROVIDER_STATES)}.")
+    if order.state == CANCELLED or LIFECYCLE.index(new_state) <= LIFECYCLE.index(order.state):
+        raise BadTransition(
+            f"Заказ № {order.id} сейчас «{STATE_TITLES[order.state]}» — "
+            f"перевести его в «{STATE_TITLES[new_state]}» нельзя."
+        )
+    order.state, order.updated_at = new_state, now
+    if new_state == DONE:
+        order.done_at = now
+        session.flush()
+        _record_done(session, order)
+    session.flush()
+    return order
+
+
+def _record_done(session: Session, order: MarketOrder) -> None:
+    """A done order starts its warranty; a done warranty visit resolves its claim. Both go to the contract log."""
+    if order.warranty_claim_id:
+        claim = session.get(MarketClaim, order.warranty_claim_id)
+        claim.status = "resolved"
+        contract_log.append(session, claim.order_id, contract_log.VISIT_DONE, {
+            "claim_id": claim.id, "visit_order_id": order.id, "done_at": order.done_at.isoformat(),
+        })
+        return
+    offer = order.offer
+    starts_on = dispatch.to_local(order.done_at).date()
+    warranty = MarketWarranty(
+        order_id=order.id, starts_on=starts_on, ends_on=starts_on + timedelta(days=offer.warranty_days),
+        created_at=order.done_at,
+    )
+    session.add(warranty)
+    session.flush()
+    contract_log.append(session, order.id, contract_log.ORDER_DONE, {
+        "provider_id": order.provider_id, "customer_id": order.customer_id, "price": str(order.price),
+        "done_at": order.done_at.isoformat(),
+    })
+    contract_log.append(session, order.id, contract_log.WARRANTY_STARTED, {
+        "warranty_id": warranty.id, "starts_on": warranty.starts_on.isoformat(),
+        "ends_on": warranty.ends_on.isoformat(), "days": offer.warranty_days,
+    })

@@ -1,0 +1,260 @@
+"""Members of the cooperative: applications, moderation, their services, their orders and earnings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from decimal import Decimal, InvalidOperation
+from typing import Iterable, List, Optional
+
+import pymorphy3
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.sdk import utcnow
+
+from . import catalog, dispatch, ledger, orders
+from .models import APPROVED, PENDING, REJECTED, MarketOffer, MarketOrder, MarketPayment, MarketProvider
+
+Provider = MarketProvider
+Offer = MarketOffer
+STATUS_TITLES = {PENDING: "на модерации", APPROVED: "одобрена", REJECTED: "отклонена"}
+DEFAULT_WARRANTY_DAYS = {
+    "plumber": 90, "electrician": 90, "appliance_repair": 60, "renovation": 180, "computer_help": 30,
+    "cleaning": 3, "delivery": 1, "movers": 1, "tutor": 0, "nanny": 0, "beauty": 7,
+}
+UNITS = (
+    (r"квадратн\w* метр\w*|кв\.? ?м\w*|м2|м²", "м²"),
+    (r"погонн\w* метр\w*|метр\w*|\bм\b", "м"),
+    (r"час\w*", "час"),
+    (r"выезд\w*|вызов\w*", "выезд"),
+    (r"штук\w*|шт\b", "шт"),
+    (r"точк\w*", "точка"),
+    (r"кг|килограмм\w*", "кг"),
+    (r"занят\w*|урок\w*", "занятие"),
+)
+LEADING_WORDS = re.compile(
+    r"^(?:(?:пожалуйста|добавь(?:те)?|добавить|измени(?:те)?|изменить|поменяй(?:те)?|обнови(?:те)?|"
+    r"установи(?:те)?|поставь(?:те)?|мою|мои|мой|новую|услугу|услуги|цену|на|в|каталог)[\s:,]+)+",
+    re.IGNORECASE,
+)
+PRICE = re.compile(r"(\d[\d\s]*(?:[.,]\d{1,2})?)\s*(?:руб\w*|р\.?|₽)?", re.IGNORECASE)
+
+
+class ServiceRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotAMember(ServiceRefused):
+    """Only approved members of the cooperative may offer services."""
+
+
+@dataclass(frozen=True)
+class ServiceDraft:
+    title: str
+    price: Decimal
+    unit: str
+
+
+@dataclass(frozen=True)
+class ProviderStats:
+    upcoming: List[MarketOrder]
+    done_this_month: int
+    earned_this_month: Decimal  # provider's shares of payments for orders done this month (after commission)
+    commission_this_month: Decimal = Decimal("0.00")
+    monthly_fee: Decimal = Decimal("0.00")
+
+
+def _clean(values: Iterable[str], allowed: Iterable[str]) -> List[str]:
+    allowed = list(allowed)
+    return [value for value in dict.fromkeys(values or []) if value in allowed]
+
+
+def apply(
+    session: Session, resident_id: int, name: str, categories: Iterable[str], districts: Iterable[str], phone: str
+) -> MarketProvider:
+    """An application to join (status pending). A pending or approved application is returned as it is;
+    a rejected one may be filed again."""
+    existing = application_of(session, resident_id)
+    if existing is not None and existing.status in (PENDING, APPROVED):
+        return existing
+    chosen_categories = _clean(categories, catalog.CATEGORY_TITLES)
+    chosen_districts = _clean([catalog.district_of(d) or d for d in districts or []], catalog.DISTRICTS)
+    if not (name or "").strip():
+        raise ServiceRefused("Укажите имя или название, под которым вас увидят заказчики.")
+    if not chosen_categories:
+        raise ServiceRefused("Укажите хотя бы одну категорию услуг: " + ", ".join(catalog.CATEGORY_TITLES.values()) + ".")
+    if not re.fullmatch(r"\+?\d{10,15}", re.sub(r"[\s()-]", "", phone or "")):
+        raise ServiceRefused("Укажите телефон для связи, например +7 912 345-67-89.")
+    provider = existing or MarketProvider(resident_id=resident_id)
+    provider.name, provider.phone = name.strip()[:128], re.sub(r"[\s()-]", "", phone)
+    provider.categories = chosen_categories
+    provider.districts = chosen_districts or list(catalog.DISTRICTS)
+    provider.status, provider.decision_reason, provider.decided_at = PENDING, None, None
+    provider.work_start_hour, provider.work_end_hour = 9, 20
+    provider.rating, provider.review_count, provider.created_at = Decimal("0"), 0, utcnow()
+    session.add(provider)
+    session.flush()
+    return provider
+
+
+def application_of(session: Session, resident_id: int) -> Optional[MarketProvider]:
+    return session.execute(
+        select(MarketProvider).where(MarketProvider.resident_id == resident_id)
+    ).scalar_one_or_none()
+
+
+def pending_applications(session: Session) -> List[MarketProvider]:
+    return list(
+        session.execute(
+            select(MarketProvider).where(MarketProvider.status == PENDING).order_by(MarketProvider.id)
+        ).scalars()
+    )
+
+
+def decide(session: Session, provider_id: int, approve: bool, reason: Optional[str] = None) -> MarketProvider:
+    provider = session.get(MarketProvider, provider_id)
+    if provider is None:
+        raise ServiceRefused(f"Заявки № {provider_id} нет.")
+    if provider.status != PENDING:
+        raise ServiceRefused(f"Заявка № {provider_id} уже рассмотрена: {STATUS_TITLES[provider.status]}.")
+    provider.status = APPROVED if approve else REJECTED
+    provider.decision_reason = (reason or "").strip() or None
+    provider.decided_at = utcnow()
+    session.flush()
+    return provider
+
+
+def decision_text(provider: MarketProvider) -> str:
+    """What the applicant reads about their application."""
+    if provider.status == APPROVED:
+        return (f"Ваша заявка в кооператив одобрена, {provider.name}! Добавьте свои услуги и цены, например: "
+                "«добавь услугу: поклейка обоев 500 рублей за метр».")
+    if provider.status == REJECTED:
+        reason = f" Причина: {provider.decision_reason}." if provider.decision_reason else ""
+        return f"Ваша заявка в кооператив отклонена.{reason} Можно исправить данные и подать её снова."
+    return "Ваша заявка в кооператив на модерации: администратор рассмотрит её и вам придёт ответ."
+
+
+def provider_of(session: Session, resident_id: int) -> Optional[MarketProvider]:
+    """The resident's membership if approved."""
+    provider = application_of(session, resident_id)
+    return provider if provider is not None and provider.status == APPROVED else None
+
+
+def upsert_service(
+    session: Session, provider_resident_id: int, category: str, title: str, price: Decimal, unit: str
+) -> MarketOffer:
+    """Adds a service, or changes the price and unit of the member's service with the same title."""
+    provider = provider_of(session, provider_resident_id)
+    if provider is None:
+        raise NotAMember("Добавлять услуги могут только участники кооператива. Подайте заявку на вступление.")
+    if category not in (provider.categories or []):
+        names = ", ".join(catalog.CATEGORY_TITLES[c] for c in provider.categories)
+        raise ServiceRefused(f"Категория «{catalog.CATEGORY_TITLES.get(category, category)}» не указана в вашей "
+                             f"анкете (ваши категории: {names}).")
+    title = (title or "").strip()
+    try:
+        price = Decimal(price).quantize(Decimal("0.01"))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ServiceRefused("Цена — число в рублях, например 500.") from None
+    if not title or not Decimal("1") <= price <= Decimal("1000000"):
+        raise ServiceRefused("Нужны название услуги и цена от 1 до 1 000 000 рублей.")
+    # Compared in Python: SQLite's lower() leaves Cyrillic as it is.
+    offer = next((
+        existing for existing in session.execute(
+            select(MarketOffer).where(MarketOffer.provider_id == provider.id).order_by(MarketOffer.id)
+        ).scalars()
+        if existing.title.casefold() == title.casefold()
+    ), None)
+    if offer is None:
+        offer = MarketOffer(
+            provider_id=provider.id, category=category, title=title[:128],
+            duration_minutes=dispatch.DEFAULT_DURATION_MINUTES, warranty_days=DEFAULT_WARRANTY_DAYS.get(category, 30),
+            created_at=utcnow(),
+        )
+        session.add(offer)
+    offer.category, offer.price, offer.unit, offer.active = category, price, (unit or "услуга")[:32], True
+    session.flush()
+    return offer
+
+
+@lru_cache(maxsize=1)
+def _morph() -> pymorphy3.MorphAnalyzer:
+    return pymorphy3.MorphAnalyzer()
+
+
+def _nominative(word: str) -> str:
+    """'поклейку' → 'поклейка': the first word of a title as a catalogue shows it."""
+    parsed = _morph().parse(word)
+    for variant in parsed:
+        if "NOUN" in variant.tag and "accs" in variant.tag:
+            form = variant.inflect({"nomn"})
+            if form is not None:
+                return form.word
+    return word
+
+
+def parse_service(text: str) -> Optional[ServiceDraft]:
+    """Title, price and unit from 'поклейка обоев 500 рублей за метр'; None without a title or a price."""
+    text = " ".join((text or "").split())
+    match = PRICE.search(text)
+    if not match or not re.search(r"\d", match.group(1)):
+        return None
+    try:
+        price = Decimal(re.sub(r"\s", "", match.group(1)).replace(",", "."))
+    except InvalidOperation:
+        return None
+    title = LEADING_WORDS.sub("", text[: match.start()]).strip(" :,-—–")
+    title = re.sub(r"\s+(?:за|по|—|-)$", "", title).strip(" :,-—–")
+    if not title or price <= 0:
+        return None
+    first, _, rest = title.partition(" ")
+    title = (_nominative(first.lower()) + (" " + rest if rest else "")).strip()
+    tail = text[match.end():].lower()
+    unit = next((name for pattern, name in UNITS if re.search(r"(?:за|/|в)\s*(?:1\s*)?(?:" + pattern + ")", tail)), "услуга")
+    return ServiceDraft(title=title[0].upper() + title[1:], price=price, unit=unit)
+
+
+def stats(session: Session, provider_resident_id: int, today: date) -> ProviderStats:
+    provider = provider_of(session, provider_resident_id)
+    if provider is None:
+        raise NotAMember("Статистика доступна только участникам кооператива.")
+    month_start = dispatch.local_slot(today.replace(day=1), 0)
+    next_month = dispatch.local_slot((today.replace(day=1) + timedelta(days=32)).replace(day=1), 0)
+    now = dispatch.local_slot(today, 0)
+    upcoming = list(
+        session.execute(
+            select(MarketOrder)
+            .where(
+                MarketOrder.provider_id == provider.id,
+                MarketOrder.state.in_(dispatch.OPEN_STATES),
+                MarketOrder.slot_start >= now,
+            )
+            .order_by(MarketOrder.slot_start)
+        ).scalars()
+    )
+    done = list(
+        session.execute(
+            select(MarketOrder).where(
+                MarketOrder.provider_id == provider.id,
+                MarketOrder.state == orders.DONE,
+                MarketOrder.done_at >= month_start,
+                MarketOrder.done_at < next_month,
+            )
+        ).scalars()
+    )
+    shares = session.execute(
+        select(
+            func.coalesce(func.sum(MarketPayment.provider_share), 0), func.coalesce(func.sum(MarketPayment.commission), 0)
+        ).where(MarketPayment.order_id.in_([order.id for order in done] or [-1]))
+    ).one()
+    _, fee = ledger.parameters(session, today)
+    return ProviderStats(
+        upcoming=upcoming, done_this_month=len(done), earned_this_month=Decimal(shares[0]).quantize(Decimal("0.01")),
+        commission_this_month=Decimal(shares[1]).quantize(Decimal("0.01")), monthly_fee=fee,
+    )

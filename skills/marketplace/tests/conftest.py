@@ -1,0 +1,95 @@
+"""A migrated store (the skill's own Alembic branch included) and fixed moments for the marketplace tests."""
+
+from datetime import date, datetime
+from pathlib import Path
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+from alembic import command
+
+from engine.sdk import session_scope
+from engine.skills.discovery import enabled_packages
+from engine.store.migrate import alembic_config
+from skills.marketplace import demo
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=MOSCOW)  # a Friday morning
+TODAY = NOW.date()
+SKILL_ROOT = Path(__file__).resolve().parents[1]
+
+
+def moscow(day: date, hour: int) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=MOSCOW)
+
+
+def migrate_skill(url: str) -> str:
+    """Adds this skill's tables, also before discovery picks the skill up (no manifest yet)."""
+    roots = {package.root for package in enabled_packages()} | {SKILL_ROOT}
+    command.upgrade(alembic_config(url, [SimpleNamespace(root=root) for root in sorted(roots)]), "heads")
+    return url
+
+
+@pytest.fixture
+def market_store(store):
+    return migrate_skill(store)
+
+
+@pytest.fixture
+def demo_store(market_store):
+    with session_scope() as session:
+        assert demo.load_demo(session) is True
+    return market_store
+
+
+class Factory:
+    """Builds members, offers and residents for tests that need an exact cast instead of the demo."""
+
+    def __init__(self, session):
+        self.session = session
+
+    def resident(self, external_id: str) -> int:
+        from engine.residents import identity_for
+
+        return identity_for(self.session, "rest", external_id).resident_id
+
+    def provider(self, name, categories=("plumber",), rating="4.50", reviews=10, hours=(9, 20),
+                 districts=("Заречный",), status="approved", resident_id=None, price="1000", duration=120,
+                 warranty_days=30):
+        from decimal import Decimal
+
+        from skills.marketplace.models import MarketOffer, MarketProvider
+
+        provider = MarketProvider(
+            name=name, phone="+79990000000", status=status, categories=list(categories), districts=list(districts),
+            work_start_hour=hours[0], work_end_hour=hours[1], rating=Decimal(rating), review_count=reviews,
+            resident_id=resident_id,
+        )
+        self.session.add(provider)
+        self.session.flush()
+        for category in categories:
+            self.session.add(MarketOffer(
+                provider_id=provider.id, category=category, title=f"{name}: {category}", price=Decimal(price),
+                unit="выезд", duration_minutes=duration, warranty_days=warranty_days, active=True,
+            ))
+        self.session.flush()
+        return provider
+
+    def offer_of(self, provider):
+        from sqlalchemy import select
+
+        from skills.marketplace.models import MarketOffer
+
+        return self.session.execute(select(MarketOffer).where(MarketOffer.provider_id == provider.id)).scalars().first()
+
+
+@pytest.fixture
+def session(market_store):
+    """One unit of work for a test (committed at the end)."""
+    with session_scope() as unit:
+        yield unit
+
+
+@pytest.fixture
+def factory(session):
+    return Factory(session)
