@@ -14,8 +14,9 @@ SKILL_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # Kinds of names a package owns; two packages may never own the same name of one kind.
 OWNED_KINDS: Tuple[str, ...] = ("intents", "entities", "slots", "responses", "actions", "forms", "tables")
 
-# What a preview skill may not own: the engine answers its intents, so it has no dialogue or data of its own yet.
-PREVIEW_FORBIDDEN: Tuple[str, ...] = ("slots", "responses", "actions", "forms", "tables")
+# What a preview skill may not own: the engine answers its intents, so it has no dialogue of its own yet
+# (its store may already exist: tables are allowed).
+PREVIEW_FORBIDDEN: Tuple[str, ...] = ("slots", "responses", "actions", "forms")
 
 
 class ManifestError(ValueError):
@@ -105,7 +106,7 @@ def load_manifest(path: Path) -> Manifest:
     if not isinstance(preview, bool):
         raise ManifestError(f"{path}: 'preview' must be true or false")
     if preview and any(raw.get(key) for key in PREVIEW_FORBIDDEN):
-        raise ManifestError(f"{path}: a preview skill owns only intents and entities, not {', '.join(PREVIEW_FORBIDDEN)}")
+        raise ManifestError(f"{path}: a preview skill has no dialogue yet: no {', '.join(PREVIEW_FORBIDDEN)}")
     return Manifest(
         name=raw["name"],
         title=raw["title"].strip(),

@@ -1,6 +1,7 @@
 """Dates as residents see them (the assistant's time zone), and the reading submission window.
 
-The window is configurable with `UTILITIES_READING_WINDOW` ("15-25": from the 15th to the 25th inclusive).
+The window is configurable with `UTILITIES_READING_WINDOW` ("15-25": from the 15th to the 25th inclusive). It must
+open on a day every month has (1–28); it may last to the end of the month ("25-31").
 Tests replace `today` / `now` to fix the date.
 """
 
@@ -36,7 +37,7 @@ def reading_window() -> Tuple[int, int]:
     raw = os.environ.get(WINDOW_ENV, "")
     try:
         first, last = (int(part) for part in raw.split("-"))
-        if 1 <= first <= last <= 28:
+        if 1 <= first <= 28 and first <= last <= 31:
             return first, last
     except ValueError:
         pass

@@ -59,6 +59,11 @@ class ValidateUtilitiesLinkAccountForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         if slot_value in (ALREADY, LINKED, LOCKED):
             return {"utilities_ownership_check": slot_value}
+        if account_number_in(str(slot_value or "")) is not None:
+            # A corrected account number, not an answer: validate_account_number has judged it (and may have
+            # found the account already linked); the check is then asked for the new number.
+            settled = tracker.get_slot("utilities_ownership_check")
+            return {"utilities_ownership_check": settled if settled == ALREADY else None}
         digits = re.sub(r"\D", "", str(slot_value or ""))
         if len(digits) != 4:
             dispatcher.utter_message(text="Нужны ровно 4 цифры — последние цифры телефона, например 4321.")

@@ -68,6 +68,18 @@ class ValidateUtilitiesReadingForm(FormValidationAction):
                 slots.append(CONFIRM)
         return slots
 
+    async def extract_utilities_reading_values(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Readings typed with no request ("хвс 355 гвс 127,3", an `inform`) are the values the form starts with."""
+        if tracker.get_slot(VALUES) is not None or tracker.get_slot("requested_slot") is not None:
+            return {}
+        latest = tracker.latest_message
+        entities = {entity.get("entity") for entity in latest.get("entities") or []}
+        if (latest.get("intent") or {}).get("name") == "inform" and {"meter_type", "reading"} <= entities:
+            return {VALUES: latest.get("text")}
+        return {}
+
     def validate_utilities_reading_values(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:

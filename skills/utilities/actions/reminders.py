@@ -1,7 +1,9 @@
 """Reminders to pay or to send readings: Rasa's ReminderScheduled in the conversation, a row in the skill's table.
 
 "напомни заплатить до 10-го" → once, the day before at 10:00; "напоминай передавать показания" → every month when
-the submission window opens, at 10:00; "не напоминай" cancels them.
+the submission window opens, at 10:00 (re-scheduled for the next opening each time it fires); "не напоминай" cancels
+them. A resident has at most one active reminder of each kind, as Rasa keeps one scheduled job per reminder name.
+The fired intent carries the kind as the entity `utilities_reminder_kind`, so the reminder that fired is the one said.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, ReminderCancelled, ReminderScheduled
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine.sdk import audit_record, session_scope, utcnow
 from nlu.morphology import lemma
@@ -25,6 +28,8 @@ from ..texts import day_month
 from .common import entity_value, resident_id
 
 DUE_INTENT = "EXTERNAL_utilities_reminder_due"
+KIND_ENTITY = "utilities_reminder_kind"
+KINDS = ("pay", "readings")
 REMIND_AT = time(10, 0)
 CANCEL_LEMMAS = frozenset({"отменить", "отключить", "выключить", "убрать", "хватить", "удалить"})
 READING_LEMMAS = frozenset({"показание", "счётчик", "счетчик", "передавать", "передать", "передача"})
@@ -64,8 +69,21 @@ def at_ten(day: date) -> datetime:
     return datetime.combine(day, REMIND_AT, tzinfo=clock.now().tzinfo)
 
 
-def schedule(kind: str, moment: datetime) -> ReminderScheduled:
-    return ReminderScheduled(DUE_INTENT, trigger_date_time=moment, name=f"utilities_{kind}", kill_on_user_message=False)
+def schedule(kind: str, moment: datetime) -> EventType:
+    return ReminderScheduled(DUE_INTENT, trigger_date_time=moment, entities=[{"entity": KIND_ENTITY, "value": kind}],
+                             name=f"utilities_{kind}", kill_on_user_message=False)
+
+
+def keep_one(session: Session, resident: int, kind: str, moment: datetime, recurring: bool) -> None:
+    """The resident's active reminder of this kind moves to the new time (a new one if there is none)."""
+    reminder = session.execute(select(UtilitiesReminder).where(
+        UtilitiesReminder.resident_id == resident, UtilitiesReminder.kind == kind, UtilitiesReminder.status == "active",
+    ).order_by(UtilitiesReminder.id)).scalars().first()
+    if reminder is None:
+        session.add(UtilitiesReminder(resident_id=resident, kind=kind, remind_at=clock.to_utc_naive(moment),
+                                      recurring=recurring, status="active"))
+    else:
+        reminder.remind_at, reminder.recurring = clock.to_utc_naive(moment), recurring
 
 
 class ActionUtilitiesReminder(Action):
@@ -97,8 +115,7 @@ class ActionUtilitiesReminder(Action):
                     moment = clock.now() + timedelta(hours=1)
                 reply = (f"Напомню заплатить за квартиру {day_month(moment.date())} в {moment:%H:%M} "
                          f"(срок — до {day_month(deadline)}). Отменить: «не напоминай».")
-            session.add(UtilitiesReminder(resident_id=resident, kind=kind, remind_at=clock.to_utc_naive(moment),
-                                          recurring=recurring, status="active"))
+            keep_one(session, resident, kind, moment, recurring)
             audit_record(session, skill="utilities", action="reminder_set", resident_id=resident,
                          details={"kind": kind, "at": moment.isoformat()})
         dispatcher.utter_message(text=reply)
@@ -128,14 +145,16 @@ class ActionUtilitiesReminderDue(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         events: List[EventType] = []
+        fired = entity_value(tracker, KIND_ENTITY)
         with session_scope() as session:
             resident = resident_id(session, tracker)
-            due = list(session.execute(
-                select(UtilitiesReminder).where(
-                    UtilitiesReminder.resident_id == resident, UtilitiesReminder.status == "active",
-                    UtilitiesReminder.remind_at <= utcnow() + timedelta(minutes=1),
-                )
-            ).scalars())
+            query = select(UtilitiesReminder).where(UtilitiesReminder.resident_id == resident,
+                                                    UtilitiesReminder.status == "active")
+            if fired in KINDS:
+                query = query.where(UtilitiesReminder.kind == fired)
+            else:  # fired without its kind: whatever has come due
+                query = query.where(UtilitiesReminder.remind_at <= utcnow() + timedelta(minutes=1))
+            due = list(session.execute(query).scalars())
             for reminder in due:
                 if reminder.kind == "readings":
                     dispatcher.utter_message(text="Напоминаю: открыт приём показаний счётчиков. Напишите, например, "

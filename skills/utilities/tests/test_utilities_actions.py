@@ -1,3 +1,4 @@
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -11,8 +12,9 @@ from skills.utilities.actions.link import ValidateUtilitiesLinkAccountForm, Acti
 from skills.utilities.actions.pay import ActionAskUtilitiesPayConfirm, ActionUtilitiesPayDone, ValidateUtilitiesPayForm
 from skills.utilities.actions.problems import ActionUtilitiesReportProblem
 from skills.utilities.actions.readings import ActionUtilitiesSubmitReadingDone, ValidateUtilitiesReadingForm
-from skills.utilities.actions.reminders import ActionUtilitiesReminder
-from skills.utilities.models import UtilitiesAccount, UtilitiesMeter, UtilitiesPayment
+from skills.utilities.actions import reminders
+from skills.utilities.actions.reminders import ActionUtilitiesReminder, ActionUtilitiesReminderDue
+from skills.utilities.models import UtilitiesAccount, UtilitiesMeter, UtilitiesPayment, UtilitiesReminder
 
 ACCOUNT = "1002003004"  # phone on file ends with 4321
 OTHER = "2003004005"
@@ -133,6 +135,32 @@ def test_two_zones_in_one_message_are_accepted_with_the_expected_charge(demo_sto
     assert last("electricity", "day") == day
 
 
+def test_readings_typed_without_a_request_start_the_form_with_those_values(demo_store):
+    link()
+    day, night = int(last("electricity", "day")) + 150, int(last("electricity", "night")) + 80
+    text = f"свет день {day} ночь {night}"
+
+    def span(entity, value, surface):
+        start = text.index(surface)
+        return {"entity": entity, "value": value, "start": start, "end": start + len(surface)}
+
+    entities = [span("meter_type", "electricity", "свет"), span("reading", str(day), str(day)),
+                span("reading", str(night), str(night))]
+    tracker = make_tracker(text, "inform", entities=entities, active_loop="utilities_reading_form")
+    _, events = run_action(ValidateUtilitiesReadingForm(), tracker, READING_DOMAIN)
+    slots = slot_events(events)
+    assert slots["utilities_reading_values"] == text and slots["requested_slot"] is None
+    assert len(slots["utilities_reading_pending"]) == 2
+
+
+def test_a_value_without_a_meter_does_not_start_readings(demo_store):
+    link()
+    tracker = make_tracker("345", "inform", entities=[{"entity": "reading", "value": "345", "start": 0, "end": 3}],
+                           active_loop="utilities_reading_form")
+    _, events = run_action(ValidateUtilitiesReadingForm(), tracker, READING_DOMAIN)
+    assert slot_events(events).get("utilities_reading_values") is None
+
+
 def test_two_meters_of_one_kind_ask_which(demo_store):
     link()
     _, events = readings(f"ХВС {last('cold_water', place='кухня') + 3}")
@@ -241,3 +269,61 @@ def test_reminders_are_scheduled_and_cancelled(demo_store):
     messages, events = run_action(ActionUtilitiesReminder(), make_tracker("не напоминай", "utilities_reminder"))
     assert "больше не напоминаю" in texts(messages)
     assert sorted(e["name"] for e in events) == ["utilities_pay", "utilities_readings"]
+
+
+def test_a_corrected_account_number_at_the_ownership_step_is_not_taken_for_an_answer(demo_store):
+    corrected, text = "3004005006", "лицевой счёт 3004005006"
+    tracker = make_tracker(text, "inform", entities=[{"entity": "account_number", "value": corrected}],
+                           slots={"account_number": corrected, "utilities_ownership_check": text,
+                                  "requested_slot": "utilities_ownership_check"},
+                           active_loop="utilities_link_account_form")
+    just_set(just_set(tracker, "account_number", corrected), "utilities_ownership_check", text)
+    messages, events = run_action(ValidateUtilitiesLinkAccountForm(), tracker, LINK_DOMAIN)
+    slots = slot_events(events)
+    assert "4 цифры" not in texts(messages)
+    assert slots["account_number"] == corrected and slots["utilities_ownership_check"] is None
+    with session_scope() as session:  # the correction is not counted as a wrong answer
+        assert session.execute(select(UtilitiesAccount.failed_checks).where(UtilitiesAccount.number == ACCOUNT)).scalar_one() == 0
+
+
+def reminder_due(kind, sender="resident-1"):
+    entities = [{"entity": "utilities_reminder_kind", "value": kind}] if kind else []
+    tracker = make_tracker("", "EXTERNAL_utilities_reminder_due", entities=entities, sender_id=sender)
+    return run_action(ActionUtilitiesReminderDue(), tracker)
+
+
+def test_the_readings_reminder_fires_at_the_window_opening_and_is_rescheduled(demo_store):
+    link()
+    messages, (event,) = run_action(ActionUtilitiesReminder(),
+                                    make_tracker("напоминай передавать показания", "utilities_reminder"))
+    assert "15-го числа" in texts(messages)
+    assert event["date_time"].startswith("2026-11-20T10:00")  # 09:00 on the 20th: the window is open, 10:00 to come
+    assert event["entities"] == [{"entity": "utilities_reminder_kind", "value": "readings"}]
+    messages, (following,) = reminder_due("readings")
+    assert "открыт приём показаний" in texts(messages)
+    assert following["name"] == "utilities_readings" and following["date_time"].startswith("2026-12-15T10:00")
+    assert following["entities"] == event["entities"]
+
+
+def test_the_fired_reminder_is_the_one_said_and_a_pay_reminder_fires_once(demo_store, monkeypatch):
+    monkeypatch.setattr(reminders, "utcnow", lambda: datetime(2026, 11, 20, 6, 0))  # the fixture's 09:00 in Moscow
+    link()
+    run_action(ActionUtilitiesReminder(), make_tracker("напомни заплатить до 10-го", "utilities_reminder"))
+    run_action(ActionUtilitiesReminder(), make_tracker("напоминай передавать показания", "utilities_reminder"))
+    messages, events = reminder_due("pay")
+    assert "пора оплатить" in texts(messages) and "показаний" not in texts(messages) and events == []
+    assert reminder_due("pay") == ([], [])
+    assert reminder_due(None) == ([], [])  # without its kind only what has come due is said: nothing yet
+
+
+def test_setting_a_reminder_again_moves_it_instead_of_adding_another(demo_store):
+    link()
+    run_action(ActionUtilitiesReminder(), make_tracker("напомни заплатить до 10-го", "utilities_reminder"))
+    _, (event,) = run_action(ActionUtilitiesReminder(), make_tracker("напомни заплатить до 25-го", "utilities_reminder"))
+    assert event["date_time"].startswith("2026-11-24T10:00")
+    with session_scope() as session:
+        reminders = list(session.execute(select(UtilitiesReminder)).scalars())
+        assert [(r.kind, r.status) for r in reminders] == [("pay", "active")]
+        assert reminders[0].remind_at.isoformat().startswith("2026-11-24T07:00")  # naive UTC
+    messages, _ = reminder_due("pay")
+    assert texts(messages).count("пора оплатить") == 1

@@ -44,7 +44,7 @@ def test_preview_manifest_is_read(tmp_path):
         ({"canonical_values": {"other": {"values": {"x": ["y"]}}}}, "an entity this skill does not own"),
         ({"canonical_values": {"demo_color": {"values": {"red": []}}}}, "needs a list of phrases"),
         ({"preview": "yes"}, "'preview' must be true or false"),
-        ({"preview": True, "actions": ["action_demo"]}, "a preview skill owns only intents and entities"),
+        ({"preview": True, "actions": ["action_demo"]}, "a preview skill has no dialogue yet"),
     ],
 )
 def test_invalid_manifests_say_why(tmp_path, change, message):

@@ -1,0 +1,147 @@
+"""The issue's walkthrough through the real servers (`python -m engine run`), in Russian over REST: a new resident
+links a demo account, asks the balance, sends two readings in one message, pays, sees the payment in the history;
+then a reminder is set and, fired as Rasa's scheduler fires it, is said in the same conversation."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import create_engine, select
+
+from engine.settings import PROJECT_ROOT
+from skills.utilities import clock
+from skills.utilities.models import UtilitiesAccount, UtilitiesMeter
+
+ACCOUNT, PHONE_DIGITS = "1002003004", "4321"  # demo data: the phone on file ends with 4321
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Assistant:
+    def __init__(self, port: int, database_url: str):
+        self.base, self.database_url = f"http://127.0.0.1:{port}", database_url
+
+    def request(self, method: str, path: str, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data, {"Content-Type": "application/json"}, method=method)
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            return json.loads(reply.read())
+
+    def say(self, sender: str, message: str) -> str:
+        replies = self.request("POST", "/webhooks/rest/webhook", {"sender": sender, "message": message})
+        return "\n".join(reply.get("text") or "" for reply in replies)
+
+    def events(self, sender: str) -> list:
+        return self.request("GET", f"/conversations/{sender}/tracker")["events"]
+
+
+def todays_window() -> str:
+    """A reading window that is open today, whatever the date (it must open on a day every month has)."""
+    return f"{min(clock.today().day, 28)}-31"
+
+
+@pytest.fixture(scope="module")
+def trained_model():
+    """Trained here (only if the data changed), so that the server below starts from a ready model."""
+    from engine.training import ensure_model
+
+    return ensure_model()
+
+
+@pytest.fixture(scope="module")
+def assistant(trained_model, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("utilities-e2e")
+    port, action_port = free_port(), free_port()
+    database_url = f"sqlite:///{folder / 'assistant.db'}"
+    env = {**os.environ, "DATABASE_URL": database_url, "UTILITIES_READING_WINDOW": todays_window(),
+           "PYTHONPATH": str(PROJECT_ROOT)}
+    env.pop("ACTION_ENDPOINT_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "engine", "run", "--port", str(port), "--action-port", str(action_port)],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    output = []
+    for line in process.stdout:
+        output.append(line)
+        if "Городской помощник запущен" in line:
+            break
+    else:
+        pytest.fail("the assistant did not start:\n" + "".join(output[-50:]))
+    yield Assistant(port, database_url)
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=60)
+
+
+def electricity_readings(database_url: str) -> dict:
+    """The demo flat's last day and night readings, as the store has them."""
+    with create_engine(database_url).connect() as connection:
+        rows = connection.execute(
+            select(UtilitiesMeter.zone, UtilitiesMeter.last_reading)
+            .join(UtilitiesAccount, UtilitiesMeter.account_id == UtilitiesAccount.id)
+            .where(UtilitiesAccount.number == ACCOUNT, UtilitiesMeter.resource == "electricity")
+        ).all()
+    return {zone: Decimal(str(value)) for zone, value in rows}
+
+
+@pytest.mark.slow
+def test_new_resident_walkthrough_in_russian(assistant):
+    sender = f"e2e-utilities-{uuid.uuid4().hex[:8]}"
+
+    asked = assistant.say(sender, f"привяжи лицевой счёт {ACCOUNT}")
+    assert "последние 4 цифры телефона" in asked, asked
+    linked = assistant.say(sender, PHONE_DIGITS)
+    assert f"Готово: лицевой счёт № {ACCOUNT}" in linked and "ул. Ленина, 15" in linked, linked
+
+    balance = assistant.say(sender, "покажи остаток по счёту")
+    assert f"Лицевой счёт № {ACCOUNT}" in balance and "К оплате:" in balance, balance
+
+    last = electricity_readings(assistant.database_url)
+    day, night = int(last["day"]) + 150, int(last["night"]) + 80
+    readings = assistant.say(sender, f"передаю показания свет день {day} ночь {night}")
+    assert "Показания приняты" in readings, readings
+    assert f"электроэнергия (день): {day}" in readings and f"электроэнергия (ночь): {night}" in readings, readings
+    assert "Ориентировочно к начислению" in readings, readings
+
+    confirm = assistant.say(sender, "оплати квартплату")
+    assert f"по лицевому счёту № {ACCOUNT}?" in confirm and "ТЕСТОВЫЙ ПЛАТЁЖ (песочница)" in confirm, confirm
+    receipt = assistant.say(sender, "да")
+    assert "ТЕСТОВЫЙ ПЛАТЁЖ" in receipt and "Платёж виден в истории платежей" in receipt, receipt
+    assert "Долга нет" in receipt, receipt
+
+    history = assistant.say(sender, "покажи историю платежей")
+    assert f"Последние платежи по счёту № {ACCOUNT}" in history and "через помощника" in history, history
+    assert "квитанция № ТЕСТ-" in history, history
+
+
+def bot_texts(events: list) -> list:
+    return [event.get("text") or "" for event in events if event.get("event") == "bot"]
+
+
+@pytest.mark.slow
+def test_a_reminder_is_said_in_the_same_conversation(assistant):
+    sender = f"e2e-reminder-{uuid.uuid4().hex[:8]}"
+    assistant.say(sender, "привяжи лицевой счёт 2003004005")
+    assert "Готово" in assistant.say(sender, "7788")
+    promised = assistant.say(sender, "напомни заплатить до 10-го")
+    assert "Напомню заплатить за квартиру" in promised, promised
+
+    scheduled = [e for e in assistant.events(sender) if e.get("event") == "reminder"]
+    assert [e["name"] for e in scheduled] == ["utilities_pay"], scheduled
+    # What Rasa's scheduler does when the time comes: the reminder's intent and entities in this conversation.
+    before = len(bot_texts(assistant.events(sender)))
+    assistant.request("POST", f"/conversations/{sender}/trigger_intent",
+                      {"name": scheduled[0]["intent"], "entities": scheduled[0]["entities"]})
+    said = bot_texts(assistant.events(sender))[before:]
+    assert any("Напоминаю: пора оплатить квартиру" in text for text in said), said
