@@ -5,13 +5,13 @@ whose demo account is linked. Readings and payments really are written each time
 """
 
 import os
-import statistics
 import sys
 import tempfile
-import time
 import uuid
 from decimal import Decimal
-from typing import Callable, Dict, List
+from typing import Callable, Dict
+
+from timing import report
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 50
 ACCOUNT, PHONE_DIGITS = "1002003004", "4321"
@@ -19,11 +19,6 @@ READING_FORM = {"forms": {"utilities_reading_form": {"required_slots": [
     "utilities_reading_values", "utilities_meter_choice", "utilities_reading_confirm"]}}}
 PAY_FORM = {"forms": {"utilities_pay_form": {"required_slots": ["utilities_pay_amount", "utilities_pay_confirm"]}}}
 LINK_FORM = {"forms": {"utilities_link_account_form": {"required_slots": ["account_number", "utilities_ownership_check"]}}}
-
-
-def percentile_95(timings: List[float]) -> float:
-    ordered = sorted(timings)
-    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
 
 
 def main() -> None:
@@ -98,14 +93,7 @@ def main() -> None:
             problems.ActionUtilitiesReportProblem(), make_tracker("в подъезде не горит свет", "utilities_report_problem")),
     }
     print(f"{RUNS} runs each, SQLite store with the demo data")
-    for name, case in cases.items():
-        case()  # warm-up
-        timings = []
-        for _ in range(RUNS):
-            started = time.perf_counter()
-            case()
-            timings.append((time.perf_counter() - started) * 1000)
-        print(f"{name:45s} median {statistics.median(timings):6.1f} ms   p95 {percentile_95(timings):6.1f} ms")
+    report(cases, RUNS)
 
 
 if __name__ == "__main__":

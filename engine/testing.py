@@ -6,9 +6,19 @@ A skill distributed on its own can use them too: `pytest_plugins = ["engine.test
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import urllib.request
 import uuid
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 from rasa_sdk import Action, Tracker
@@ -17,43 +27,125 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.future import create_engine
 
+from engine.skills.discovery import enabled_packages
 from engine.store import db
 from engine.store.migrate import upgrade
+
+READY_LINE = "Городской помощник запущен"
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
-def _use_database(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    db.dispose_engines()
+class StoreTemplates:
+    """Stores prepared once per test run and copied for every test that needs the same preparation.
+
+    Migrating every package and loading demo data take seconds; copying a SQLite file or creating a PostgreSQL
+    database from a template takes a fraction of that. A template is keyed by what was done to it (`key`) and by
+    the kind of store; PostgreSQL templates are dropped when the run ends.
+    """
+
+    def __init__(self) -> None:
+        self._folder = Path(tempfile.mkdtemp(prefix="store-templates-"))
+        self._sqlite: Dict[str, Path] = {}
+        self._postgres: Dict[str, str] = {}
+
+    def prepared(self, url: str, key: str, prepare: Callable[[], None]) -> None:
+        """Makes the store at `url` what `prepare` makes of it, reusing an earlier result for the same `key` and
+        the same enabled packages (the store is the process's DATABASE_URL while `prepare` runs)."""
+        key = f"{_packages_key()}|{key}"
+        db.dispose_engines()
+        if url.startswith("sqlite:///"):
+            self._sqlite_prepared(Path(url[len("sqlite:///"):]), key, prepare)
+        else:
+            self._postgres_prepared(make_url(url).database, key, prepare)
+        db.dispose_engines()
+
+    def _sqlite_prepared(self, path: Path, key: str, prepare: Callable[[], None]) -> None:
+        template = self._sqlite.get(key)
+        if template is not None:
+            shutil.copyfile(template, path)
+            return
+        prepare()
+        db.dispose_engines()
+        template = self._folder / f"{len(self._sqlite)}.db"
+        shutil.copyfile(path, template)
+        self._sqlite[key] = template
+
+    def _postgres_prepared(self, database: str, key: str, prepare: Callable[[], None]) -> None:
+        template = self._postgres.get(key)
+        if template is not None:
+            _admin_execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)',
+                           f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+            return
+        if not _admin_scalar(f"SELECT count(*) FROM pg_database WHERE datname = '{database}'"):
+            _admin_execute(f'CREATE DATABASE "{database}"')
+        prepare()
+        db.dispose_engines()
+        template = f"template_{uuid.uuid4().hex[:12]}"
+        _admin_execute(f'CREATE DATABASE "{template}" TEMPLATE "{database}"')
+        self._postgres[key] = template
+
+    def drop(self) -> None:
+        for template in self._postgres.values():
+            _admin_execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def _admin_scalar(query: str) -> Any:
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            return connection.execute(text(query)).scalar()
+    finally:
+        admin.dispose()
+
+
+def _admin_execute(*statements: str) -> None:
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def store_templates() -> Iterator[StoreTemplates]:
+    templates = StoreTemplates()
+    yield templates
+    templates.drop()
+
+
+def _packages_key() -> str:
+    return ",".join(sorted(str(package.root) for package in enabled_packages()))
+
+
+def _use_database(url: str, monkeypatch: pytest.MonkeyPatch, templates: StoreTemplates) -> None:
     monkeypatch.setenv("DATABASE_URL", url)
-    upgrade(url)
+    templates.prepared(url, "migrated", lambda: upgrade(url))
 
 
 @pytest.fixture
-def sqlite_store(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def sqlite_store(tmp_path, monkeypatch: pytest.MonkeyPatch, store_templates: StoreTemplates) -> Iterator[str]:
     """A migrated SQLite store in a temporary file, set as the process's DATABASE_URL."""
     url = f"sqlite:///{tmp_path / 'store.db'}"
-    _use_database(url, monkeypatch)
+    _use_database(url, monkeypatch, store_templates)
     yield url
     db.dispose_engines()
 
 
 @pytest.fixture
-def postgres_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def postgres_store(monkeypatch: pytest.MonkeyPatch, store_templates: StoreTemplates) -> Iterator[str]:
     """A migrated, freshly created PostgreSQL database on the local server, dropped afterwards."""
     name = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     try:
-        _use_database(url, monkeypatch)
+        _use_database(url, monkeypatch, store_templates)
         yield url
     finally:
         db.dispose_engines()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -78,7 +170,7 @@ def make_tracker(
         "text": text,
         "intent": {"name": intent, "confidence": 1.0},
         "entities": entities or [],
-        "intent_ranking": intent_ranking or [],
+        "intent_ranking": intent_ranking or ([{"name": intent, "confidence": 1.0}] if intent else []),
     }
     history = list(events or []) + [
         {"event": "user", "text": text, "parse_data": latest, "input_channel": channel, "timestamp": 0}
@@ -104,3 +196,82 @@ def run_action(
     if asyncio.iscoroutine(result):
         result = asyncio.run(result)
     return dispatcher.messages, list(result or [])
+
+
+@contextmanager
+def running_assistant(port: int, action_port: int, env: Dict[str, str]) -> Iterator[subprocess.Popen]:
+    """`python -m engine run` (what `make run` starts) on the given ports with `env` added, once it says it is
+    ready; Ctrl-C (SIGINT) afterwards unless the test already stopped it."""
+    from engine.settings import PROJECT_ROOT
+
+    environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **env}
+    environment.pop("ACTION_ENDPOINT_URL", None)  # an inherited one would point Rasa at another action server
+    process = subprocess.Popen(
+        [sys.executable, "-m", "engine", "run", "--port", str(port), "--action-port", str(action_port)],
+        cwd=PROJECT_ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    output = []
+    for line in process.stdout or []:
+        output.append(line)
+        if READY_LINE in line:
+            break
+    else:
+        pytest.fail("the assistant did not start:\n" + "".join(output[-50:]))
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=60)
+
+
+def just_set(tracker: Tracker, slot: str, value: Any) -> Tracker:
+    """The slot as the resident's latest message set it: rasa-sdk validates slots set since that message."""
+    tracker.events.append({"event": "slot", "name": slot, "value": value})
+    return tracker
+
+
+def slot_events(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """{slot: value} of the SlotSet events an action returned."""
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def texts(messages: List[Dict[str, Any]]) -> str:
+    """What the bot said, one message a line."""
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RestClient:
+    """Talks to a running assistant over Rasa's REST channel and HTTP API, as a resident's client would."""
+
+    def __init__(self, port: int, database_url: str = ""):
+        self.base, self.database_url = f"http://127.0.0.1:{port}", database_url
+
+    def request(self, method: str, path: str, body: Any = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data, {"Content-Type": "application/json"}, method=method)
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            return json.loads(reply.read())
+
+    def replies(self, sender: str, message: str) -> List[Dict[str, Any]]:
+        return self.request("POST", "/webhooks/rest/webhook", {"sender": sender, "message": message})
+
+    def say(self, sender: str, message: str) -> str:
+        return "\n".join(reply.get("text") or "" for reply in self.replies(sender, message))
+
+    def events(self, sender: str) -> List[Dict[str, Any]]:
+        return self.request("GET", f"/conversations/{sender}/tracker")["events"]
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """The assistant's model for the enabled skills, trained only if the data changed since the last run."""
+    from engine.training import ensure_model
+
+    return ensure_model()

@@ -53,11 +53,3 @@ def make_skill(skills_dir) -> Callable[..., Path]:
 @pytest.fixture
 def packages(skills_dir) -> Callable[[], List[SkillPackage]]:
     return lambda: enabled_packages(load_settings())
-
-
-@pytest.fixture(scope="session")
-def trained_model() -> Path:
-    """The assistant's model for the enabled skills, trained only if the data changed since the last run."""
-    from engine.training import ensure_model
-
-    return ensure_model()

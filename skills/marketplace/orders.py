@@ -244,19 +244,28 @@ def cancellation_fee(order: MarketOrder, now: datetime) -> Decimal:
     return (order.price * LATE_CANCEL_FEE_PERCENT / 100).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def cancel_refusal(order: MarketOrder, now: Optional[datetime] = None) -> Optional[str]:
+    """Why the customer cannot cancel this order now, or None."""
+    if order.state == CANCELLED:
+        return f"Заказ № {order.id} уже отменён."
+    if order.state in (IN_PROGRESS, DONE):
+        return (
+            f"Заказ № {order.id} уже {STATE_TITLES[order.state]} — отменить его нельзя. "
+            "Если что-то не так, оформите гарантийный случай или напишите оператору."
+        )
+    if _now(now) >= order.slot_start:
+        return f"Время визита по заказу № {order.id} уже наступило — отменить его нельзя. Если мастер не пришёл, напишите оператору."
+    return None
+
+
 def cancel(session: Session, customer_id: int, order_id: int, now: Optional[datetime] = None) -> CancelResult:
     now = _now(now)
     order = order_of(session, customer_id, order_id)
     if order is None:
         return CancelResult(False, Decimal("0.00"), f"Заказа № {order_id} среди ваших заказов нет.")
-    if order.state == CANCELLED:
-        return CancelResult(False, Decimal("0.00"), f"Заказ № {order.id} уже отменён.")
-    if order.state in (IN_PROGRESS, DONE) or now >= order.slot_start:
-        return CancelResult(
-            False, Decimal("0.00"),
-            f"Заказ № {order.id} уже {STATE_TITLES[order.state]} — отменить его нельзя. "
-            "Если что-то не так, оформите гарантийный случай или напишите оператору.",
-        )
+    refusal = cancel_refusal(order, now)
+    if refusal:
+        return CancelResult(False, Decimal("0.00"), refusal)
     fee = cancellation_fee(order, now)
     order.state, order.cancel_fee, order.updated_at = CANCELLED, fee, now
     dispatch.release(session, order.id)

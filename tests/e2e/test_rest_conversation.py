@@ -1,17 +1,14 @@
 """Through the real servers, as `make run` starts them: REST in Russian, a whole form, Ctrl-C stops all."""
 
 import json
-import os
 import signal
 import socket
-import subprocess
-import sys
 import time
 import urllib.request
 
 import pytest
 
-from engine.settings import PROJECT_ROOT
+from engine.testing import running_assistant
 
 PORT, ACTION_PORT = 5205, 5255
 WEBHOOK = f"http://127.0.0.1:{PORT}/webhooks/rest/webhook"
@@ -34,29 +31,14 @@ def assistant(trained_model, tmp_path_factory):
     folder = tmp_path_factory.mktemp("e2e")
     codes = folder / "codes.txt"
     env = {
-        **os.environ,
         "DATABASE_URL": f"sqlite:///{folder / 'assistant.db'}",
         "ASSISTANT_CODE_SENDER": "tests.e2e.code_sender.FileCodeSender",
         "E2E_CODES_FILE": str(codes),
-        "PYTHONPATH": str(PROJECT_ROOT),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "engine", "run", "--port", str(PORT), "--action-port", str(ACTION_PORT)],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
     started = time.monotonic()
-    output = []
-    for line in process.stdout:
-        output.append(line)
-        if "Городской помощник запущен" in line:
-            break
-    else:
-        pytest.fail("make run did not start:\n" + "".join(output[-50:]))
-    print(f"\nstart-up to ready: {time.monotonic() - started:.1f} s")
-    yield process, codes
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+    with running_assistant(PORT, ACTION_PORT, env) as process:
+        print(f"\nstart-up to ready: {time.monotonic() - started:.1f} s")
+        yield process, codes
 
 
 @pytest.mark.slow

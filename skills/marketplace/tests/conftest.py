@@ -25,7 +25,10 @@ def moscow(day: date, hour: int) -> datetime:
 
 def migrate_skill(url: str) -> str:
     """Adds this skill's tables, also before discovery picks the skill up (no manifest yet)."""
-    roots = {package.root for package in enabled_packages()} | {SKILL_ROOT}
+    roots = {package.root for package in enabled_packages()}
+    if SKILL_ROOT in roots:
+        return url  # discovered: the store fixtures migrated it already
+    roots.add(SKILL_ROOT)
     command.upgrade(alembic_config(url, [SimpleNamespace(root=root) for root in sorted(roots)]), "heads")
     return url
 
@@ -35,10 +38,14 @@ def market_store(store):
     return migrate_skill(store)
 
 
-@pytest.fixture
-def demo_store(market_store):
+def load_demo() -> None:
     with session_scope() as session:
         assert demo.load_demo(session) is True
+
+
+@pytest.fixture
+def demo_store(market_store, store_templates):
+    store_templates.prepared(market_store, "marketplace-demo", load_demo)
     return market_store
 
 

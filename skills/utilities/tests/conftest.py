@@ -11,10 +11,14 @@ from skills.utilities import clock, demo
 TODAY = date(2026, 11, 20)
 
 
-@pytest.fixture
-def demo_store(store, monkeypatch):
-    monkeypatch.setattr(clock, "today", lambda: TODAY)
-    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 20, 9, 0, tzinfo=ZoneInfo("Europe/Moscow")))
+def load_demo() -> None:
     with session_scope() as session:
         assert demo.load_demo(session) is True
+
+
+@pytest.fixture
+def demo_store(store, monkeypatch, store_templates):
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 20, 9, 0, tzinfo=ZoneInfo("Europe/Moscow")))
+    store_templates.prepared(store, "utilities-demo", load_demo)
     return store

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from engine.sdk import session_scope
 from engine.store.models import Payment
-from engine.testing import make_tracker, run_action
+from engine.testing import just_set, make_tracker, run_action, slot_events, texts
 from skills.utilities import clock, demo
 from skills.utilities.actions.info import ActionUtilitiesBalance, ActionUtilitiesCharges, ActionUtilitiesPaymentHistory, ActionUtilitiesTariffs
 from skills.utilities.actions.link import ValidateUtilitiesLinkAccountForm, ActionUtilitiesLinkAccountDone
@@ -22,20 +22,6 @@ LINK_DOMAIN = {"forms": {"utilities_link_account_form": {"required_slots": ["acc
 READING_DOMAIN = {"forms": {"utilities_reading_form": {"required_slots": [
     "utilities_reading_values", "utilities_meter_choice", "utilities_reading_confirm"]}}}
 PAY_DOMAIN = {"forms": {"utilities_pay_form": {"required_slots": ["utilities_pay_amount", "utilities_pay_confirm"]}}}
-
-
-def just_set(tracker, slot, value):
-    """The slot as the resident's latest message set it: rasa-sdk validates slots set since that message."""
-    tracker.events.append({"event": "slot", "name": slot, "value": value})
-    return tracker
-
-
-def slot_events(events):
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
-
-def texts(messages):
-    return "\n".join(m.get("text") or "" for m in messages)
 
 
 def link(number=ACCOUNT, answer="4321", sender="resident-1"):

@@ -2,49 +2,17 @@
 links a demo account, asks the balance, sends two readings in one message, pays, sees the payment in the history;
 then a reminder is set and, fired as Rasa's scheduler fires it, is said in the same conversation."""
 
-import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import create_engine, select
 
-from engine.settings import PROJECT_ROOT
+from engine.testing import RestClient, free_port, running_assistant
 from skills.utilities import clock
 from skills.utilities.models import UtilitiesAccount, UtilitiesMeter
 
 ACCOUNT, PHONE_DIGITS = "1002003004", "4321"  # demo data: the phone on file ends with 4321
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Assistant:
-    def __init__(self, port: int, database_url: str):
-        self.base, self.database_url = f"http://127.0.0.1:{port}", database_url
-
-    def request(self, method: str, path: str, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data, {"Content-Type": "application/json"}, method=method)
-        with urllib.request.urlopen(request, timeout=60) as reply:
-            return json.loads(reply.read())
-
-    def say(self, sender: str, message: str) -> str:
-        replies = self.request("POST", "/webhooks/rest/webhook", {"sender": sender, "message": message})
-        return "\n".join(reply.get("text") or "" for reply in replies)
-
-    def events(self, sender: str) -> list:
-        return self.request("GET", f"/conversations/{sender}/tracker")["events"]
 
 
 def todays_window() -> str:
@@ -53,35 +21,13 @@ def todays_window() -> str:
 
 
 @pytest.fixture(scope="module")
-def trained_model():
-    """Trained here (only if the data changed), so that the server below starts from a ready model."""
-    from engine.training import ensure_model
-
-    return ensure_model()
-
-
-@pytest.fixture(scope="module")
 def assistant(trained_model, tmp_path_factory):
     folder = tmp_path_factory.mktemp("utilities-e2e")
     port, action_port = free_port(), free_port()
     database_url = f"sqlite:///{folder / 'assistant.db'}"
-    env = {**os.environ, "DATABASE_URL": database_url, "UTILITIES_READING_WINDOW": todays_window(),
-           "PYTHONPATH": str(PROJECT_ROOT)}
-    env.pop("ACTION_ENDPOINT_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "engine", "run", "--port", str(port), "--action-port", str(action_port)],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    output = []
-    for line in process.stdout:
-        output.append(line)
-        if "Городской помощник запущен" in line:
-            break
-    else:
-        pytest.fail("the assistant did not start:\n" + "".join(output[-50:]))
-    yield Assistant(port, database_url)
-    process.send_signal(signal.SIGINT)
-    process.wait(timeout=60)
+    env = {"DATABASE_URL": database_url, "UTILITIES_READING_WINDOW": todays_window()}
+    with running_assistant(port, action_port, env):
+        yield RestClient(port, database_url)
 
 
 def electricity_readings(database_url: str) -> dict:

@@ -1,0 +1,79 @@
+"""A warranty claim: «после ремонта опять течёт» → which done order (asked when there are several) → the
+automatic check of term and payment → a free repeat visit, or a refusal with the warranty dates."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
+
+from engine.sdk import audit_record, session_scope, utcnow
+
+from .. import dispatch, orders, warranty
+from ..models import MarketOrder
+from .common import STOP, resident_id
+from .order_choice import AskWhichOrder, OrderChoice, OrderChoiceForm
+
+ORDER, TEXT = "market_claim_order", "market_claim_text"
+
+
+class ClaimableOrders(OrderChoice):
+    def candidates(self, session: Session, customer: int) -> List[MarketOrder]:
+        return warranty.claimable_orders(session, customer, dispatch.to_local(utcnow()).date())
+
+    def refusal(self, session: Session, customer: int, order_id: int) -> Optional[str]:
+        """Only a foreign order is refused here: term and payment are checked by open_claim, which records it."""
+        return None if orders.order_of(session, customer, order_id) else f"Заказа № {order_id} среди ваших заказов нет."
+
+    def nothing_text(self, session: Session, customer: int) -> str:
+        return ("Гарантия действует на выполненные заказы, а выполненных заказов за последний год у вас нет. "
+                "Если нужна помощь — напишите «позови оператора».")
+
+
+class ValidateMarketWarrantyForm(ClaimableOrders, OrderChoiceForm):
+    order_slot, stopped = ORDER, {TEXT: STOP}
+
+    def name(self) -> Text:
+        return "validate_market_warranty_form"
+
+    def validate_market_claim_text(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if slot_value == STOP:
+            return {TEXT: STOP}
+        text = " ".join(str(slot_value or "").split())
+        if len(text) < 3:
+            dispatcher.utter_message(text="Опишите, пожалуйста, что случилось, хотя бы парой слов.")
+            return {TEXT: None}
+        return {TEXT: text[:1000]}
+
+
+class ActionAskMarketClaimOrder(ClaimableOrders, AskWhichOrder):
+    question = "По какому заказу гарантийный случай?"
+
+    def name(self) -> str:
+        return "action_ask_market_claim_order"
+
+
+class ActionMarketWarrantyDone(Action):
+    def name(self) -> str:
+        return "action_market_warranty_done"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        cleared = [SlotSet(ORDER, None), SlotSet(TEXT, None)]
+        order_id, text = tracker.get_slot(ORDER), tracker.get_slot(TEXT)
+        if STOP in (order_id, text) or order_id is None:
+            return cleared
+        with session_scope() as session:
+            customer = resident_id(session, tracker)
+            result = warranty.open_claim(session, customer, int(order_id), text or "")
+            if result.claim_id is not None:
+                audit_record(session, skill="marketplace", action="warranty_claim", resident_id=customer,
+                             details={"order_id": int(order_id), "claim_id": result.claim_id,
+                                      "accepted": result.accepted, "visit_order_id": result.visit_order_id})
+        dispatcher.utter_message(text=result.message)
+        return cleared
