@@ -35,12 +35,12 @@ def _train(args: argparse.Namespace) -> int:
 
 def _evaluate(_: argparse.Namespace) -> int:
     from engine.build import build
-    from engine.evaluate import evaluate, summary
+    from engine.evaluate import evaluate, load_agent, summary
     from engine.skills.discovery import enabled_packages
     from engine.training import ensure_model
 
     model = ensure_model()
-    report = evaluate(model, build(enabled_packages()).nlu_holdout, Path("results"))
+    report = evaluate(load_agent(model), build(enabled_packages()).nlu_holdout, Path("results"))
     print(summary(report))
     print("Подробности и ошибки: results/nlu_report.json")
     return 0

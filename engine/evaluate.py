@@ -12,9 +12,12 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Set, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Set, Tuple
 
 from rasa.shared.nlu.training_data.loading import load_data
+
+if TYPE_CHECKING:
+    from rasa.core.agent import Agent
 
 Span = Tuple[str, int, int]
 
@@ -110,22 +113,26 @@ def holdout_examples(folder: Path) -> Iterable[Tuple[str, str, Set[Span]]]:
             yield message.get("text"), message.get("intent"), spans
 
 
-async def _evaluate(model: Path, holdout: Path) -> Report:
+def load_agent(model: Path) -> "Agent":
+    """The model loaded for in-process evaluation, with Rasa's per-parse debug logging silenced."""
     import structlog
     from rasa.core.agent import Agent
 
     # Rasa logs every parse through structlog at debug level; a report of hundreds of parses drowns in it.
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    agent = Agent.load(str(model))
+    return Agent.load(str(model))
+
+
+async def _score(agent: "Agent", holdout: Path) -> Report:
     report = Report()
     for text, intent, spans in holdout_examples(holdout):
         score_example(report, intent, spans, await agent.parse_message(text), text)
     return report
 
 
-def evaluate(model: Path, holdout: Path, out: Path) -> Report:
-    """Scores the model on every held-out file under `holdout` and writes `out/nlu_report.json`."""
-    report = asyncio.run(_evaluate(model, holdout))
+def evaluate(agent: "Agent", holdout: Path, out: Path) -> Report:
+    """Scores the agent on every held-out file under `holdout` and writes `out/nlu_report.json`."""
+    report = asyncio.run(_score(agent, holdout))
     out.mkdir(parents=True, exist_ok=True)
     (out / "nlu_report.json").write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
     return report

@@ -18,7 +18,7 @@ import urllib.request
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 from rasa_sdk import Action, Tracker
@@ -30,6 +30,9 @@ from sqlalchemy.future import create_engine
 from engine.skills.discovery import enabled_packages
 from engine.store import db
 from engine.store.migrate import upgrade
+
+if TYPE_CHECKING:
+    from rasa.core.agent import Agent
 
 READY_LINE = "Городской помощник запущен"
 
@@ -275,3 +278,11 @@ def trained_model() -> Path:
     from engine.training import ensure_model
 
     return ensure_model()
+
+
+@pytest.fixture(scope="session")
+def trained_agent(trained_model: Path) -> "Agent":
+    """The trained model loaded once for the in-process evaluations: held-out NLU and test stories."""
+    from engine.evaluate import load_agent
+
+    return load_agent(trained_model)

@@ -13,7 +13,12 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
+from nlu import quick_load
 from nlu.morphology import fold_spelling, lemma, normal_form, source_fingerprint
+
+# Every pipeline of this project starts with this tokenizer, and Rasa imports all of a model's components
+# before it loads any: this is where DIET and TED are switched to the quick load.
+quick_load.install()
 
 _SPACE = r"[ \u00a0\u202f]"
 TOKEN_PATTERN = regex.compile(

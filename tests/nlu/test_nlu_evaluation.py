@@ -17,8 +17,8 @@ MIN_ENTITY_F1 = 0.75
 
 
 @pytest.mark.slow
-def test_held_out_nlu_quality(trained_model):
-    report = evaluate(trained_model, BUILD_DIR / "tests" / "nlu", Path("results"))
+def test_held_out_nlu_quality(trained_agent):
+    report = evaluate(trained_agent, BUILD_DIR / "tests" / "nlu", Path("results"))
     print("\n" + summary(report))
     assert report.examples >= 100
     assert report.intent_accuracy >= MIN_INTENT_ACCURACY, summary(report)
