@@ -23,7 +23,13 @@ def component(agent: Agent, kind: type):
 
 
 def weights(model: RasaModel) -> dict:
-    return {variable.name: variable.numpy() for variable in model.weights}
+    """Every variable by name; the kernel of a sparsely connected layer as the layer computes with it: Rasa
+    zeroes its masked entries each time the layer runs, so until then they hold leftovers of training."""
+    values = {variable.name: variable.numpy() for variable in model.weights}
+    for name in [name for name in values if name.endswith("/kernel_mask:0")]:
+        kernel = name.replace("/kernel_mask:0", "/kernel:0")
+        values[kernel] = values[kernel] * values[name]
+    return values
 
 
 async def parses(agent: Agent, texts: list) -> list:
@@ -53,7 +59,7 @@ def test_every_weight_is_restored_as_rasa_restores_it(trained_agent, rasa_loaded
     quick, own = weights(component(trained_agent, kind).model), weights(component(rasa_loaded, kind).model)
     trainable = {variable.name for variable in component(rasa_loaded, kind).model.trainable_weights}
     assert trainable <= set(quick)
-    for name in trainable:
+    for name in set(quick) & set(own):
         np.testing.assert_array_equal(quick[name], own[name], err_msg=name)
 
 
