@@ -1,19 +1,19 @@
-"""Parse latency of the current model over the held-out messages (median, p95)."""
+"""Load time of the current model, then its parse latency over the held-out messages (median, p95)."""
 
 import asyncio
 import statistics
 import time
 
 from engine.build import BUILD_DIR
-from engine.evaluate import holdout_examples
+from engine.evaluate import holdout_examples, load_agent
 from engine.training import ensure_model
 
 
 async def main() -> None:
-    from rasa.core.agent import Agent
-
     model = ensure_model()
-    agent = Agent.load(str(model))
+    started = time.perf_counter()
+    agent = load_agent(model)
+    print(f"model loaded in {time.perf_counter() - started:.1f} s")
     texts = [text for text, _, _ in holdout_examples(BUILD_DIR / "tests" / "nlu")]
     await agent.parse_message(texts[0])  # warm-up
     timings = []
