@@ -7,6 +7,7 @@ packages may own one name. The output in `build/` is what `rasa train`, `rasa te
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -130,14 +131,17 @@ def _merge_domains(fragments: List[Tuple[SkillPackage, Dict[str, Any]]]) -> Dict
     return merged
 
 
+def _examples(path: Path) -> Iterable[Tuple[str, str]]:
+    """(intent, example line) of every intent example in a training data file."""
+    for block in _read_yaml(path).get("nlu") or []:
+        if isinstance(block, dict) and "intent" in block:
+            for line in str(block.get("examples") or "").splitlines():
+                if line.strip().startswith("- "):
+                    yield block["intent"], line
+
+
 def _intent_example_counts(data_files: Iterable[Path]) -> Counter:
-    counts: Counter = Counter()
-    for path in data_files:
-        for block in _read_yaml(path).get("nlu") or []:
-            if isinstance(block, dict) and "intent" in block:
-                lines = str(block.get("examples") or "").splitlines()
-                counts[block["intent"]] += sum(1 for line in lines if line.strip().startswith("- "))
-    return counts
+    return Counter(intent for path in data_files for intent, _ in _examples(path))
 
 
 def _check_training_examples(domain: Dict[str, Any], data_files: List[Path]) -> None:
@@ -150,6 +154,30 @@ def _check_training_examples(domain: Dict[str, Any], data_files: List[Path]) -> 
     undeclared = sorted(set(counts) - set(_names_in(domain, "intents")))
     if undeclared:
         raise BuildError(f"training data has intents that no enabled package owns: {', '.join(undeclared)}")
+
+
+_ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
+_NOT_A_WORD = re.compile(r"[^\w ]+")
+
+
+def _example_key(line: str) -> str:
+    """An example as a resident would have typed it: no entity markup, case, ё, punctuation or extra spaces."""
+    text = _ANNOTATION.sub(r"\1", line.strip()[2:]).lower().replace("ё", "е")
+    return " ".join(_NOT_A_WORD.sub(" ", text).split())
+
+
+def _check_held_out_is_unseen(packages: List[SkillPackage], data_files: List[Path]) -> None:
+    """A held-out example that is also trained on would score the model on what it memorised."""
+    trained = {_example_key(line) for path in data_files for _, line in _examples(path)}
+    seen = [
+        f"{path}: {line.strip()[2:]}"
+        for package in packages
+        for path in _yaml_files(package.tests_dir / "nlu")
+        for _, line in _examples(path)
+        if _example_key(line) in trained
+    ]
+    if seen:
+        raise BuildError("held-out examples that are also in the training data:\n  " + "\n  ".join(seen))
 
 
 PREVIEW_ACTION = "action_service_preview"
@@ -217,6 +245,7 @@ def build(packages: List[SkillPackage], out: Path = BUILD_DIR, check_tables: boo
     domain = _merge_domains(fragments)
     data_files = [path for package in packages for path in _yaml_files(package.data_dir)]
     _check_training_examples(domain, data_files)
+    _check_held_out_is_unseen(packages, data_files)
 
     for stale in ("domain.yml", "data", "tests", "canonical_values.yml"):
         target = out / stale

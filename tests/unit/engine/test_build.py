@@ -111,6 +111,16 @@ def test_an_intent_without_enough_examples_fails(make_skill, packages, tmp_path)
         build(packages(), tmp_path / "build")
 
 
+def test_a_held_out_example_that_is_also_trained_on_fails(make_skill, packages, tmp_path):
+    root = make_skill("leaky")
+    holdout = root / "tests" / "nlu" / "holdout.yml"
+    # The same message with other case, ё, punctuation and entity markup is still the same message.
+    holdout.write_text(holdout.read_text(encoding="utf-8") + "      - Leaky, запиши заметку: позвонить [маме](person)!\n",
+                       encoding="utf-8")
+    with pytest.raises(BuildError, match="also in the training data:\n  .*holdout.yml: Leaky, запиши заметку"):
+        build(packages(), tmp_path / "build")
+
+
 def test_fingerprint_follows_the_training_data(make_skill, packages, tmp_path):
     root = make_skill("prints")
     first = build(packages(), tmp_path / "one").fingerprint
