@@ -6,7 +6,7 @@ entity layers included: on 2 cores it took 78 of the 89 seconds our assistant sp
 Prediction needs none of it. Here the saved weights are handed to the empty model first; TensorFlow restores
 each variable the moment the first prediction creates it, and that prediction is the one Rasa runs anyway to
 trace the prediction graph. The predictions are the same as after Rasa's own load
-(tests/unit/nlu/test_quick_load.py compares both).
+(tests/nlu/test_quick_load.py compares both).
 
 Fine-tuning (`rasa train --finetune`) needs the optimizer and keeps Rasa's own load.
 """
