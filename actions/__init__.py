@@ -1,5 +1,2 @@
-"""The action server's package: `rasa run actions --actions actions` serves the core and the enabled skills."""
-
-from actions.host import load_actions, served_packages
-
-load_actions(list(served_packages()))
+"""The core's actions (`actions/core`). Importing this package loads nothing else: the action server's entry
+module, `engine.action_server`, loads the core and every enabled skill."""

@@ -1,1 +1,1 @@
-"""The engine of «Городской помощник»: skill plug-ins, the shared store and the build of Rasa's inputs."""
+"""The engine of the city-services assistant: skill plug-ins, the shared store and the build of Rasa's inputs."""

@@ -1,14 +1,22 @@
-"""Command line of the engine: `python -m engine {build,check,train,migrate,run,shell,skill new}`."""
+"""Command line of the engine: `python -m engine {build,check,train,evaluate,migrate,run,shell,skill new|check}`.
+
+Every command ends in one readable Russian line when it fails; an unexpected failure's traceback goes to
+`var/log/engine-errors.log`, never to the screen.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import traceback
 from pathlib import Path
 from typing import List, Optional
 
-from engine.settings import settings
+from engine.messages import say
+from engine.settings import PROJECT_ROOT, settings
+
+ERROR_LOG = PROJECT_ROOT / "var" / "log" / "engine-errors.log"
 
 
 def _build(_: argparse.Namespace) -> int:
@@ -16,7 +24,7 @@ def _build(_: argparse.Namespace) -> int:
     from engine.skills.discovery import enabled_packages
 
     output = build(enabled_packages())
-    print(f"Собрано в {output.root}: {', '.join(output.packages)} (отпечаток {output.fingerprint})")
+    print(say("built", root=output.root, packages=", ".join(output.packages), fingerprint=output.fingerprint))
     return 0
 
 
@@ -42,7 +50,7 @@ def _evaluate(_: argparse.Namespace) -> int:
     model = ensure_model()
     report = evaluate(load_agent(model), build(enabled_packages()).nlu_holdout, Path("results"))
     print(summary(report))
-    print("Подробности и ошибки: results/nlu_report.json")
+    print(say("evaluate_details"))
     return 0
 
 
@@ -50,7 +58,7 @@ def _migrate(_: argparse.Namespace) -> int:
     from engine.store.migrate import upgrade
 
     upgrade()
-    print(f"Схема базы актуальна: {settings().database_url}")
+    print(say("schema_current", url=settings().database_url))
     return 0
 
 
@@ -65,7 +73,7 @@ def _prepare_model() -> Path:
     upgrade(packages=packages)
     if settings().load_demo_data:
         for skill in load_demo_data(packages):
-            print(f"Загружены демо-данные навыка «{skill}»")
+            print(say("demo_loaded", skill=skill))
     return ensure_model()
 
 
@@ -87,50 +95,74 @@ def _skill_new(args: argparse.Namespace) -> int:
     from engine.scaffold import new_skill
 
     target = new_skill(args.name, args.title or args.name)
-    print(f"Навык создан: {target}. Он подключится при следующей сборке (make run / make test).")
+    print(say("skill_created", target=target))
     return 0
 
 
+def _skill_check(args: argparse.Namespace) -> int:
+    from engine.checks import run_skill_checks
+
+    return run_skill_checks(args.name)
+
+
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="python -m engine", description="Городской помощник: сборка и запуск")
+    root = argparse.ArgumentParser(prog="python -m engine", description=say("help.program"))
     commands = root.add_subparsers(dest="command", required=True)
-    commands.add_parser("build", help="собрать данные и домен из ядра и включённых навыков").set_defaults(handler=_build)
-    commands.add_parser("check", help="собрать и проверить данные, домен и действия").set_defaults(handler=_check)
-    train = commands.add_parser("train", help="обучить модель, если данные изменились")
-    train.add_argument("--force", action="store_true", help="обучить, даже если модель актуальна")
+    commands.add_parser("build", help=say("help.build")).set_defaults(handler=_build)
+    commands.add_parser("check", help=say("help.check")).set_defaults(handler=_check)
+    train = commands.add_parser("train", help=say("help.train"))
+    train.add_argument("--force", action="store_true", help=say("help.train_force"))
     train.set_defaults(handler=_train)
-    commands.add_parser("evaluate", help="оценить NLU на отложенных примерах").set_defaults(handler=_evaluate)
-    commands.add_parser("migrate", help="обновить схему базы").set_defaults(handler=_migrate)
+    commands.add_parser("evaluate", help=say("help.evaluate")).set_defaults(handler=_evaluate)
+    commands.add_parser("migrate", help=say("help.migrate")).set_defaults(handler=_migrate)
     port = int(os.environ.get("ASSISTANT_PORT", "5005"))
     action_port = int(os.environ.get("ACTIONS_PORT", "5055"))
-    for name, handler, text in (("run", _run, "запустить сервер действий и Rasa"), ("shell", _shell, "поговорить в терминале")):
-        command = commands.add_parser(name, help=text)
+    for name, handler in (("run", _run), ("shell", _shell)):
+        command = commands.add_parser(name, help=say(f"help.{name}"))
         command.add_argument("--port", type=int, default=port)
         command.add_argument("--action-port", type=int, default=action_port)
         command.set_defaults(handler=handler)
-    skill = commands.add_parser("skill", help="работа с навыками").add_subparsers(dest="skill_command", required=True)
-    new = skill.add_parser("new", help="создать навык из шаблона в skills/")
+    skill = commands.add_parser("skill", help=say("help.skill")).add_subparsers(dest="skill_command", required=True)
+    new = skill.add_parser("new", help=say("help.skill_new"))
     new.add_argument("name")
-    new.add_argument("--title", help="название по-русски")
+    new.add_argument("--title", help=say("help.skill_title"))
     new.set_defaults(handler=_skill_new)
+    check = skill.add_parser("check", help=say("help.skill_check"))
+    check.add_argument("name", nargs="?", help=say("help.skill_check_name"))
+    check.set_defaults(handler=_skill_check)
     return root
+
+
+def _log_unexpected(error: BaseException) -> Path:
+    ERROR_LOG.parent.mkdir(parents=True, exist_ok=True)
+    with ERROR_LOG.open("a", encoding="utf-8") as log:
+        log.write("".join(traceback.format_exception(type(error), error, error.__traceback__)) + "\n")
+    return ERROR_LOG
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.handler(args)
+    except KeyboardInterrupt:
+        return 130
     except Exception as error:  # every command ends with one readable line, not a traceback
         from engine.build import BuildError
         from engine.launcher import LaunchError
+        from engine.lexicon import LexiconError
         from engine.scaffold import ScaffoldError
+        from engine.skills.loader import ActionLoadError
         from engine.skills.manifest import ManifestError
         from engine.training import TrainingFailed
 
-        if isinstance(error, (BuildError, LaunchError, ManifestError, ScaffoldError, TrainingFailed)):
-            print(f"Ошибка: {error}", file=sys.stderr)
-            return 2
-        raise
+        known = (ActionLoadError, BuildError, LaunchError, LexiconError, ManifestError, ScaffoldError, TrainingFailed)
+        if isinstance(error, known):
+            print(say("error", error=error), file=sys.stderr)
+        else:
+            first_line = (str(error).strip().splitlines() or [""])[0]
+            log = _log_unexpected(error)
+            print(say("unexpected_error", kind=type(error).__name__, error=first_line, log=log), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -17,12 +17,12 @@ from typing import Any, Dict, Iterable, List, Set, Tuple
 import yaml
 
 from engine.settings import PROJECT_ROOT
-from engine.skills.discovery import SkillPackage, import_package_module
-from engine.skills.manifest import OWNED_KINDS, ManifestError
+from nlu.morphology import FOLD_YO
+from engine.skills.discovery import CORE_NAME, DOMAIN_KINDS, SkillPackage, import_package_module
+from engine.skills.manifest import ManifestError
+from engine.skills.names import CORE_ONLY_DOMAIN_KEYS, fragment_problems, ownership_problems
 
 BUILD_DIR = PROJECT_ROOT / "build"
-DOMAIN_KINDS = ("intents", "entities", "slots", "responses", "actions", "forms")
-CORE_ONLY_DOMAIN_KEYS = ("session_config", "config")
 MIN_TRAINING_EXAMPLES = 5
 # Code that decides what a trained model does besides the assembled data (the pipeline config is added by the trainer).
 TRAINING_CODE = PROJECT_ROOT / "nlu"
@@ -54,34 +54,6 @@ def _read_yaml(path: Path) -> Dict[str, Any]:
     return content
 
 
-def _names_in(fragment: Dict[str, Any], kind: str) -> List[str]:
-    value = fragment.get(kind) or ([] if kind in ("intents", "entities", "actions") else {})
-    if isinstance(value, dict):
-        return list(value)
-    return [next(iter(item)) if isinstance(item, dict) else str(item) for item in value]
-
-
-def _check_fragment_matches_manifest(package: SkillPackage, fragment: Dict[str, Any]) -> None:
-    unknown_keys = set(fragment) - set(DOMAIN_KINDS) - {"version"} - set(CORE_ONLY_DOMAIN_KEYS)
-    if unknown_keys:
-        raise BuildError(f"{package.domain_file}: unknown domain keys {sorted(unknown_keys)}")
-    if package.name != "core" and set(fragment) & set(CORE_ONLY_DOMAIN_KEYS):
-        raise BuildError(f"{package.domain_file}: session settings belong to the core domain only")
-    for kind in DOMAIN_KINDS:
-        defined = set(_names_in(fragment, kind))
-        declared = set(package.manifest.owned(kind))
-        if defined - declared:
-            raise BuildError(
-                f"skill '{package.name}': domain.yml defines {kind} {sorted(defined - declared)} "
-                "that manifest.yml does not declare"
-            )
-        if declared - defined:
-            raise BuildError(
-                f"skill '{package.name}': manifest.yml declares {kind} {sorted(declared - defined)} "
-                "that domain.yml does not define"
-            )
-
-
 def _tables_defined_by(package: SkillPackage) -> Set[str]:
     if package.models_module is None:
         return set()
@@ -96,38 +68,31 @@ def _tables_defined_by(package: SkillPackage) -> Set[str]:
     }
 
 
-def _check_tables(package: SkillPackage) -> None:
-    defined = _tables_defined_by(package)
+def table_problems(package: SkillPackage) -> List[str]:
+    try:
+        defined = _tables_defined_by(package)
+    except (ImportError, ManifestError) as error:
+        return [f"skill '{package.name}': its models cannot be imported: {error}"]
     declared = set(package.manifest.tables)
     if defined != declared:
-        raise BuildError(
+        return [
             f"skill '{package.name}': manifest.yml declares tables {sorted(declared)} "
             f"but its models define {sorted(defined)}"
-        )
+        ]
+    return []
 
 
-def check_ownership(packages: Iterable[SkillPackage]) -> None:
-    """No name of any kind may be owned by two packages."""
-    owners: Dict[Tuple[str, str], str] = {}
-    for package in packages:
-        for kind in OWNED_KINDS:
-            for name in package.manifest.owned(kind):
-                other = owners.setdefault((kind, name), package.name)
-                if other != package.name:
-                    singular = kind[:-1]
-                    raise BuildError(f"{singular} '{name}' is owned by both skill '{other}' and skill '{package.name}'")
-
-
-def _merge_domains(fragments: List[Tuple[SkillPackage, Dict[str, Any]]]) -> Dict[str, Any]:
+def merge_domains(packages: List[SkillPackage]) -> Dict[str, Any]:
+    """One Rasa domain from the packages' fragments."""
     merged: Dict[str, Any] = {"version": "3.1"}
     for kind in DOMAIN_KINDS:
         if kind in ("intents", "entities", "actions"):
-            merged[kind] = [item for _, fragment in fragments for item in fragment.get(kind) or []]
+            merged[kind] = [item for package in packages for item in package.domain.get(kind) or []]
         else:
-            merged[kind] = {k: v for _, fragment in fragments for k, v in (fragment.get(kind) or {}).items()}
-    for package, fragment in fragments:
-        if package.name == "core":
-            merged.update({key: fragment[key] for key in CORE_ONLY_DOMAIN_KEYS if key in fragment})
+            merged[kind] = {k: v for package in packages for k, v in (package.domain.get(kind) or {}).items()}
+    for package in packages:
+        if package.name == CORE_NAME:
+            merged.update({key: package.domain[key] for key in CORE_ONLY_DOMAIN_KEYS if key in package.domain})
     return merged
 
 
@@ -146,12 +111,13 @@ def _intent_example_counts(data_files: Iterable[Path]) -> Counter:
 
 def _check_training_examples(domain: Dict[str, Any], data_files: List[Path]) -> None:
     counts = _intent_example_counts(data_files)
-    too_few = [i for i in _names_in(domain, "intents") if counts[i] < MIN_TRAINING_EXAMPLES]
+    intents = set(domain["intents"])
+    too_few = [i for i in intents if counts[i] < MIN_TRAINING_EXAMPLES]
     if too_few:
         raise BuildError(
             f"intents with fewer than {MIN_TRAINING_EXAMPLES} training examples: {', '.join(sorted(too_few))}"
         )
-    undeclared = sorted(set(counts) - set(_names_in(domain, "intents")))
+    undeclared = sorted(set(counts) - intents)
     if undeclared:
         raise BuildError(f"training data has intents that no enabled package owns: {', '.join(undeclared)}")
 
@@ -161,8 +127,9 @@ _NOT_A_WORD = re.compile(r"[^\w ]+")
 
 
 def _example_key(line: str) -> str:
-    """An example as a resident would have typed it: no entity markup, case, ё, punctuation or extra spaces."""
-    text = _ANNOTATION.sub(r"\1", line.strip()[2:]).lower().replace("ё", "е")
+    """An example as a resident would have typed it: no entity markup, case, yo/ye spelling, punctuation or extra
+    spaces."""
+    text = _ANNOTATION.sub(r"\1", line.strip()[2:]).lower().translate(FOLD_YO)
     return " ".join(_NOT_A_WORD.sub(" ", text).split())
 
 
@@ -224,25 +191,25 @@ def _fingerprint(paths: Iterable[Path], base: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-
-
-def build(packages: List[SkillPackage], out: Path = BUILD_DIR, check_tables: bool = True) -> BuildOutput:
-    """Checks the packages against each other and writes Rasa's inputs to `out`."""
-    check_ownership(packages)
-    fragments: List[Tuple[SkillPackage, Dict[str, Any]]] = []
+def check_packages(packages: List[SkillPackage]) -> None:
+    """Every package's fragment, prefix and tables, and no name owned twice; one BuildError lists every problem."""
+    problems = ownership_problems(packages)
     for package in packages:
         if not package.domain_file.is_file():
-            raise BuildError(f"skill '{package.name}': {package.domain_file} is missing")
-        fragment = _read_yaml(package.domain_file)
-        _check_fragment_matches_manifest(package, fragment)
-        if check_tables:
-            try:
-                _check_tables(package)
-            except (ImportError, ManifestError) as error:
-                raise BuildError(f"skill '{package.name}': its models cannot be imported: {error}") from error
-        fragments.append((package, fragment))
+            problems.append(f"skill '{package.name}': {package.domain_file} is missing")
+            continue
+        problems += fragment_problems(package) + table_problems(package)
+    if problems:
+        raise BuildError("\n".join(problems))
 
-    domain = _merge_domains(fragments)
+
+def build(packages: List[SkillPackage], out: Path = BUILD_DIR) -> BuildOutput:
+    """Checks the packages against each other and writes Rasa's inputs to `out`."""
+    try:
+        check_packages(packages)
+    except ManifestError as error:
+        raise BuildError(str(error)) from error
+    domain = merge_domains(packages)
     data_files = [path for package in packages for path in _yaml_files(package.data_dir)]
     _check_training_examples(domain, data_files)
     _check_held_out_is_unseen(packages, data_files)

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Set, Tuple
 
 from rasa.shared.nlu.training_data.loading import load_data
 
+from engine.messages import say
+
 if TYPE_CHECKING:
     from rasa.core.agent import Agent
 
@@ -139,11 +141,15 @@ def evaluate(agent: "Agent", holdout: Path, out: Path) -> Report:
 
 
 def summary(report: Report) -> str:
-    lines = [f"NLU: {report.examples} примеров, точность интентов {report.intent_accuracy:.3f}, "
-             f"F1 сущностей {report.entity_total().f1:.3f}"]
+    lines = [
+        say("evaluate_summary", examples=report.examples, accuracy=f"{report.intent_accuracy:.3f}",
+            entity_f1=f"{report.entity_total().f1:.3f}")
+    ]
     for name, score in sorted(report.intents.items()):
-        lines.append(f"  {name:32} F1 {score.f1:.3f}  (верно {score.true_positive}, "
-                     f"пропущено {score.false_negative}, лишних {score.false_positive})")
+        lines.append(
+            say("evaluate_intent_line", name=name, f1=f"{score.f1:.3f}", tp=score.true_positive,
+                fn=score.false_negative, fp=score.false_positive)
+        )
     for name, score in sorted(report.entities.items()):
         lines.append(f"  [{name}]{' ' * max(1, 30 - len(name))}F1 {score.f1:.3f}  P {score.precision:.3f} R {score.recall:.3f}")
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from engine.messages import say
 from engine.runtime import endpoints_file, rasa_executable, server_environment
 from engine.settings import PROJECT_ROOT, Settings
 from engine.store.db import get_engine
@@ -36,7 +37,7 @@ def check_database(config: Settings) -> None:
         with get_engine(config.database_url).connect() as connection:
             connection.execute(text("SELECT 1"))
     except OperationalError as error:
-        raise LaunchError(f"база данных недоступна ({make_url(config.database_url).render_as_string()}): {error}")
+        raise LaunchError(say("database_unreachable", url=make_url(config.database_url).render_as_string(), error=error))
 
 
 @dataclass
@@ -76,7 +77,7 @@ def wait_until_up(url: str, servers: Servers, timeout: float = STARTUP_TIMEOUT_S
     while time.monotonic() < deadline:
         exited = servers.any_exited()
         if exited is not None:
-            raise LaunchError(f"процесс {' '.join(map(str, exited.args[:3]))} завершился с кодом {exited.returncode}")
+            raise LaunchError(say("process_exited", command=" ".join(map(str, exited.args[:3])), code=exited.returncode))
         try:
             with urllib.request.urlopen(url, timeout=2) as reply:
                 if reply.status == 200:
@@ -84,13 +85,13 @@ def wait_until_up(url: str, servers: Servers, timeout: float = STARTUP_TIMEOUT_S
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.5)
-    raise LaunchError(f"{url} не ответил за {timeout:.0f} с")
+    raise LaunchError(say("not_answering", url=url, seconds=f"{timeout:.0f}"))
 
 
 def start_action_server(
     servers: Servers, env: Dict[str, str], port: int, log: Optional[Path], wait: bool = True
 ) -> None:
-    servers.start([rasa_executable(), "run", "actions", "--actions", "actions", "--port", str(port)], env, log)
+    servers.start([rasa_executable(), "run", "actions", "--actions", "engine.action_server", "--port", str(port)], env, log)
     if wait:
         wait_until_up(f"http://127.0.0.1:{port}/health", servers)
 
@@ -108,17 +109,7 @@ def rasa_server_command(model: Path, config: Settings, port: int) -> List[str]:
 
 
 def print_where_to_talk(port: int) -> None:
-    base = f"http://localhost:{port}"
-    print(
-        "\nГородской помощник запущен.\n"
-        f"  REST:     POST {base}/webhooks/rest/webhook  {{\"sender\": \"me\", \"message\": \"привет\"}}\n"
-        f"  пример:   curl -s {base}/webhooks/rest/webhook -d '{{\"sender\":\"me\",\"message\":\"привет\"}}'\n"
-        f"  веб-чат:  socket.io на {base} (события user_uttered / bot_uttered)\n"
-        f"  голос:    POST {base}/webhooks/voice/webhook  {{\"user_id\": \"me\", \"text\": \"привет\"}}\n"
-        "  терминал: make shell\n"
-        "Остановить: Ctrl-C\n",
-        flush=True,
-    )
+    print(say("ready", base=f"http://localhost:{port}"), flush=True)
 
 
 def run_servers(model: Path, config: Settings, port: int, action_port: int, log_dir: Optional[Path] = None) -> int:
@@ -143,7 +134,7 @@ def run_servers(model: Path, config: Settings, port: int, action_port: int, log_
         while not stop_requested:
             exited = servers.any_exited()
             if exited is not None:
-                print(f"Сервер завершился с кодом {exited.returncode}, останавливаю остальные.", flush=True)
+                print(say("server_exited", code=exited.returncode), flush=True)
                 return 1
             time.sleep(0.5)
         return 0
@@ -151,7 +142,7 @@ def run_servers(model: Path, config: Settings, port: int, action_port: int, log_
         servers.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        print("Остановлено.", flush=True)
+        print(say("stopped"), flush=True)
 
 
 def run_shell(model: Path, config: Settings, action_port: int) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from string import Template
 
+from engine.messages import say
 from engine.settings import PROJECT_ROOT
 from engine.skills.manifest import SKILL_NAME
 
@@ -19,10 +20,10 @@ class ScaffoldError(ValueError):
 def new_skill(name: str, title: str, target_root: Path = PROJECT_ROOT / "skills") -> Path:
     """Writes `target_root/name` from the template; refuses to overwrite anything."""
     if not SKILL_NAME.match(name) or name == "core":
-        raise ScaffoldError(f"имя навыка '{name}': только строчные латинские буквы, цифры и '_', не 'core'")
+        raise ScaffoldError(say("skill_name_invalid", name=name))
     target = target_root / name
     if target.exists():
-        raise ScaffoldError(f"{target} уже существует")
+        raise ScaffoldError(say("skill_exists", target=target))
     values = {"name": name, "title": title, "class_name": "".join(p.capitalize() for p in name.split("_"))}
     for source in sorted(TEMPLATE_DIR.rglob(f"*{TEMPLATE_SUFFIX}")):
         relative = Path(Template(str(source.relative_to(TEMPLATE_DIR))).substitute(values))

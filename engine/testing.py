@@ -17,6 +17,7 @@ import tempfile
 import urllib.request
 import uuid
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Tuple
 
@@ -27,6 +28,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.future import create_engine
 
+from engine.messages import say
 from engine.skills.discovery import enabled_packages
 from engine.store import db
 from engine.store.migrate import upgrade
@@ -34,7 +36,7 @@ from engine.store.migrate import upgrade
 if TYPE_CHECKING:
     from rasa.core.agent import Agent
 
-READY_LINE = "Городской помощник запущен"
+READY_LINE = say("ready_marker")
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -190,12 +192,26 @@ def make_tracker(
     )
 
 
+def assembled_domain() -> Dict[str, Any]:
+    """The domain of the core and every enabled skill, as Rasa sends it to the action server (not written out)."""
+    return _assembled_domain(_packages_key())
+
+
+@lru_cache(maxsize=4)
+def _assembled_domain(_packages: str) -> Dict[str, Any]:
+    from engine.build import merge_domains
+
+    return merge_domains(enabled_packages())
+
+
 def run_action(
     action: Action, tracker: Tracker, domain: Optional[Dict[str, Any]] = None
 ) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
-    """Runs an action as the action server would: (messages sent, events returned)."""
+    """Runs an action as the action server would: (messages sent, events returned). The domain defaults to the
+    assembled one; forms given only a part of it (`{"forms": ...}`) get the responses of the assembled one too."""
     dispatcher = CollectingDispatcher()
-    result = action.run(dispatcher, tracker, domain or {})
+    domain = {**assembled_domain(), **(domain or {})}
+    result = action.run(dispatcher, tracker, domain)
     if asyncio.iscoroutine(result):
         result = asyncio.run(result)
     return dispatcher.messages, list(result or [])
@@ -239,9 +255,37 @@ def slot_events(events: List[Dict[str, Any]]) -> Dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
-def texts(messages: List[Dict[str, Any]]) -> str:
-    """What the bot said, one message a line."""
-    return "\n".join(m.get("text") or "" for m in messages)
+def rendered(message: Dict[str, Any], slots: Optional[Dict[str, Any]] = None) -> str:
+    """The text a resident reads: a response filled as Rasa's templated generator fills it (the first variation
+    without a channel; values from the message, then from `slots`), or the message's own text."""
+    from engine.sdk import phrase
+
+    name = message.get("response")
+    if not name:
+        return message.get("text") or ""
+    values = {**(slots or {}), **{k: v for k, v in message.items() if k not in MESSAGE_KEYS}}
+    return phrase(assembled_domain(), name, **values)
+
+
+MESSAGE_KEYS = frozenset({"text", "response", "template", "buttons", "image", "elements", "attachment",
+                          "json_message", "custom", "quick_replies"})
+
+
+def texts(messages: List[Dict[str, Any]], slots: Optional[Dict[str, Any]] = None) -> str:
+    """What the bot said, one message a line, responses rendered."""
+    return "\n".join(rendered(m, slots) for m in messages)
+
+
+def button_titles(messages: List[Dict[str, Any]]) -> List[str]:
+    """Titles of every button the bot offered, responses' own buttons included."""
+    titles = []
+    for message in messages:
+        titles += [b["title"] for b in message.get("buttons") or []]
+        name = message.get("response")
+        if name:
+            variations = assembled_domain()["responses"].get(name) or [{}]
+            titles += [b["title"] for b in variations[0].get("buttons") or []]
+    return titles
 
 
 def free_port() -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from engine.build import BUILD_DIR, BuildOutput, build
+from engine.messages import say
 from engine.runtime import MODELS_DIR, rasa_executable, server_environment
 from engine.settings import PROJECT_ROOT, Settings, settings
 from engine.skills.discovery import enabled_packages
@@ -46,9 +47,9 @@ def ensure_model(
     output = build(enabled_packages(config), build_dir)
     target = model_path(output, models_dir, config_file)
     if target.exists() and not force:
-        print(f"Модель актуальна, обучение не нужно: {target}")
+        print(say("model_current", target=target))
         return target
-    print(f"Обучаю модель ({', '.join(output.packages)}) ...", flush=True)
+    print(say("training", packages=", ".join(output.packages)), flush=True)
     result = subprocess.run(
         train_command(output, models_dir, config_file), cwd=PROJECT_ROOT, env=server_environment(config, 5055)
     )

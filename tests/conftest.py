@@ -29,7 +29,7 @@ def preview_skill(skills_dir) -> Path:
     (root / "data").mkdir(parents=True)
     (root / "__init__.py").write_text("", encoding="utf-8")
     (root / "manifest.yml").write_text(
-        "name: soon\ntitle: Скоро\ndescription: готовится.\nversion: 0.1.0\npreview: true\n"
+        "name: soon\nprefix: soon\ntitle: Скоро\ndescription: готовится.\nversion: 0.1.0\npreview: true\n"
         "intents: {soon_ask: спросить}\n", encoding="utf-8",
     )
     (root / "domain.yml").write_text('version: "3.1"\nintents: [soon_ask]\n', encoding="utf-8")

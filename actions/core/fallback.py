@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.host import intent_titles
+from engine.skills.loader import intent_titles
 
 FALLBACK_INTENT = "nlu_fallback"
 NOT_OFFERED = {FALLBACK_INTENT, "out_of_scope", "affirm", "deny", "inform"}

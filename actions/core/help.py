@@ -7,7 +7,7 @@ from typing import Any, Dict, List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.host import served_packages
+from engine.skills.loader import served_packages
 from engine.skills.discovery import CORE_NAME, SkillPackage
 
 

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.host import served_packages
+from engine.skills.loader import served_packages
 from engine.skills.discovery import SkillPackage
 
 PREVIEW_BUTTONS = [

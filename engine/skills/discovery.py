@@ -14,9 +14,12 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from dataclasses import dataclass
+from functools import cached_property
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
+
+import yaml
 
 from engine.settings import PROJECT_ROOT, Settings, settings as current_settings
 from engine.skills.manifest import Manifest, ManifestError, load_manifest
@@ -24,6 +27,10 @@ from engine.skills.manifest import Manifest, ManifestError, load_manifest
 ENTRY_POINT_GROUP = "city_assistant.skills"
 MANIFEST_FILE = "manifest.yml"
 CORE_NAME = "core"
+# Kinds of names a package owns; two packages may never own the same name of one kind. All but the tables are
+# declared in the package's domain.yml, the tables in its manifest.
+DOMAIN_KINDS: Tuple[str, ...] = ("intents", "entities", "slots", "responses", "actions", "forms")
+OWNED_KINDS: Tuple[str, ...] = DOMAIN_KINDS + ("tables",)
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,28 @@ class SkillPackage:
     @property
     def data_dir(self) -> Path:
         return self.root / "data"
+
+    @cached_property
+    def domain(self) -> Dict[str, Any]:
+        """The package's domain fragment as written (read once)."""
+        try:
+            content = yaml.safe_load(self.domain_file.read_text(encoding="utf-8")) or {}
+        except FileNotFoundError as error:
+            raise ManifestError(f"skill '{self.name}': {self.domain_file} is missing") from error
+        except (OSError, yaml.YAMLError) as error:
+            raise ManifestError(f"{self.domain_file}: not valid YAML: {error}") from error
+        if not isinstance(content, dict):
+            raise ManifestError(f"{self.domain_file}: expected a mapping at the top level")
+        return content
+
+    def owned(self, kind: str) -> Tuple[str, ...]:
+        """The names of one kind the package owns: from its domain fragment, tables from its manifest."""
+        if kind == "tables":
+            return self.manifest.tables
+        value = self.domain.get(kind) or []
+        if isinstance(value, dict):
+            return tuple(value)
+        return tuple(next(iter(item)) if isinstance(item, dict) else str(item) for item in value)
 
 
 def core_package() -> SkillPackage:

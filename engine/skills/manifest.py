@@ -1,22 +1,27 @@
-"""The manifest of a skill (`manifest.yml`): who it is and which names it owns."""
+"""The manifest of a skill (`manifest.yml`): who it is, its titles, its canonical values and its tables.
+
+The names a skill's dialogue owns (intents, entities, slots, responses, actions, forms) are declared once, in its
+`domain.yml`; the manifest gives each intent its Russian title and names the skill's prefix, which every one of
+those names (and every table) must carry.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Tuple
+from typing import Any, Dict, Mapping, Tuple
 
 import yaml
 
 SKILL_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-
-# Kinds of names a package owns; two packages may never own the same name of one kind.
-OWNED_KINDS: Tuple[str, ...] = ("intents", "entities", "slots", "responses", "actions", "forms", "tables")
-
-# What a preview skill may not own: the engine answers its intents, so it has no dialogue of its own yet
-# (its store may already exist: tables are allowed).
-PREVIEW_FORBIDDEN: Tuple[str, ...] = ("slots", "responses", "actions", "forms")
+PREFIX = re.compile(r"^[a-z][a-z0-9_]*$")
+KNOWN_KEYS = frozenset(
+    {
+        "name", "prefix", "title", "description", "version", "examples", "intents", "contract_entities",
+        "canonical_values", "tables", "preview",
+    }
+)
 
 
 class ManifestError(ValueError):
@@ -34,26 +39,19 @@ class CanonicalEntity:
 @dataclass(frozen=True)
 class Manifest:
     name: str
+    prefix: str  # every name the skill owns starts with it ("" for the core, which owns the shared names)
     title: str
     description: str
     version: str
     examples: Tuple[str, ...]
     intents: Mapping[str, str]  # intent name -> short Russian title, shown when the bot asks "did you mean ...?"
-    entities: Tuple[str, ...]
-    slots: Tuple[str, ...]
-    responses: Tuple[str, ...]
-    actions: Tuple[str, ...]
-    forms: Tuple[str, ...]
     tables: Tuple[str, ...]
+    # Entities whose names the NLU contract fixes; they keep those names and need no prefix.
+    contract_entities: Tuple[str, ...] = ()
     canonical_values: Mapping[str, CanonicalEntity] = field(default_factory=dict)
     # A skill announced before it ships: the engine recognises its intents and answers them with
     # `action_service_preview` (the service is being prepared, an operator can help meanwhile).
     preview: bool = False
-
-    def owned(self, kind: str) -> Tuple[str, ...]:
-        if kind == "intents":
-            return tuple(self.intents)
-        return getattr(self, kind)
 
 
 def _names(raw: Dict[str, Any], key: str, path: Path) -> Tuple[str, ...]:
@@ -72,11 +70,9 @@ def _intents(raw: Dict[str, Any], path: Path) -> Dict[str, str]:
     return dict(value)
 
 
-def _canonical_values(raw: Dict[str, Any], entities: Tuple[str, ...], path: Path) -> Dict[str, CanonicalEntity]:
+def _canonical_values(raw: Dict[str, Any], path: Path) -> Dict[str, CanonicalEntity]:
     result: Dict[str, CanonicalEntity] = {}
     for entity, spec in (raw.get("canonical_values") or {}).items():
-        if entity not in entities:
-            raise ManifestError(f"{path}: canonical_values for '{entity}', an entity this skill does not own")
         if not isinstance(spec, dict) or not isinstance(spec.get("values"), dict):
             raise ManifestError(f"{path}: canonical_values.{entity} needs 'values: {{canonical: [phrases]}}'")
         values = {}
@@ -96,35 +92,32 @@ def load_manifest(path: Path) -> Manifest:
         raise ManifestError(f"{path}: cannot be read: {error}") from error
     if not isinstance(raw, dict):
         raise ManifestError(f"{path}: a manifest is a mapping")
+    unknown = sorted(set(raw) - KNOWN_KEYS)
+    if unknown:
+        raise ManifestError(
+            f"{path}: unknown keys {unknown} (slots, responses, actions and forms are declared in domain.yml)"
+        )
     for key in ("name", "title", "description", "version"):
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise ManifestError(f"{path}: '{key}' is required")
     if not SKILL_NAME.match(raw["name"]):
         raise ManifestError(f"{path}: name '{raw['name']}' must be lower-case latin letters, digits and '_'")
-    entities = _names(raw, "entities", path)
+    prefix = raw.get("prefix", "")
+    if raw["name"] != "core" and (not isinstance(prefix, str) or not PREFIX.match(prefix)):
+        raise ManifestError(f"{path}: 'prefix' is required: lower-case latin letters and digits, e.g. 'market'")
     preview = raw.get("preview", False)
     if not isinstance(preview, bool):
         raise ManifestError(f"{path}: 'preview' must be true or false")
-    if preview and any(raw.get(key) for key in PREVIEW_FORBIDDEN):
-        raise ManifestError(f"{path}: a preview skill has no dialogue yet: no {', '.join(PREVIEW_FORBIDDEN)}")
     return Manifest(
         name=raw["name"],
+        prefix=prefix or "",
         title=raw["title"].strip(),
         description=raw["description"].strip(),
         version=str(raw["version"]),
         examples=_names(raw, "examples", path),
         intents=_intents(raw, path),
-        entities=entities,
-        slots=_names(raw, "slots", path),
-        responses=_names(raw, "responses", path),
-        actions=_names(raw, "actions", path),
-        forms=_names(raw, "forms", path),
         tables=_names(raw, "tables", path),
-        canonical_values=_canonical_values(raw, entities, path),
+        contract_entities=_names(raw, "contract_entities", path),
+        canonical_values=_canonical_values(raw, path),
         preview=preview,
     )
-
-
-def owned_names(manifest: Manifest) -> List[Tuple[str, str]]:
-    """(kind, name) pairs the manifest claims."""
-    return [(kind, name) for kind in OWNED_KINDS for name in manifest.owned(kind)]

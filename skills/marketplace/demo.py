@@ -12,9 +12,9 @@ Dates are relative to today, so the history is always recent.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -103,10 +103,11 @@ ADDRESSES = ("ул. Речная, 12, кв. 5", "пр. Ленина, 40, кв. 1
              "Береговая ул., 21, кв. 44")
 
 
-def load_demo(session: Session) -> bool:
+def load_demo(session: Session, now: Optional[datetime] = None) -> bool:
+    """Fills an empty store; the history is dated back from `now` (naive UTC, default: the present moment)."""
     if session.execute(select(func.count(MarketProvider.id))).scalar_one():
         return False
-    now = utcnow()
+    now = now or utcnow()
     today = dispatch.to_local(now).date()
     session.add(MarketParameters(commission_percent=Decimal("10"), monthly_fee=Decimal("500"),
                                  effective_from=today.replace(day=1) - timedelta(days=365)))

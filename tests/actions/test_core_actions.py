@@ -6,7 +6,7 @@ from actions.core.handoff import ActionHumanHandoff, transcript_from_events
 from actions.core.help import ActionHelp, help_text
 from actions.core.preview import ActionServicePreview, preview_text
 from actions.core.profile import ActionProfileShow
-from actions.host import served_packages
+from engine.skills.loader import served_packages
 from engine.skills.discovery import core_package
 from engine.store import session_scope
 from engine.store.models import AuditRecord, HandoffRequest

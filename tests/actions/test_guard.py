@@ -5,7 +5,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.interfaces import ActionExecutionRejection
 
-from actions.guard import guard
+from engine.skills.guard import guard
 from engine.testing import make_tracker, run_action
 
 

@@ -1,6 +1,6 @@
 """A migrated store (the skill's own Alembic branch included) and fixed moments for the marketplace tests."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -40,7 +40,8 @@ def market_store(store):
 
 def load_demo() -> None:
     with session_scope() as session:
-        assert demo.load_demo(session) is True
+        # The demo's history is dated back from the tests' fixed NOW, so no demo visit can take their slots.
+        assert demo.load_demo(session, now=NOW.astimezone(timezone.utc).replace(tzinfo=None)) is True
 
 
 @pytest.fixture

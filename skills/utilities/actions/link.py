@@ -29,21 +29,21 @@ class ValidateUtilitiesLinkAccountForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_utilities_link_account_form"
 
-    def validate_account_number(
+    def validate_utilities_account_number(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         number = account_number_in(str(slot_value or ""))
         if number is None:
             dispatcher.utter_message(text="Номер лицевого счёта — это 6–12 цифр из квитанции, например 1002003004.")
-            return {"account_number": None}
+            return {"utilities_account_number": None}
         with session_scope() as session:
             state, account = linkable(session, number, resident_id(session, tracker), utcnow())
             locked_until = account.locked_until if account is not None else None
         if state is Linkable.READY:
-            return {"account_number": number}
+            return {"utilities_account_number": number}
         if state is Linkable.ALREADY_YOURS:
             dispatcher.utter_message(text=f"Лицевой счёт № {number} уже привязан к вашему профилю.")
-            return {"account_number": number, "utilities_ownership_check": ALREADY}
+            return {"utilities_account_number": number, "utilities_ownership_check": ALREADY}
         messages = {
             Linkable.NOT_FOUND: f"Не нашёл лицевой счёт № {number}. Проверьте номер в квитанции и напишите ещё раз.",
             Linkable.TAKEN: f"Лицевой счёт № {number} уже привязан к другому профилю. Если счёт ваш, "
@@ -52,7 +52,7 @@ class ValidateUtilitiesLinkAccountForm(FormValidationAction):
             f"Попробуйте после {local_time(locked_until) if locked_until else 'истечения часа'}.",
         }
         dispatcher.utter_message(text=messages[state] + " Чтобы прервать, напишите «отмена».")
-        return {"account_number": None}
+        return {"utilities_account_number": None}
 
     def validate_utilities_ownership_check(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -60,7 +60,7 @@ class ValidateUtilitiesLinkAccountForm(FormValidationAction):
         if slot_value in (ALREADY, LINKED, LOCKED):
             return {"utilities_ownership_check": slot_value}
         if account_number_in(str(slot_value or "")) is not None:
-            # A corrected account number, not an answer: validate_account_number has judged it (and may have
+            # A corrected account number, not an answer: validate_utilities_account_number has judged it (and may have
             # found the account already linked); the check is then asked for the new number.
             settled = tracker.get_slot("utilities_ownership_check")
             return {"utilities_ownership_check": settled if settled == ALREADY else None}
@@ -68,7 +68,7 @@ class ValidateUtilitiesLinkAccountForm(FormValidationAction):
         if len(digits) != 4:
             dispatcher.utter_message(text="Нужны ровно 4 цифры — последние цифры телефона, например 4321.")
             return {"utilities_ownership_check": None}
-        number = tracker.get_slot("account_number")
+        number = tracker.get_slot("utilities_account_number")
         with session_scope() as session:
             result = verify_and_link(session, number, resident_id(session, tracker), digits, utcnow())
         if result.outcome is Ownership.LINKED:
@@ -93,7 +93,7 @@ class ActionUtilitiesLinkAccountDone(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         if tracker.get_slot("utilities_ownership_check") == LINKED:
             with session_scope() as session:
-                account = find_account(session, tracker.get_slot("account_number"))
+                account = find_account(session, tracker.get_slot("utilities_account_number"))
                 address, company = account.address, account.management_company
             dispatcher.utter_message(
                 text=f"Готово: лицевой счёт № {account.number} ({address}, {company}) привязан к вашему профилю. "
@@ -101,4 +101,4 @@ class ActionUtilitiesLinkAccountDone(Action):
                 buttons=[{"title": "Остаток по счёту", "payload": "/utilities_balance"},
                          {"title": "Передать показания", "payload": "/utilities_submit_reading"}],
             )
-        return [SlotSet("account_number", None), SlotSet("utilities_ownership_check", None)]
+        return [SlotSet("utilities_account_number", None), SlotSet("utilities_ownership_check", None)]

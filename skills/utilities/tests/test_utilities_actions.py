@@ -18,14 +18,14 @@ from skills.utilities.models import UtilitiesAccount, UtilitiesMeter, UtilitiesP
 
 ACCOUNT = "1002003004"  # phone on file ends with 4321
 OTHER = "2003004005"
-LINK_DOMAIN = {"forms": {"utilities_link_account_form": {"required_slots": ["account_number", "utilities_ownership_check"]}}}
+LINK_DOMAIN = {"forms": {"utilities_link_account_form": {"required_slots": ["utilities_account_number", "utilities_ownership_check"]}}}
 READING_DOMAIN = {"forms": {"utilities_reading_form": {"required_slots": [
     "utilities_reading_values", "utilities_meter_choice", "utilities_reading_confirm"]}}}
 PAY_DOMAIN = {"forms": {"utilities_pay_form": {"required_slots": ["utilities_pay_amount", "utilities_pay_confirm"]}}}
 
 
 def link(number=ACCOUNT, answer="4321", sender="resident-1"):
-    tracker = just_set(make_tracker(answer, "inform", slots={"account_number": number, "utilities_ownership_check": answer,
+    tracker = just_set(make_tracker(answer, "inform", slots={"utilities_account_number": number, "utilities_ownership_check": answer,
                                                     "requested_slot": "utilities_ownership_check"},
                            sender_id=sender, active_loop="utilities_link_account_form"), "utilities_ownership_check", answer)
     return run_action(ValidateUtilitiesLinkAccountForm(), tracker, LINK_DOMAIN)
@@ -41,7 +41,7 @@ def test_link_with_the_right_phone_digits(demo_store):
     messages, events = link()
     assert slot_events(events)["utilities_ownership_check"] == "linked"
     done, _ = run_action(ActionUtilitiesLinkAccountDone(), make_tracker(slots={
-        "account_number": ACCOUNT, "utilities_ownership_check": "linked"}))
+        "utilities_account_number": ACCOUNT, "utilities_ownership_check": "linked"}))
     assert "привязан" in texts(done) and "Ленина" in texts(done)
 
 
@@ -63,10 +63,10 @@ def test_an_account_linked_to_someone_else_cannot_be_seen_or_linked(demo_store):
                                     entities=[{"entity": "account_number", "value": ACCOUNT}])
     messages, _ = run_action(ActionUtilitiesBalance(), stranger_balance)
     assert "не привязан к вашему профилю" in texts(messages) and "₽" not in texts(messages)
-    tracker = just_set(make_tracker(ACCOUNT, "inform", slots={"account_number": ACCOUNT, "requested_slot": "account_number"},
-                           sender_id="stranger", active_loop="utilities_link_account_form"), "account_number", ACCOUNT)
+    tracker = just_set(make_tracker(ACCOUNT, "inform", slots={"utilities_account_number": ACCOUNT, "requested_slot": "utilities_account_number"},
+                           sender_id="stranger", active_loop="utilities_link_account_form"), "utilities_account_number", ACCOUNT)
     messages, events = run_action(ValidateUtilitiesLinkAccountForm(), tracker, LINK_DOMAIN)
-    assert "другому профилю" in texts(messages) and slot_events(events)["account_number"] is None
+    assert "другому профилю" in texts(messages) and slot_events(events)["utilities_account_number"] is None
     for action in (ActionUtilitiesCharges(), ActionUtilitiesPaymentHistory()):
         messages, _ = run_action(action, make_tracker("начисления", sender_id="stranger"))
         assert "не привязан лицевой счёт" in texts(messages)
@@ -260,14 +260,14 @@ def test_reminders_are_scheduled_and_cancelled(demo_store):
 def test_a_corrected_account_number_at_the_ownership_step_is_not_taken_for_an_answer(demo_store):
     corrected, text = "3004005006", "лицевой счёт 3004005006"
     tracker = make_tracker(text, "inform", entities=[{"entity": "account_number", "value": corrected}],
-                           slots={"account_number": corrected, "utilities_ownership_check": text,
+                           slots={"utilities_account_number": corrected, "utilities_ownership_check": text,
                                   "requested_slot": "utilities_ownership_check"},
                            active_loop="utilities_link_account_form")
-    just_set(just_set(tracker, "account_number", corrected), "utilities_ownership_check", text)
+    just_set(just_set(tracker, "utilities_account_number", corrected), "utilities_ownership_check", text)
     messages, events = run_action(ValidateUtilitiesLinkAccountForm(), tracker, LINK_DOMAIN)
     slots = slot_events(events)
     assert "4 цифры" not in texts(messages)
-    assert slots["account_number"] == corrected and slots["utilities_ownership_check"] is None
+    assert slots["utilities_account_number"] == corrected and slots["utilities_ownership_check"] is None
     with session_scope() as session:  # the correction is not counted as a wrong answer
         assert session.execute(select(UtilitiesAccount.failed_checks).where(UtilitiesAccount.number == ACCOUNT)).scalar_one() == 0
 

@@ -49,9 +49,9 @@ def test_intents_of_a_preview_skill_are_answered_by_the_preview_action(preview_s
     "kind, add",
     [
         ("intent", lambda m, d: (m["intents"].update({"shared_intent": "общий"}), d.setdefault("intents", []).append("shared_intent"))),
-        ("action", lambda m, d: (m["actions"].append("action_shared"), d.setdefault("actions", []).append("action_shared"))),
-        ("slot", lambda m, d: (m["slots"].append("shared_slot"), d.setdefault("slots", {}).update({"shared_slot": {"type": "any", "mappings": []}}))),
-        ("response", lambda m, d: (m["responses"].append("utter_shared"), d.setdefault("responses", {}).update({"utter_shared": [{"text": "x"}]}))),
+        ("action", lambda m, d: d.setdefault("actions", []).append("action_shared")),
+        ("slot", lambda m, d: d.setdefault("slots", {}).update({"shared_slot": {"type": "any", "mappings": []}})),
+        ("response", lambda m, d: d.setdefault("responses", {}).update({"utter_shared": [{"text": "общий ответ"}]})),
     ],
 )
 def test_a_name_owned_by_two_skills_fails_naming_both(make_skill, packages, tmp_path, kind, add):
@@ -68,7 +68,7 @@ def test_a_name_owned_by_two_skills_fails_naming_both(make_skill, packages, tmp_
 
 def test_a_skill_may_not_take_a_core_name(make_skill, packages, tmp_path):
     root = make_skill("rogue")
-    edit_yaml(root / "manifest.yml", lambda m: m["responses"].append("utter_greet"))
+    edit_yaml(root / "domain.yml", lambda d: d["responses"].update({"utter_greet": [{"text": "привет"}]}))
     with pytest.raises(BuildError, match="response 'utter_greet' is owned by both skill 'core' and skill 'rogue'"):
         build(packages(), tmp_path / "build")
 
@@ -81,17 +81,49 @@ def test_a_table_owned_by_two_skills_fails(make_skill, packages, tmp_path):
         build(packages(), tmp_path / "build")
 
 
-def test_domain_may_not_define_what_the_manifest_does_not_declare(make_skill, packages, tmp_path):
+def test_an_intent_without_a_title_fails(make_skill, packages, tmp_path):
     root = make_skill("sneaky")
     edit_yaml(root / "domain.yml", lambda d: d["intents"].append("sneaky_extra"))
-    with pytest.raises(BuildError, match=r"skill 'sneaky': domain.yml defines intents \['sneaky_extra'\]"):
+    with pytest.raises(BuildError, match=r"skill 'sneaky': manifest.yml gives no Russian title to intents \['sneaky_extra'\]"):
         build(packages(), tmp_path / "build")
 
 
-def test_manifest_may_not_declare_what_the_domain_lacks(make_skill, packages, tmp_path):
+def test_a_title_for_an_intent_the_domain_lacks_fails(make_skill, packages, tmp_path):
     root = make_skill("empty")
-    edit_yaml(root / "manifest.yml", lambda m: m["actions"].append("action_missing"))
-    with pytest.raises(BuildError, match=r"manifest.yml declares actions \['action_missing'\]"):
+    edit_yaml(root / "manifest.yml", lambda m: m["intents"].update({"empty_missing": "нет такого"}))
+    with pytest.raises(BuildError, match=r"titles intents \['empty_missing'\] that domain.yml does not define"):
+        build(packages(), tmp_path / "build")
+
+
+@pytest.mark.parametrize(
+    "kind, add",
+    [
+        ("actions", lambda d: d["actions"].append("action_elsewhere")),
+        ("responses", lambda d: d["responses"].update({"utter_elsewhere": [{"text": "где-то"}]})),
+        ("slots", lambda d: d.setdefault("slots", {}).update({"elsewhere": {"type": "any", "mappings": []}})),
+        ("entities", lambda d: d.setdefault("entities", []).append("color")),
+    ],
+)
+def test_a_name_without_the_skill_prefix_fails(make_skill, packages, tmp_path, kind, add):
+    root = make_skill("tidy")
+    edit_yaml(root / "domain.yml", add)
+    with pytest.raises(BuildError, match=rf"skill 'tidy': {kind} \['\w+'\] lack the skill's prefix 'tidy_'"):
+        build(packages(), tmp_path / "build")
+
+
+def test_a_contract_entity_needs_no_prefix_but_a_slot_of_that_name_does(make_skill, packages, tmp_path):
+    root = make_skill("meters")
+    edit_yaml(root / "manifest.yml", lambda m: m.update({"contract_entities": ["reading"]}))
+    edit_yaml(root / "domain.yml", lambda d: d.update({"entities": ["reading"]}))
+    assert "meters" in build(packages(), tmp_path / "one").packages
+    edit_yaml(root / "domain.yml", lambda d: d.update({"slots": {"reading": {"type": "any", "mappings": []}}}))
+    with pytest.raises(BuildError, match=r"slots \['reading'\] lack the skill's prefix"):
+        build(packages(), tmp_path / "two")
+
+
+def test_a_preview_skill_may_not_have_dialogue(preview_skill, packages, tmp_path):
+    edit_yaml(preview_skill / "domain.yml", lambda d: d.update({"actions": ["action_soon_answer"]}))
+    with pytest.raises(BuildError, match="a preview skill has no dialogue yet: no actions"):
         build(packages(), tmp_path / "build")
 
 
@@ -133,12 +165,10 @@ def test_fingerprint_follows_the_training_data(make_skill, packages, tmp_path):
 def test_canonical_values_are_collected(make_skill, packages, tmp_path):
     root = make_skill("colors")
 
-    def add_entity(manifest: dict) -> None:
-        manifest["entities"] = ["color"]
-        manifest["canonical_values"] = {"color": {"values": {"red": ["красный"]}}}
-
-    edit_yaml(root / "manifest.yml", add_entity)
-    edit_yaml(root / "domain.yml", lambda d: d.update({"entities": ["color"]}))
+    edit_yaml(root / "manifest.yml", lambda m: m.update({"canonical_values": {"colors_tone": {"values": {"red": ["красный"]}}}}))
+    with pytest.raises(BuildError, match="canonical_values for 'colors_tone', an entity this skill does not own"):
+        build(packages(), tmp_path / "unowned")
+    edit_yaml(root / "domain.yml", lambda d: d.update({"entities": ["colors_tone"]}))
     output = build(packages(), tmp_path / "build")
     vocabulary = yaml.safe_load(output.canonical_values.read_text(encoding="utf-8"))
-    assert vocabulary["color"] == {"find_in_text": True, "values": {"red": ["красный"]}}
+    assert vocabulary["colors_tone"] == {"find_in_text": True, "values": {"red": ["красный"]}}

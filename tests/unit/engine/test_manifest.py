@@ -8,8 +8,8 @@ VALID = {
     "title": "Демо",
     "description": "Навык для примера.",
     "version": "1.0.0",
+    "prefix": "demo",
     "intents": {"demo_hello": "поздороваться"},
-    "entities": ["demo_color"],
     "canonical_values": {"demo_color": {"values": {"red": ["красный", "алый"]}, "find_in_text": False}},
 }
 
@@ -26,6 +26,7 @@ def test_valid_manifest_is_read(tmp_path):
     assert manifest.canonical_values["demo_color"].values == {"red": ("красный", "алый")}
     assert not manifest.canonical_values["demo_color"].find_in_text
     assert manifest.tables == ()
+    assert manifest.prefix == "demo"
     assert manifest.preview is False
 
 
@@ -39,17 +40,24 @@ def test_preview_manifest_is_read(tmp_path):
         ({"title": ""}, "'title' is required"),
         ({"name": "Bad-Name"}, "must be lower-case"),
         ({"intents": ["demo_hello"]}, "must map each intent to a short Russian title"),
-        ({"actions": "action_x"}, "'actions' must be a list of names"),
-        ({"slots": ["a", "a"]}, "lists a name twice"),
-        ({"canonical_values": {"other": {"values": {"x": ["y"]}}}}, "an entity this skill does not own"),
+        ({"tables": "demo_x"}, "'tables' must be a list of names"),
+        ({"tables": ["demo_a", "demo_a"]}, "lists a name twice"),
         ({"canonical_values": {"demo_color": {"values": {"red": []}}}}, "needs a list of phrases"),
         ({"preview": "yes"}, "'preview' must be true or false"),
-        ({"preview": True, "actions": ["action_demo"]}, "a preview skill has no dialogue yet"),
+        ({"prefix": "Demo-"}, "'prefix' is required"),
+        ({"actions": ["action_demo"]}, r"unknown keys \['actions'\] \(slots, responses, actions and forms are declared in domain.yml\)"),
+        ({"slots": ["demo_a"]}, r"unknown keys \['slots'\]"),
     ],
 )
 def test_invalid_manifests_say_why(tmp_path, change, message):
     with pytest.raises(ManifestError, match=message):
         load_manifest(write(tmp_path, {**VALID, **change}))
+
+
+def test_a_skill_needs_a_prefix(tmp_path):
+    without = {k: v for k, v in VALID.items() if k != "prefix"}
+    with pytest.raises(ManifestError, match="'prefix' is required"):
+        load_manifest(write(tmp_path, without))
 
 
 def test_unreadable_manifest(tmp_path):

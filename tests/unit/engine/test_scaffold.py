@@ -7,17 +7,25 @@ import pytest
 from engine.build import build
 from engine.scaffold import ScaffoldError, new_skill
 from engine.settings import PROJECT_ROOT
+from engine.skills.layout import check_skill
 
 
 def test_new_skill_has_the_whole_layout(skills_dir):
     root = new_skill("parking_help", "Помощь с парковкой", skills_dir)
     expected = [
-        "__init__.py", "manifest.yml", "domain.yml", "data/nlu.yml", "data/rules.yml", "actions.py", "models.py",
+        "__init__.py", "manifest.yml", "domain.yml", "README.md", "lexicon.yml", "data/nlu.yml", "data/rules.yml",
+        "actions/__init__.py", "models.py",
         "migrations/parking_help_0001_initial.py", "tests/test_parking_help_actions.py",
         "tests/stories/test_stories.yml", "tests/nlu/holdout.yml",
     ]
     assert all((root / path).is_file() for path in expected)
-    assert "class ActionParkingHelpNote" in (root / "actions.py").read_text(encoding="utf-8")
+    assert "class ActionParkingHelpNote" in (root / "actions" / "__init__.py").read_text(encoding="utf-8")
+
+
+def test_new_skill_passes_the_skill_check(skills_dir, packages):
+    new_skill("checked", "Проверенный", skills_dir)
+    found = packages()
+    assert check_skill(next(p for p in found if p.name == "checked"), found) == []
 
 
 def test_new_skill_is_picked_up_by_the_next_build(skills_dir, packages, tmp_path):

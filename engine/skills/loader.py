@@ -14,7 +14,7 @@ from typing import Dict, List, Tuple
 from rasa_sdk import Action
 from rasa_sdk.utils import all_subclasses
 
-from actions.guard import guard
+from engine.skills.guard import guard
 from engine.skills.discovery import SkillPackage, enabled_packages, import_package_module
 
 
@@ -42,7 +42,7 @@ def load_actions(packages: List[SkillPackage]) -> Dict[str, Tuple[str, type]]:
                 raise ActionLoadError(
                     f"action '{name}' is defined by both skill '{found[name][0]}' and skill '{package.name}'"
                 )
-            if name not in package.manifest.actions:
+            if name not in package.owned("actions"):
                 raise ActionLoadError(f"skill '{package.name}': action '{name}' is not declared in its manifest")
             guard(action_class, package.name)
             found[name] = (package.name, action_class)

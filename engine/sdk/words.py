@@ -1,0 +1,26 @@
+"""Reading what residents type: lemmas of Russian words, spelling folded, phone numbers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import List, Optional
+
+from nlu.morphology import fold_spelling, lemma, lemmas
+from nlu.rule_patterns import extract_rule_entities
+
+__all__ = ["fold_spelling", "lemma", "lemmas", "parse_phone", "words_of"]
+
+
+def parse_phone(text: str) -> Optional[str]:
+    """+7XXXXXXXXXX if the text holds exactly one Russian phone number."""
+    phones = [e.value for e in extract_rule_entities(text, datetime.now()) if e.entity == "phone"]
+    return phones[0] if len(phones) == 1 else None
+
+
+def words_of(text: str) -> List[str]:
+    """The lemmas of the words of a text, in order."""
+    return lemmas([word for word in _split(text) if word])
+
+
+def _split(text: str) -> List[str]:
+    return "".join(ch if ch.isalnum() else " " for ch in (text or "")).split()
