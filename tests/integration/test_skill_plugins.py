@@ -55,10 +55,10 @@ def install_entry_point_skill(tmp_path: Path) -> Path:
             plugged = "plugged_skill"
 
             [tool.setuptools]
-            packages = ["plugged_skill"]
+            packages = ["plugged_skill", "plugged_skill.actions"]
 
             [tool.setuptools.package-data]
-            plugged_skill = ["*.yml", "data/*.yml", "migrations/*.py", "tests/*.py", "tests/*/*.yml"]
+            plugged_skill = ["*.yml", "*.md", "data/*.yml", "migrations/*.py", "tests/*.py", "tests/*/*.yml"]
             """
         ),
         encoding="utf-8",

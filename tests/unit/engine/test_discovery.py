@@ -47,6 +47,7 @@ def test_folder_must_be_named_after_the_skill(make_skill, skills_dir):
 
 def test_entry_point_skill_is_found(tmp_path, make_skill, skills_dir, monkeypatch):
     """An installed distribution (a dist-info folder on sys.path) that declares the entry point."""
+    sys.modules.pop("plugged_skill", None)  # another test may have imported a distribution of that name
     site = tmp_path / "site"
     package = make_skill("plugged")
     shutil.move(str(package), site / "plugged_skill")
