@@ -27,6 +27,7 @@ build: install
 
 check: install
 	$(PY) -m engine check
+	$(PY) -m engine skill check
 
 migrate: install
 	$(PY) -m engine migrate
@@ -47,6 +48,7 @@ evaluate: install
 # Rasa test stories and end-to-end tests through the real servers.
 test: install
 	$(PY) -m engine check
+	$(PY) -m engine skill check
 	$(PY) -m pytest
 
 # Without training or servers: a quick loop while editing code.

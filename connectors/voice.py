@@ -6,12 +6,30 @@ POST /webhooks/voice/webhook {"user_id": "...", "text": "...", "timezone": "Euro
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from engine.sdk import phrase
+from engine.skills.discovery import core_package
+
+
+@lru_cache(maxsize=1)
+def core_domain() -> Dict[str, Any]:
+    """The core's domain fragment (domain/domain.yml): the words of spoken choices are its responses."""
+    return core_package().domain
+
+
+def spoken_choices(choices: List[str], domain: Optional[Dict[str, Any]] = None) -> str:
+    """The buttons' titles as one sentence to say aloud (responses `utter_voice_choice*`)."""
+    domain = domain or core_domain()
+    separator = phrase(domain, "utter_voice_choice_separator")
+    said = separator.join(phrase(domain, "utter_voice_choice", choice=choice) for choice in choices)
+    return phrase(domain, "utter_voice_choices", choices=said)
 
 
 def speakable(messages: List[Dict[str, Any]]) -> Dict[str, Any]:
@@ -23,7 +41,7 @@ def speakable(messages: List[Dict[str, Any]]) -> Dict[str, Any]:
             texts.append(message["text"])
         choices += [button["title"] for button in message.get("buttons") or []]
     if choices:
-        texts.append("Скажите: " + " или ".join(f"«{choice}»" for choice in choices) + ".")
+        texts.append(spoken_choices(choices))
     return {"text": " ".join(texts), "choices": choices}
 
 

@@ -248,7 +248,7 @@ def build(packages: List[SkillPackage], out: Path = BUILD_DIR) -> BuildOutput:
     canonical_path.write_text(yaml.safe_dump(canonical, allow_unicode=True, sort_keys=True), encoding="utf-8")
 
     trained_from = [domain_path, canonical_path, *sorted(data_dir.rglob("*.yml"))]
-    fingerprint = _fingerprint(trained_from, out) + _fingerprint(TRAINING_CODE.rglob("*.py"), PROJECT_ROOT)[:8]
+    fingerprint = _fingerprint(trained_from, out) + _fingerprint([*TRAINING_CODE.rglob("*.py"), *TRAINING_CODE.rglob("*.yml")], PROJECT_ROOT)[:8]
     return BuildOutput(
         root=out,
         domain=domain_path,

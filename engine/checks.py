@@ -9,9 +9,18 @@ from engine.build import build
 from engine.messages import say
 from engine.runtime import rasa_executable, server_environment
 from engine.settings import PROJECT_ROOT, settings
-from engine.skills.discovery import discover_skills, enabled_packages
+from engine.skills.discovery import CORE_NAME, discover_skills, enabled_packages
 from engine.skills.layout import check_skill
 from engine.skills.loader import load_actions
+from engine.skills.source_rules import literal_problems
+
+# The core's Python: no sentence a resident or an operator reads is written here either.
+CORE_SOURCE = ("engine", "actions", "nlu", "connectors")
+
+
+def core_source_problems() -> List[str]:
+    return [str(p) for p in literal_problems(PROJECT_ROOT / folder for folder in CORE_SOURCE)]
+
 
 def _report(problems: List[str]) -> None:
     for problem in problems:
@@ -42,6 +51,12 @@ def run_skill_checks(name: Optional[str] = None) -> int:
 def run_checks() -> int:
     packages = enabled_packages()
     output = build(packages)
+    core = core_source_problems()
+    skills = [p for package in packages if package.name != CORE_NAME for p in check_skill(package, packages)]
+    if core or skills:
+        print(say("source_problems", count=len(core) + len(skills)))
+        _report(core + skills)
+        return 1
     actions = load_actions(packages)
     print(say("checked", packages=", ".join(output.packages), actions=len(actions)))
     validate = [

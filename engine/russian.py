@@ -1,4 +1,5 @@
-"""Money, numbers and dates written the Russian way: «1 234,50 ₽», «120,5», «28 ноября», «сб 28 ноября, 10:00».
+"""Money, numbers and dates written the Russian way: "1 234,50 ₽", "120,5", a day with its month in the genitive,
+a short weekday with day, month and time.
 
 The words come from `russian.yml` beside this module.
 """
@@ -59,12 +60,12 @@ def month_prepositional(month: int) -> str:
 
 
 def day_month(day: date) -> str:
-    """«5 декабря»."""
+    """The day and the month in the genitive."""
     return f"{day.day} {month_genitive(day.month)}"
 
 
 def day_month_year(day: date) -> str:
-    """«5 декабря 2026»."""
+    """The day, the month in the genitive and the year."""
     return f"{day_month(day)} {day.year}"
 
 
@@ -74,15 +75,15 @@ def full_date(day: date) -> str:
 
 
 def month_year(period: date) -> str:
-    """«декабрь 2026»."""
+    """The month in the nominative and the year."""
     return f"{month_nominative(period.month)} {period.year}"
 
 
 def weekday_short(day: date) -> str:
-    """«пн» … «вс»."""
+    """The two-letter weekday, Monday first."""
     return _list("weekdays_short")[day.weekday()]
 
 
 def moment_text(moment: datetime) -> str:
-    """«сб 28 ноября, 10:00» for a moment already in the resident's time zone."""
+    """Short weekday, day, genitive month and "10:00" for a moment already in the resident's time zone."""
     return f"{weekday_short(moment)} {day_month(moment)}, {moment:%H:%M}"

@@ -1,8 +1,8 @@
 """Closed-class entities normalised to canonical values by lemma, not by listing every word form.
 
 The vocabulary (`build/canonical_values.yml`, assembled from the manifests) maps each canonical value to
-Russian phrases. A phrase matches a span when their lemmas match word by word, so "сантехнику",
-"сантехников" and "сантехника" all become `plumber` from the single phrase "сантехник". Entities marked
+Russian phrases. A phrase matches a span when their lemmas match word by word, so every case form of the
+word for "plumber" becomes `plumber` from the single phrase in its dictionary form. Entities marked
 `find_in_text` are also looked up in messages where the trained extractor missed them.
 """
 
@@ -28,7 +28,7 @@ from nlu.morphology import source_fingerprint
 from nlu.tokenizer import split_words
 
 VOCABULARY_FILE = "canonical_values.yml"
-MIN_STEM = 5  # shortest common prefix that counts as the same word ("сантехнек" ~ "сантехник")
+MIN_STEM = 5  # shortest common prefix that counts as the same word (a typo in the ending still matches)
 
 Phrase = Tuple[str, ...]
 
@@ -60,7 +60,7 @@ class Vocabulary:
             for canonical, phrases in spec["values"].items():
                 for phrase in phrases:
                     pairs.append((tuple(t.lemma for t in split_words(phrase)), canonical))
-            # Longer phrases first: "горячая вода" must win over "вода".
+            # Longer phrases first: "hot water" must win over "water".
             self.phrases[entity] = sorted(pairs, key=lambda pair: -len(pair[0]))
             if spec.get("find_in_text", True):
                 self.searchable.append(entity)

@@ -1,4 +1,4 @@
-"""Russian word normalisation shared by the NLU components: ё/е, Latin look-alikes, pymorphy3 lemmas."""
+"""Russian word normalisation shared by the NLU components: yo/ye folding, Latin look-alikes, pymorphy3 lemmas."""
 
 from __future__ import annotations
 
@@ -10,17 +10,21 @@ from typing import List
 
 import pymorphy3
 
+from nlu.lexicons import LEXICON_DIR, lexicon
+
 NLU_PACKAGE = Path(__file__).resolve().parent
 
-CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+_ALPHABET = lexicon("alphabet")
+RUSSIAN_LETTERS: str = _ALPHABET["letters"]  # a regex character range
+CYRILLIC = re.compile(f"[{RUSSIAN_LETTERS}]", re.IGNORECASE)
 LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 # Latin letters that look like Cyrillic ones, as typed by people whose keyboard layout slipped.
-LOOKALIKES = str.maketrans("aAeEoOpPcCxXyKkMHTBmu", "аАеЕоОрРсСхХуКкМНТВтп")
-FOLD_YO = str.maketrans("ёЁ", "еЕ")
+LOOKALIKES = str.maketrans(_ALPHABET["lookalikes"]["latin"], _ALPHABET["lookalikes"]["cyrillic"])
+FOLD_YO = str.maketrans(_ALPHABET["fold"])
 
 
 def fold_spelling(word: str) -> str:
-    """ё → е, and Latin look-alikes → Cyrillic inside words that are mostly Cyrillic. Length is kept."""
+    """Yo → ye, and Latin look-alikes → Cyrillic inside words that are mostly Cyrillic. Length is kept."""
     if LATIN.search(word) and CYRILLIC.search(word):
         word = word.translate(LOOKALIKES)
     return word.translate(FOLD_YO)
@@ -33,7 +37,7 @@ def analyzer() -> pymorphy3.MorphAnalyzer:
 
 @lru_cache(maxsize=200_000)
 def normal_form(word: str) -> str:
-    """The dictionary form of a word as pymorphy3 gives it (lower case, ё kept), the word itself if not Russian."""
+    """The dictionary form of a word as pymorphy3 gives it (lower case, yo kept), the word itself if not Russian."""
     lowered = word.lower()
     if not CYRILLIC.search(lowered):
         return lowered
@@ -50,8 +54,9 @@ def lemmas(words: List[str]) -> List[str]:
 
 
 def source_fingerprint() -> str:
-    """Hash of the NLU package's source: Rasa's training cache keys on a component class only (see field notes)."""
+    """Hash of the NLU package's source and vocabularies: Rasa's training cache keys on a component class only
+    (see field notes), so a changed rule or word must change every custom component's fingerprint."""
     digest = hashlib.sha256()
-    for path in sorted(NLU_PACKAGE.glob("*.py")):
+    for path in [*sorted(NLU_PACKAGE.glob("*.py")), *sorted(LEXICON_DIR.glob("*.yml"))]:
         digest.update(path.read_bytes())
     return digest.hexdigest()

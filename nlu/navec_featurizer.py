@@ -41,7 +41,7 @@ def token_vector(token: Token, vectors: Any) -> np.ndarray:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class NavecFeaturizer(DenseFeaturizer, GraphComponent):
-    """Word vectors let the classifier treat unseen synonyms ("электрик" / "электромонтёр") alike."""
+    """Word vectors let the classifier treat unseen synonyms ("electrician" / "electrical fitter") alike."""
 
     @classmethod
     def required_components(cls) -> List[Type]:

@@ -20,7 +20,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu.morphology import source_fingerprint
-from nlu.rule_patterns import RuleEntity, extract_rule_entities
+from nlu.rule_extraction import RuleEntity, extract_rule_entities
 
 RULE_TYPES = ("date", "time", "amount", "phone", "account_number")
 METADATA_KEY = "metadata"
@@ -43,8 +43,8 @@ def resident_now(message: Message, default_timezone: str) -> datetime:
 def reparse_value(entity: Dict[str, Any], now: datetime) -> Optional[Any]:
     """The normalised value of a trained entity of a rule type, or None when its text means nothing usable.
 
-    A trained date or time the rules cannot read ("чат" taken for a weekday) is noise: nothing can act on it.
-    A bare number taken for an amount ("до 2000" with the currency left out) is still a sum of rubles.
+    A trained date or time the rules cannot read (the word "chat" taken for a weekday) is noise: nothing can act on it.
+    A bare number taken for an amount ("up to 2000" with the currency left out) is still a sum of rubles.
     """
     text = entity.get("value") if isinstance(entity.get("value"), str) else None
     if not text:

@@ -1,9 +1,10 @@
 """Rule-based entities in Russian resident messages: dates, times, amounts, phones and account numbers.
 
-`extract_rule_entities` folds the text itself (lower case, ё → е, one character for one), so offsets point into
-the text passed in. It is precise rather than eager: a number only becomes an entity with a cue that says what
-it is (a currency word, "в" before an hour, "лицевой счёт" before an account...). Dates and times live in
-`nlu.rule_dates`, which also documents how relative dates and bare hours are resolved.
+`extract_rule_entities` folds the text itself (lower case, yo → ye, one character for one), so offsets point
+into the text passed in. It is precise rather than eager: a number only becomes an entity with a cue that says
+what it is (a currency word, "at" before an hour, "personal account" before an account...). Dates live in
+`nlu.rule_dates` and times in `nlu.rule_times`, which document how relative dates and bare hours are resolved.
+The words of amounts, phones and accounts are in `nlu/lexicon/amounts.yml` and `nlu/lexicon/contacts.yml`.
 """
 
 from __future__ import annotations
@@ -13,16 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterator
 
-from nlu.rule_dates import (
-    NUMBER_RUN,
-    STOP_AFTER,
-    Found,
-    find_dates,
-    find_times,
-    fold_text,
-    is_scale_word,
-    parse_number_words,
-)
+from nlu.lexicons import alternatives, lexicon
+from nlu.number_words import NUMBER_RUN, is_scale_word, parse_number_words
+from nlu.rule_dates import find_dates
+from nlu.rule_times import find_times
+from nlu.text_spans import STOP_AFTER, Found, fold_text
 
 
 @dataclass(frozen=True)
@@ -34,28 +30,29 @@ class RuleEntity:
     text: str  # text[start:end]
 
 
-# On equal spans: an account cue beats a phone shape, and "в 10.10" is a time before it is a date.
+# On equal spans: an account cue beats a phone shape, and "at 10.10" is a time before it is a date.
 _PRIORITY = {"account_number": 0, "phone": 1, "amount": 2, "time": 3, "date": 4}
 
 # ---------------------------------------------------------------------------------------------- amounts
 
+_MONEY = lexicon("amounts")
 _NUMBER = r"\d{1,3}(?: \d{3})+(?:[.,]\d{1,2})?(?!\d)|\d+(?:[.,]\d{1,2})?(?!\d|[.,]\d)"
-_RUB = r"(?:рубл(?:ь|я|ей|ям|ями|ях)(?!\w)|руб(?:\.|(?!\w))|р(?:\.|(?![\w-]))|₽)"
-_KOPECKS = r"(?:\s*(?P<kop>\d{1,2})\s*коп(?:еек|ейки|ейка|\.|(?!\w)))?"
-_SCALE_WORD = r"(?P<scale>тыс(?:яч(?:а|и|у)?(?!\w)|\.|(?!\w))|млн(?:\.|(?!\w))|миллион(?:а|ов)?(?!\w))"
-_WEAK_CUES = ("за", "до")  # enough for "2к", not for a bare number
+_RUB = "(?:" + alternatives(_MONEY["rubles"]) + ")"
+_KOPECK_WORD = _MONEY["kopecks"]
+_KOPECKS = rf"(?:\s*(?P<kop>\d{{1,2}})\s*{_KOPECK_WORD})?"
+_SCALE_WORD = "(?P<scale>" + alternatives(_MONEY["scales"]) + ")"
+_WEAK_CUES = frozenset(_MONEY["weak_cues"])  # enough for "2k", not for a bare number
 _AMOUNT_RE = re.compile(
-    r"(?:\b(?P<cue>бюджет\w*(?:\s+(?:до|в\s+пределах|около|примерно|не\s+более))?|не\s+дороже(?:\s+чем)?"
-    r"|дешевле(?:\s+чем)?|за|до)\s*[:\-]?\s*)?"
-    rf"(?<![\d.,])(?P<span>(?P<num>{_NUMBER})(?:(?P<k>к)(?!\w)|\s*{_SCALE_WORD})?"
+    rf"(?:\b(?P<cue>{alternatives(_MONEY['cues'])})\s*[:\-]?\s*)?"
+    rf"(?<![\d.,])(?P<span>(?P<num>{_NUMBER})(?:(?P<k>{_MONEY['thousands_suffix']})(?!\w)|\s*{_SCALE_WORD})?"
     rf"(?:\s+(?P<rest>\d{{1,3}}(?!\d)|{NUMBER_RUN})(?=\s*{_RUB}))?"
     rf"(?:\s*(?P<rub>{_RUB}))?{_KOPECKS})"
 )
 _WORD_AMOUNT_RE = re.compile(
     rf"(?<!\w)(?P<words>{NUMBER_RUN})(?:\s+(?P<rest>\d{{1,3}})(?!\d)(?=\s*{_RUB}))?(?:\s*(?P<rub>{_RUB}))?{_KOPECKS}"
 )
-_KOPECKS_ONLY_RE = re.compile(r"(?<![\d.,])(?P<kop>\d{1,2})\s*коп(?:еек|ейки|ейка|\.|(?!\w))")
-_SCALES = {"т": 1000.0, "м": 1_000_000.0, "к": 1000.0}
+_KOPECKS_ONLY_RE = re.compile(rf"(?<![\d.,])(?P<kop>\d{{1,2}})\s*{_KOPECK_WORD}")
+_MULTIPLIERS: dict[str, float] = _MONEY["multipliers"]  # by the first letter of the scale
 
 
 def _decimal(number: str) -> float:
@@ -63,7 +60,7 @@ def _decimal(number: str) -> float:
 
 
 def _rest_value(rest: str | None) -> float | None:
-    """The hundreds after a scale: "2 тысячи 500 рублей", "2 тысячи пятьсот рублей"."""
+    """The hundreds after a scale: "2 thousand 500 rubles", in digits or in words."""
     if rest is None:
         return 0.0
     value = float(rest) if rest.isdigit() else parse_number_words(rest)
@@ -76,12 +73,12 @@ def _amount_marked(m: re.Match[str], norm: str) -> bool:
         return True
     cue = m.group("cue")
     if m.group("k"):
-        return cue is not None  # "за 2к", "до 2к"; a bare "2к" may be a building
+        return cue is not None  # "for 2k", "up to 2k"; a bare "2k" may be a building
     if cue is None and not m.group("scale"):
         return False
-    if not m.group("scale") and cue in _WEAK_CUES:  # "до 2000" alone is not money
+    if not m.group("scale") and cue in _WEAK_CUES:  # "up to 2000" alone is not money
         return False
-    return not STOP_AFTER.match(norm, m.end())  # "2 тысячи человек"
+    return not STOP_AFTER.match(norm, m.end())  # "2 thousand people"
 
 
 def _digit_amounts(norm: str) -> Iterator[Found]:
@@ -90,7 +87,7 @@ def _digit_amounts(norm: str) -> Iterator[Found]:
         if rest is None or not _amount_marked(m, norm):
             continue
         scale = m.group("k") or m.group("scale")
-        value = _decimal(m.group("num")) * (_SCALES[scale[0]] if scale else 1.0) + rest
+        value = _decimal(m.group("num")) * (_MULTIPLIERS[scale[0]] if scale else 1.0) + rest
         value += int(m.group("kop") or 0) / 100
         yield Found("amount", m.start("span"), m.end("span"), round(value, 2))
 
@@ -102,7 +99,7 @@ def _word_amounts(norm: str) -> Iterator[Found]:
         if value is None:
             continue
         if not (m.group("rub") or m.group("kop")):
-            # "две тысячи" is money even without "рублей"; "тысяча" alone or "две тысячи человек" is not
+            # "two thousand" is money even without "rubles"; "thousand" alone or "two thousand people" is not
             scaled = any(is_scale_word(word) for word in words) and not is_scale_word(words[0])
             if not scaled or STOP_AFTER.match(norm, m.end()):
                 continue
@@ -117,11 +114,12 @@ def _kopeck_amounts(norm: str) -> Iterator[Found]:
 
 # ---------------------------------------------------------------------------------------------- phones
 
+_CONTACTS = lexicon("contacts")
 _PHONE_BODY = r"\(?\s?(?P<area>[3489]\d\d)\s?\)?[ -]?(?P<a>\d{3})[ -]?(?P<b>\d\d)[ -]?(?P<c>\d\d)(?!\d|-\d)"
 _PHONE_RE = re.compile(rf"(?<![\d+])(?<!\d-)(?:\+\s?7|8|7(?=9\d{{9}}(?!\d)))[ -]?{_PHONE_BODY}")
-# Ten digits without +7/8 only right after a phone word: "тел. 912 345 67 89", "номер 9123456789".
+# Ten digits without +7/8 only right after a phone word ("tel. 912 345 67 89") or the word "number".
 _CUED_PHONE_RE = re.compile(
-    r"\b(?:(?:телефон\w*|тел(?:\.|(?!\w))|моб(?:ильн\w*|\.|(?!\w))|сотов\w*)(?:\s+[^\W\d]+){0,3}?|номер(?!\w))"
+    rf"\b(?:(?:{alternatives(_CONTACTS['phone_words'])})(?:\s+[^\W\d]+){{0,3}}?|{_CONTACTS['number_word']})"
     rf"\s*[:\-]?\s*(?<![\d+])(?P<span>{_PHONE_BODY})"
 )
 
@@ -140,8 +138,7 @@ def _phones(norm: str) -> Iterator[Found]:
 # ---------------------------------------------------------------------------------------------- accounts
 
 _ACCOUNT_RE = re.compile(
-    r"\b(?:лицев\w*(?:\s+сч[еи]т\w*)?|л\s?/\s?сч?(?:\.|(?!\w))|л\.\s?с\.?|лс(?!\w)|(?:номер|№)\s*сч[еи]т\w*"
-    r"|сч[еи]т\w*\s*(?:№|номер(?!\w)))(?:\s+[^\W\d]+){0,3}?\s*[№#:\-]?\s*"
+    rf"\b(?:{alternatives(_CONTACTS['account_words'])})(?:\s+[^\W\d]+){{0,3}}?\s*[№#:\-]?\s*"
     r"(?<!\d)(?P<span>\d+(?:[ -]\d+)*)(?!\d|[.,/]\d)"
 )
 _DIGIT_GROUP_RE = re.compile(r"\d+")

@@ -14,26 +14,29 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu import quick_load
-from nlu.morphology import fold_spelling, lemma, normal_form, source_fingerprint
+from nlu.lexicons import lexicon
+from nlu.morphology import RUSSIAN_LETTERS, fold_spelling, lemma, normal_form, source_fingerprint
 
 # Every pipeline of this project starts with this tokenizer, and Rasa imports all of a model's components
 # before it loads any: this is where DIET and TED are switched to the quick load.
 quick_load.install()
 
 _SPACE = r"[ \u00a0\u202f]"
+_CURRENCY = lexicon("tokenizer")["currency_after_amount"]
+_LETTER = f"[{RUSSIAN_LETTERS}a-z]"
 TOKEN_PATTERN = regex.compile(
     "|".join(
         [
             # phone numbers: +7 912 345-67-89, 8 (912) 345 67 89
             r"(?<!\d)(?:\+7|8)[\s\-]*\(?\d{3}\)?[\s\-]*\d{3}[\s\-]*\d{2}[\s\-]*\d{2}(?!\d)",
             # amounts with thousand separators, only before a currency word: 1 500,50 ₽
-            rf"(?<!\d)\d{{1,3}}(?:{_SPACE}\d{{3}})+(?:[.,]\d+)?(?={_SPACE}*(?:₽|руб|р\b|р\.|тыс))",
-            # house and flat numbers: 12к2, 5а, 12/3
-            r"\d+(?:/\d+)?[а-яёa-z]{1,2}\d*(?![а-яёa-z])",
+            rf"(?<!\d)\d{{1,3}}(?:{_SPACE}\d{{3}})+(?:[.,]\d+)?(?={_SPACE}*(?:{_CURRENCY}))",
+            # house and flat numbers: digits with one or two letters (building 12 block 2, flat 5a), 12/3
+            rf"\d+(?:/\d+)?{_LETTER}{{1,2}}\d*(?!{_LETTER})",
             r"\d+/\d+",
             # numbers, decimals, times and dates: 120,5 18:00 15.03.2026
             r"\d+(?:[.,:]\d+)*",
-            # words, hyphenated words: по-русски, Ростов-на-Дону
+            # words, hyphenated words (adverbs and place names joined by hyphens)
             r"[^\W\d_]+(?:-[^\W\d_]+)*",
             r"[₽%№]",
         ]
@@ -55,7 +58,7 @@ def split_words(text: str) -> List[Token]:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class RussianTokenizer(Tokenizer):
-    """Tokens for Russian resident messages; lemmas make "сантехнику" and "сантехников" one word."""
+    """Tokens for Russian resident messages; lemmas make all inflected forms of a word ("plumbers", "plumber") one."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:

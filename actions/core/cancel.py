@@ -31,8 +31,5 @@ class ActionCancel(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         events = leave_form(tracker, domain)
-        if events:
-            dispatcher.utter_message(text="Хорошо, отменил. Ничего не сохранено. Чем ещё могу помочь?")
-        else:
-            dispatcher.utter_message(text="Сейчас нечего отменять. Чем могу помочь?")
+        dispatcher.utter_message(response="utter_cancel_done" if events else "utter_cancel_nothing")
         return events

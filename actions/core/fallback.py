@@ -13,10 +13,6 @@ from engine.skills.loader import intent_titles
 
 FALLBACK_INTENT = "nlu_fallback"
 NOT_OFFERED = {FALLBACK_INTENT, "out_of_scope", "affirm", "deny", "inform"}
-OPERATOR_BUTTONS = [
-    {"title": "Позвать оператора", "payload": "/human_handoff"},
-    {"title": "Что ты умеешь?", "payload": "/help"},
-]
 
 
 def misses_in_a_row(tracker: Tracker) -> int:
@@ -37,7 +33,8 @@ def _entities_payload(latest_message: Dict[str, Any]) -> str:
 
 
 def candidate_buttons(latest_message: Dict[str, Any], titles: Dict[str, str], count: int = 2) -> List[Dict[str, str]]:
-    """Buttons for the likeliest intents the resident may have meant, keeping the entities already found."""
+    """Buttons for the likeliest intents the resident may have meant, keeping the entities already found; their
+    titles are the intents' titles from the manifests."""
     entities = _entities_payload(latest_message)
     buttons = []
     for ranked in latest_message.get("intent_ranking") or []:
@@ -57,15 +54,9 @@ class ActionClarifyIntent(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         buttons = candidate_buttons(tracker.latest_message, intent_titles())
         if misses_in_a_row(tracker) >= 2 or not buttons:
-            dispatcher.utter_message(
-                text="Простите, я всё ещё не понимаю. Позвать оператора? Он ответит здесь же.",
-                buttons=OPERATOR_BUTTONS,
-            )
+            dispatcher.utter_message(response="utter_clarify_offer_operator")  # its buttons: operator, help
             return []
-        dispatcher.utter_message(
-            text="Я не совсем понял. Вы имели в виду одно из этого? Если нет — перефразируйте, пожалуйста.",
-            buttons=buttons,
-        )
+        dispatcher.utter_message(response="utter_clarify_intent", buttons=buttons)
         return []
 
 
@@ -76,8 +67,5 @@ class ActionDefaultFallback(Action):
         return "action_default_fallback"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        dispatcher.utter_message(
-            text="Извините, я запутался. Скажите по-другому, что нужно сделать, или позовите оператора.",
-            buttons=OPERATOR_BUTTONS,
-        )
+        dispatcher.utter_message(response="utter_fallback_confused")  # its buttons: operator, help
         return [UserUtteranceReverted()]

@@ -50,11 +50,5 @@ class ActionHumanHandoff(Action):
                 reason=handoff_reason(tracker),
             )
             number = request.id
-        dispatcher.utter_message(
-            text=(
-                f"Передал ваш вопрос оператору, номер обращения — {number}. "
-                "Оператор ответит здесь же, в этом чате, в рабочее время (пн–пт, 9:00–18:00). "
-                "Переписка сохранена, повторять ничего не нужно."
-            )
-        )
+        dispatcher.utter_message(response="utter_handoff_requested", request_number=str(number))
         return leave_form(tracker, domain)

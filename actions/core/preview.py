@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from engine.skills.loader import served_packages
 from engine.skills.discovery import SkillPackage
-
-PREVIEW_BUTTONS = [
-    {"title": "Позвать оператора", "payload": "/human_handoff"},
-    {"title": "Что ты умеешь?", "payload": "/help"},
-]
+from engine.skills.loader import served_packages
 
 
-def preview_text(packages: Iterable[SkillPackage], intent: Optional[str]) -> str:
+def preview_answer(packages: Iterable[SkillPackage], intent: Optional[str]) -> Tuple[str, Dict[str, str]]:
+    """(response, its values): the preview skill that owns the intent, by its title and the intent's title (both
+    from its manifest); the operator buttons are the response's own."""
     owner = next((p.manifest for p in packages if p.manifest.preview and intent in p.manifest.intents), None)
     if owner is None:
-        return "Этот раздел пока готовится к запуску. Могу передать ваш вопрос оператору."
-    return (
-        f"Раздел «{owner.title}» пока готовится к запуску: {owner.intents[intent]} я ещё не умею. "
-        "Могу передать ваш вопрос оператору — он ответит здесь же."
-    )
+        return "utter_preview_unknown", {}
+    return "utter_preview_service", {"service": owner.title, "task": owner.intents[intent]}
 
 
 class ActionServicePreview(Action):
@@ -33,5 +27,6 @@ class ActionServicePreview(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        dispatcher.utter_message(text=preview_text(served_packages(), intent), buttons=PREVIEW_BUTTONS)
+        response, values = preview_answer(served_packages(), intent)
+        dispatcher.utter_message(response=response, **values)
         return []

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Dict, List, Optional, Text
+from functools import lru_cache
+from typing import Any, Dict, List, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -13,36 +13,28 @@ from rasa_sdk.types import DomainDict
 from engine import residents
 from engine.otp import code_sender
 from engine.residents import CodeCheck, CodeRequest
-from engine.sdk import channel_identity, session_scope
-from nlu.rule_patterns import extract_rule_entities
+from engine.sdk import channel_identity, full_date, load_lexicon, parse_phone, session_scope
+from engine.skills.discovery import core_package
 
-CHANNEL_NAMES = {
-    "telegram": "Telegram",
-    "socketio": "веб-чат",
-    "rest": "веб-чат",
-    "voice": "голосовой помощник",
-    "cmdline": "терминал",
-}
 LINKED_SLOT_VALUE = "linked"
 
 
-def parse_phone(text: str) -> Optional[str]:
-    """+7XXXXXXXXXX if the text holds exactly one Russian phone number."""
-    phones = [e.value for e in extract_rule_entities(text, datetime.now()) if e.entity == "phone"]
-    return phones[0] if len(phones) == 1 else None
+@lru_cache(maxsize=1)
+def channel_names() -> Dict[str, str]:
+    """{channel: its name as a resident reads it}, from the core's lexicon (domain/lexicon.yml)."""
+    return dict(load_lexicon(core_package().root / "lexicon.yml").get("channel_names") or {})
 
 
-def profile_text(profile: residents.Profile) -> str:
-    phone = residents.mask_phone(profile.phone) if profile.phone else "не привязан (напишите «привяжи телефон»)"
-    channels = sorted({CHANNEL_NAMES.get(channel, channel) for channel, _ in profile.channels})
-    return "\n".join(
-        [
-            "Ваш профиль:",
-            f"• телефон: {phone}",
-            f"• каналы связи: {', '.join(channels)}",
-            f"• с нами с {profile.member_since:%d.%m.%Y}",
-        ]
-    )
+def profile_answer(profile: residents.Profile) -> Tuple[str, Dict[str, str]]:
+    """(response, its values) showing the profile: the phone (masked), the channels, the first day."""
+    names = channel_names()
+    values = {
+        "channels": ", ".join(sorted({names.get(channel, channel) for channel, _ in profile.channels})),
+        "member_since": full_date(profile.member_since),
+    }
+    if not profile.phone:
+        return "utter_profile_without_phone", values
+    return "utter_profile", {"masked_phone": residents.mask_phone(profile.phone), **values}
 
 
 class ActionProfileShow(Action):
@@ -53,8 +45,8 @@ class ActionProfileShow(Action):
         channel, external_id = channel_identity(tracker)
         with session_scope() as session:
             identity = residents.identity_for(session, channel, external_id)
-            text = profile_text(residents.profile_of(session, identity))
-        dispatcher.utter_message(text=text)
+            response, values = profile_answer(residents.profile_of(session, identity))
+        dispatcher.utter_message(response=response, **values)
         return []
 
 
@@ -67,20 +59,16 @@ class ValidateProfileLinkPhoneForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         phone = parse_phone(str(slot_value or ""))
         if phone is None:
-            dispatcher.utter_message(
-                text="Не похоже на российский номер телефона. Напишите его так: +7 912 345-67-89."
-            )
+            dispatcher.utter_message(response="utter_profile_phone_invalid")
             return {"phone": None}
         channel, external_id = channel_identity(tracker)
         with session_scope() as session:
             identity = residents.identity_for(session, channel, external_id)
             outcome = residents.request_code(session, identity, phone, code_sender())
         if outcome is CodeRequest.TOO_MANY:
-            dispatcher.utter_message(
-                text="Слишком много кодов за последний час. Попробуйте позже или напишите «отмена»."
-            )
+            dispatcher.utter_message(response="utter_profile_code_limit")
             return {"phone": None}
-        dispatcher.utter_message(text=f"Отправил код на номер {residents.mask_phone(phone)}.")
+        dispatcher.utter_message(response="utter_profile_code_sent", masked_phone=residents.mask_phone(phone))
         return {"phone": phone}
 
     def validate_otp_code(
@@ -88,7 +76,7 @@ class ValidateProfileLinkPhoneForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         code = "".join(str(slot_value or "").split())
         if not code.isdigit():
-            dispatcher.utter_message(text="В коде только цифры. Напишите 6 цифр из сообщения.")
+            dispatcher.utter_message(response="utter_profile_code_not_digits")
             return {"otp_code": None}
         channel, external_id = channel_identity(tracker)
         with session_scope() as session:
@@ -97,11 +85,9 @@ class ValidateProfileLinkPhoneForm(FormValidationAction):
         if result.outcome is CodeCheck.LINKED:
             return {"otp_code": LINKED_SLOT_VALUE}
         if result.outcome is CodeCheck.WRONG:
-            dispatcher.utter_message(text=f"Код не подошёл. Осталось попыток: {result.attempts_left}.")
+            dispatcher.utter_message(response="utter_profile_code_wrong", attempts_left=str(result.attempts_left))
             return {"otp_code": None}
-        dispatcher.utter_message(
-            text="Этот код больше не действует. Давайте отправлю новый: напишите номер телефона ещё раз."
-        )
+        dispatcher.utter_message(response="utter_profile_code_expired")
         return {"otp_code": None, "phone": None}
 
 
@@ -112,10 +98,5 @@ class ActionProfileLinkPhoneDone(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         phone = tracker.get_slot("phone")
         if tracker.get_slot("otp_code") == LINKED_SLOT_VALUE and phone:
-            dispatcher.utter_message(
-                text=(
-                    f"Готово: телефон {residents.mask_phone(phone)} привязан. "
-                    "Теперь в любом канале, где вы привяжете этот же номер, будет один и тот же профиль."
-                )
-            )
+            dispatcher.utter_message(response="utter_profile_phone_linked", masked_phone=residents.mask_phone(phone))
         return [SlotSet("phone", None), SlotSet("otp_code", None)]

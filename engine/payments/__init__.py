@@ -2,19 +2,17 @@
 
 from engine.payments.provider import (
     DECLINED,
-    SANDBOX_NOTICE,
     SUCCEEDED,
     PaymentProvider,
     ProviderResult,
     SandboxProvider,
     payment_provider,
 )
-from engine.payments.service import PENDING, PaymentRefused, is_test_payment, pay, receipt_line
+from engine.payments.service import PENDING, PaymentRefused, is_test_payment, pay, receipt
 
 __all__ = [
     "DECLINED",
     "PENDING",
-    "SANDBOX_NOTICE",
     "SUCCEEDED",
     "PaymentProvider",
     "PaymentRefused",
@@ -23,5 +21,5 @@ __all__ = [
     "is_test_payment",
     "pay",
     "payment_provider",
-    "receipt_line",
+    "receipt",
 ]

@@ -12,12 +12,11 @@ from engine.settings import settings
 
 SUCCEEDED = "succeeded"
 DECLINED = "declined"
-SANDBOX_NOTICE = "ТЕСТОВЫЙ ПЛАТЁЖ (песочница)"
 
 
 @dataclass(frozen=True)
 class ProviderResult:
-    """What the provider answered: the outcome, its own reference, a receipt number and a message for the resident."""
+    """What the provider answered: the outcome, its own reference, a receipt number and a note for the logs."""
 
     status: str  # SUCCEEDED or DECLINED
     provider_reference: str
@@ -36,7 +35,7 @@ class PaymentProvider(Protocol):
 
 
 class SandboxProvider:
-    """Moves no money and always succeeds; every receipt says «ТЕСТОВЫЙ ПЛАТЁЖ (песочница)». For development."""
+    """Moves no money and always succeeds; every receipt is shown to the resident as a test payment. For development."""
 
     name = "sandbox"
 
@@ -48,8 +47,8 @@ class SandboxProvider:
         return ProviderResult(
             status=SUCCEEDED,
             provider_reference=f"sandbox-{digest.lower()}",
-            receipt_number=f"ТЕСТ-{digest}",
-            message=f"{SANDBOX_NOTICE}: деньги не списаны.",
+            receipt_number=f"TEST-{digest}",
+            message="sandbox: no money moved",
         )
 
 

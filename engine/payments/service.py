@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Optional
+from typing import Dict, Optional, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from engine import audit
-from engine.payments.provider import SANDBOX_NOTICE, SUCCEEDED, PaymentProvider, SandboxProvider, payment_provider
+from engine.russian import money
+from engine.payments.provider import SUCCEEDED, PaymentProvider, SandboxProvider, payment_provider
 from engine.store.base import utcnow
 from engine.store.models import Payment
 
@@ -101,9 +102,17 @@ def is_test_payment(payment: Payment) -> bool:
     return payment.provider == SandboxProvider.name
 
 
-def receipt_line(payment: Payment) -> str:
-    """The receipt as a resident reads it; a sandbox payment is always marked as a test."""
-    amount = f"{payment.amount:,.2f}".replace(",", " ").replace(".", ",")
-    outcome = "оплачено" if payment.status == SUCCEEDED else "платёж отклонён"
-    line = f"Квитанция № {payment.receipt_number}: {amount} ₽, {outcome}."
-    return f"{SANDBOX_NOTICE}. {line} Деньги не списаны." if is_test_payment(payment) else line
+RECEIPT_RESPONSES = {
+    (SUCCEEDED, False): "utter_payment_receipt_paid",
+    (SUCCEEDED, True): "utter_payment_receipt_paid_sandbox",
+    (False, False): "utter_payment_receipt_declined",
+    (False, True): "utter_payment_receipt_declined_sandbox",
+}
+
+
+def receipt(payment: Payment) -> Tuple[str, Dict[str, str]]:
+    """(core response, its values) of the receipt as a resident reads it; a sandbox payment is always marked as a
+    test (the responses live in the core domain)."""
+    outcome = SUCCEEDED if payment.status == SUCCEEDED else False
+    values = {"receipt_number": payment.receipt_number or "", "amount": money(payment.amount)}
+    return RECEIPT_RESPONSES[(outcome, is_test_payment(payment))], values

@@ -13,7 +13,7 @@ from engine.payments import (
     is_test_payment,
     pay,
     payment_provider,
-    receipt_line,
+    receipt,
 )
 from engine.russian import (
     amount_text,
@@ -53,6 +53,6 @@ __all__ = [
     "clock", "day_month", "day_month_year", "entity_value", "entity_values", "fold_spelling", "full_date",
     "intent_payload", "is_test_payment", "lemma", "lemmas", "load_lexicon", "mask_phone", "moment_text", "money",
     "month_genitive", "month_nominative", "month_prepositional", "month_year", "number", "parse_phone", "pay",
-    "payment_by_id", "payment_provider", "phrase", "receipt_line", "resident_for", "resident_id", "session_scope",
+    "payment_by_id", "payment_provider", "phrase", "receipt", "resident_for", "resident_id", "session_scope",
     "skill_lexicon", "utcnow", "weekday_short", "words_of",
 ]

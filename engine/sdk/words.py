@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import List, Optional
 
 from nlu.morphology import fold_spelling, lemma, lemmas
-from nlu.rule_patterns import extract_rule_entities
+from nlu.rule_extraction import extract_rule_entities
 
 __all__ = ["fold_spelling", "lemma", "lemmas", "parse_phone", "words_of"]
 

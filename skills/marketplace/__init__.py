@@ -1,1 +1,1 @@
-"""Skill «Услуги кооператива»: find, order, pay for and review household services of a city cooperative."""
+"""The marketplace skill: find, order, pay for and review household services of a city cooperative."""

@@ -2,7 +2,7 @@
 
     python -m skills.marketplace.admin applications
     python -m skills.marketplace.admin approve ID
-    python -m skills.marketplace.admin reject ID --reason "нет документов"
+    python -m skills.marketplace.admin reject ID --reason TEXT
     python -m skills.marketplace.admin order-state ORDER STATE      (confirmed, in_progress, done)
     python -m skills.marketplace.admin verify-log
 
@@ -10,6 +10,8 @@ On approve/reject the applicant is told: for each of their channel identities th
 (started with --enable-api; `ASSISTANT_RASA_URL`, default http://127.0.0.1:5005) receives the external intent
 `EXTERNAL_market_application_decided`, whose action reads the decision from the store. Telling is best effort:
 the output says whether it worked; the applicant also sees the decision when asking about their application.
+What the command prints is in admin_messages.yml; an order and a refusal of an order are shown with the
+skill's responses (domain.yml), as the resident would read them.
 """
 
 from __future__ import annotations
@@ -21,19 +23,22 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Callable, List, Optional
+from typing import Any, Callable, List, Optional, TextIO, Tuple
 
-from sqlalchemy import select
+from engine.sdk import channel_identities_of, session_scope, skill_lexicon
 
-from engine.sdk import session_scope
-from engine.store.models import ChannelIdentity
-
-from . import catalog, contract_log, orders, providers
+from . import contract_log, orders, providers, texts
 from .models import MarketOrder
 
 DECIDED_INTENT = "EXTERNAL_market_application_decided"
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
+MESSAGES = skill_lexicon(__file__, "admin_messages.yml")
+DOMAIN = skill_lexicon(__file__, "domain.yml")
 Poster = Callable[[str, dict], bool]
+
+
+def say(out: TextIO, key: str, **values: Any) -> None:
+    print(MESSAGES[key].format(**values), file=out)
 
 
 def post_json(url: str, payload: dict) -> bool:
@@ -47,92 +52,92 @@ def post_json(url: str, payload: dict) -> bool:
         return False
 
 
-def notify_applicant(identities: List[ChannelIdentity], post: Poster) -> int:
-    """Triggers the decision intent in every conversation of the applicant; how many were reached."""
+def notify_applicant(identities: List[Tuple[str, str]], post: Poster) -> int:
+    """Triggers the decision intent in every conversation (channel, user id) of the applicant; how many were
+    reached."""
     base = os.environ.get("ASSISTANT_RASA_URL", DEFAULT_RASA_URL).rstrip("/")
     reached = 0
-    for identity in identities:
-        sender = urllib.parse.quote(identity.external_id, safe="")
+    for _, external_id in identities:
+        sender = urllib.parse.quote(external_id, safe="")
         url = f"{base}/conversations/{sender}/trigger_intent?output_channel=latest"
         reached += bool(post(url, {"name": DECIDED_INTENT, "entities": {}}))
     return reached
 
 
-def _applications(_: argparse.Namespace, out) -> int:
+def _applications(_: argparse.Namespace, out: TextIO) -> int:
     with session_scope() as session:
         pending = providers.pending_applications(session)
         if not pending:
-            print("Заявок на модерации нет.", file=out)
+            say(out, "no_applications")
         for provider in pending:
-            categories = ", ".join(catalog.CATEGORY_TITLES.get(c, c) for c in provider.categories)
+            categories = texts.category_titles(provider.categories)
             print(f"{provider.id}\t{provider.name}\t{provider.phone}\t{categories}\t{', '.join(provider.districts)}",
                   file=out)
     return 0
 
 
-def _decide(args: argparse.Namespace, out, post: Poster, approve: bool) -> int:
+def _decide(args: argparse.Namespace, out: TextIO, post: Poster, approve: bool) -> int:
     try:
         with session_scope() as session:
             provider = providers.decide(session, args.id, approve, getattr(args, "reason", None))
-            identities = list(session.execute(
-                select(ChannelIdentity).where(ChannelIdentity.resident_id == provider.resident_id)
-            ).scalars()) if provider.resident_id else []
-            name, status = provider.name, providers.STATUS_TITLES[provider.status]
+            identities = channel_identities_of(session, provider.resident_id) if provider.resident_id else []
+            name, status = provider.name, texts.status_title(provider.status)
     except providers.ServiceRefused as refused:
-        print(refused.message, file=out)
+        values = {**refused.values, "status": texts.status_title(refused.values.get("status", ""))}
+        say(out, f"refused_{refused.reason}", **values)
         return 1
-    print(f"Заявка № {args.id} ({name}): {status}.", file=out)
+    say(out, "decided", application_id=args.id, name=name, status=status)
     reached = notify_applicant(identities, post)
     if reached:
-        print(f"Заявитель уведомлён ({reached} из {len(identities)} каналов).", file=out)
+        say(out, "notified", reached=reached, total=len(identities))
     else:
-        print("Уведомить заявителя не удалось (ассистент недоступен): он увидит решение, "
-              "когда спросит о заявке.", file=out)
+        say(out, "not_notified")
     return 0
 
 
-def _order_state(args: argparse.Namespace, out) -> int:
+def _order_state(args: argparse.Namespace, out: TextIO) -> int:
     try:
         with session_scope() as session:
             order = session.get(MarketOrder, args.order)
             if order is None:
-                print(f"Заказа № {args.order} нет.", file=out)
+                say(out, "no_order", order_id=args.order)
                 return 1
             orders.set_state(session, order, args.state)
-            print(orders.describe(order), file=out)
+            print(texts.order_summary(DOMAIN, order), file=out)
     except orders.OrderError as error:
-        print(error.message, file=out)
+        print(texts.refusal_text(DOMAIN, error.refusal), file=out)
         return 1
     return 0
 
 
-def _verify_log(_: argparse.Namespace, out) -> int:
+def _verify_log(_: argparse.Namespace, out: TextIO) -> int:
     with session_scope() as session:
         tampered = contract_log.verify(session)
     if tampered is None:
-        print("Журнал договорных событий цел: цепочка хешей сходится.", file=out)
+        say(out, "log_intact")
         return 0
-    print(f"Журнал повреждён: запись № {tampered} изменена или вставлена вне цепочки.", file=out)
+    say(out, "log_broken", record_id=tampered)
     return 1
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="python -m skills.marketplace.admin", description="Администрирование кооператива")
+    helps = MESSAGES["help"]
+    root = argparse.ArgumentParser(prog="python -m skills.marketplace.admin", description=MESSAGES["description"])
     commands = root.add_subparsers(dest="command", required=True)
-    commands.add_parser("applications", help="заявки на вступление, ожидающие решения")
-    approve = commands.add_parser("approve", help="одобрить заявку")
+    commands.add_parser("applications", help=helps["applications"])
+    approve = commands.add_parser("approve", help=helps["approve"])
     approve.add_argument("id", type=int)
-    reject = commands.add_parser("reject", help="отклонить заявку")
+    reject = commands.add_parser("reject", help=helps["reject"])
     reject.add_argument("id", type=int)
-    reject.add_argument("--reason", required=True)
-    state = commands.add_parser("order-state", help="перевести заказ в состояние confirmed, in_progress или done")
+    reject.add_argument("--reason", required=True, help=helps["reason"])
+    state = commands.add_parser("order-state", help=helps["order_state"])
     state.add_argument("order", type=int)
     state.add_argument("state", choices=orders.PROVIDER_STATES)
-    commands.add_parser("verify-log", help="проверить цепочку хешей журнала договорных событий")
+    commands.add_parser("verify-log", help=helps["verify_log"])
     return root
 
 
-def main(argv: Optional[List[str]] = None, post: Poster = post_json, out=None) -> int:
+def main(argv: Optional[List[str]] = None, post: Poster = post_json, out: Optional[TextIO] = None) -> int:
     args = parser().parse_args(argv)
     out = out or sys.stdout
     if args.command == "applications":

@@ -6,57 +6,46 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Dict, List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.sdk import utcnow
+from engine.sdk import canonical_values, clock, fold_spelling, skill_lexicon, utcnow
 
 from . import dispatch
 from .models import APPROVED, MarketOffer, MarketProvider
 
-CATEGORY_TITLES: Dict[str, str] = {
-    "plumber": "сантехник",
-    "electrician": "электрик",
-    "cleaning": "уборка",
-    "appliance_repair": "ремонт техники",
-    "renovation": "ремонт и отделка",
-    "delivery": "доставка",
-    "movers": "грузчики",
-    "tutor": "репетитор",
-    "nanny": "няня",
-    "beauty": "красота",
-    "computer_help": "компьютерная помощь",
-}
-
-# District name → the stem its word forms share ("Заречный", "в Заречном районе", "заречье").
-DISTRICTS: Dict[str, str] = {
-    "Заречный": "заречн",
-    "Центральный": "центр",
-    "Северный": "северн",
-    "Южный": "южн",
-    "Левобережный": "левобереж",
-}
+LEXICON = skill_lexicon(__file__)
+CATEGORIES: Tuple[str, ...] = tuple(canonical_values(__file__, "service_category"))
+DISTRICTS: Tuple[str, ...] = tuple(LEXICON["districts"])
 DEFAULT_LIMIT = 5
-STREET = re.compile(r"\b(?:ул|улица|пр|просп|проспект|пер|переулок|шоссе|бульвар|б-р|наб|набережная|пл|площадь)\b\.?")
-DISTRICT_WORD = re.compile(r"\b(?:район\w*|р-н\w*|микрорайон\w*)")
+STREET = re.compile(LEXICON["street_pattern"])
+DISTRICT_WORD = re.compile(LEXICON["district_word_pattern"])
+WORD = re.compile(LEXICON["word_pattern"])
+RELAXED_FILTERS = ("budget", "district", "time")
+
+
+def folded(text: str) -> str:
+    """Lower case with the spelling folded (the yo letter read as ye), as the lexicon's words are written."""
+    return fold_spelling((text or "").lower())
 
 
 def district_of(text: Optional[str]) -> Optional[str]:
-    """The known district a free text names, or None. In a street address ("ул. Южная, 3") a district counts
-    only when the word «район» says so."""
+    """The known district a free text names, or None. In a street address a district counts only when a
+    district word says so (see lexicon.yml)."""
     if not text:
         return None
-    lowered = text.lower().replace("ё", "е")
+    lowered = folded(text)
     if STREET.search(lowered) and not DISTRICT_WORD.search(lowered):
         return None
-    words = re.findall(r"[а-я]+", lowered)
-    for name, stem in DISTRICTS.items():
+    words = WORD.findall(lowered)
+    for name, stem in LEXICON["districts"].items():
         if any(word.startswith(stem) for word in words):
             return name
-    if any(word.startswith("заречь") for word in words):
-        return "Заречный"
+    for stem, name in LEXICON["district_aliases"].items():
+        if any(word.startswith(stem) for word in words):
+            return name
     return None
 
 
@@ -72,6 +61,10 @@ class SearchQuery:
     now: Optional[datetime] = None  # aware or stored; the current time when None
     limit: int = DEFAULT_LIMIT
 
+    @property
+    def timed(self) -> bool:
+        return bool(self.day or self.time_from or self.time_to)
+
 
 @dataclass(frozen=True)
 class OfferCard:
@@ -84,15 +77,35 @@ class OfferCard:
     unit: str
     rating: Decimal
     review_count: int
-    nearest_slot: Optional[datetime]  # stored (naive UTC); dispatch.slot_text shows it
+    nearest_slot: Optional[datetime]  # stored (naive UTC)
     warranty_days: int
 
 
 @dataclass(frozen=True)
-class SearchResult:
+class Relaxation:
+    """Dropping one filter (`budget`, `district` or `time`) finds `cards`."""
+
+    name: str
     cards: List[OfferCard]
-    empty_reason: Optional[str] = None
-    relax_hint: Optional[str] = None
+
+    @property
+    def cheapest(self) -> Decimal:
+        return min(card.price for card in self.cards)
+
+    @property
+    def nearest_slot(self) -> Optional[datetime]:
+        return min((card.nearest_slot for card in self.cards if card.nearest_slot), default=None)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The cards found; for an empty result why: no offers in the category at all, or the filters that found
+    nothing together (`unmet`, in RELAXED_FILTERS order) and the first one whose relaxation finds something."""
+
+    cards: List[OfferCard]
+    category_empty: bool = False
+    unmet: Tuple[str, ...] = ()
+    relaxation: Optional[Relaxation] = None
 
 
 def _offers(session: Session, category: Optional[str]) -> List[tuple]:
@@ -108,7 +121,7 @@ def _offers(session: Session, category: Optional[str]) -> List[tuple]:
 
 
 def _earliest_start(query: SearchQuery) -> datetime:
-    now = dispatch.to_store(query.now) if query.now is not None else utcnow()
+    now = clock.to_store(query.now) if query.now is not None else utcnow()
     return now + dispatch.HOUR
 
 
@@ -123,7 +136,7 @@ def _cards(session: Session, query: SearchQuery) -> List[OfferCard]:
         slot = dispatch.nearest_free_slot(
             session, provider, after, offer.duration_minutes, query.day, query.time_from, query.time_to
         )
-        if slot is None and (query.day or query.time_from or query.time_to):
+        if slot is None and query.timed:
             continue
         cards.append(_card(offer, provider, slot))
     return _sorted(cards, query.sort)
@@ -150,54 +163,25 @@ def search(session: Session, query: SearchQuery) -> SearchResult:
     return _explain_empty(session, query)
 
 
-def _when_text(query: SearchQuery) -> str:
-    parts = []
-    if query.day:
-        parts.append(f"на {dispatch.day_text(query.day)}")
-    if query.time_from:
-        parts.append(f"с {query.time_from:%H:%M}")
-    if query.time_to:
-        parts.append(f"до {query.time_to:%H:%M}")
-    return " ".join(parts)
+def _relaxed(query: SearchQuery, name: str) -> SearchQuery:
+    if name == "budget":
+        return replace(query, budget=None)
+    if name == "district":
+        return replace(query, district=None)
+    return replace(query, day=None, time_from=None, time_to=None)
 
 
 def _explain_empty(session: Session, query: SearchQuery) -> SearchResult:
     """Why nothing was found, and which single filter to relax to find something."""
-    what = CATEGORY_TITLES.get(query.category or "", "услуги")
     if not _offers(session, query.category):
-        return SearchResult([], f"В кооперативе пока нет предложений в категории «{what}».",
-                            "Попробуйте другую категорию услуг.")
-    relaxations = []
-    if query.budget is not None:
-        relaxations.append(("budget", replace(query, budget=None)))
-    if query.district:
-        relaxations.append(("district", replace(query, district=None)))
-    if query.day or query.time_from or query.time_to:
-        relaxations.append(("time", replace(query, day=None, time_from=None, time_to=None)))
-    reasons = {
-        "budget": f"дешевле {dispatch.rubles(query.budget)}" if query.budget is not None else "",
-        "district": f"в районе {query.district}" if query.district else "",
-        "time": f"со свободным временем {_when_text(query)}",
-    }
-    used = [reasons[name] for name, _ in relaxations]
-    reason = f"Не нашлось предложений «{what}» " + ", ".join(used) + "." if used else f"Не нашлось предложений «{what}»."
-    for name, relaxed in relaxations:
-        found = _cards(session, relaxed)
+        return SearchResult([], category_empty=True)
+    used = {"budget": query.budget is not None, "district": bool(query.district), "time": query.timed}
+    unmet = tuple(name for name in RELAXED_FILTERS if used[name])
+    for name in unmet:
+        found = _cards(session, _relaxed(query, name))
         if found:
-            return SearchResult([], reason, _hint(name, query, found))
-    return SearchResult([], reason, "Попробуйте убрать часть условий поиска.")
-
-
-def _hint(name: str, query: SearchQuery, found: List[OfferCard]) -> str:
-    count = len(found)
-    if name == "budget":
-        cheapest = min(card.price for card in found)
-        return f"Если увеличить бюджет, найдётся {count} предл. (от {dispatch.rubles(cheapest)})."
-    if name == "district":
-        return f"Если не ограничивать район, найдётся {count} предл."
-    slot = min((card.nearest_slot for card in found if card.nearest_slot), default=None)
-    when = f", ближайшее время — {dispatch.slot_text(slot)}" if slot else ""
-    return f"В другое время найдётся {count} предл.{when}."
+            return SearchResult([], unmet=unmet, relaxation=Relaxation(name, found))
+    return SearchResult([], unmet=unmet)
 
 
 def compare(session: Session, offer_ids: Sequence[int], now: Optional[datetime] = None) -> List[OfferCard]:

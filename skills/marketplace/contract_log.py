@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -20,7 +20,6 @@ from engine.sdk import utcnow
 
 from .models import MarketContractEvent
 
-ContractEvent = MarketContractEvent
 GENESIS = "0" * 64
 APPEND_LOCK = 0x6D61726B  # "mark": the advisory lock key serialising appends on PostgreSQL
 
@@ -74,7 +73,7 @@ def verify(session: Session) -> Optional[int]:
     return None
 
 
-def events_of(session: Session, order_id: int) -> list:
+def events_of(session: Session, order_id: int) -> List[MarketContractEvent]:
     return list(
         session.execute(
             select(MarketContractEvent).where(MarketContractEvent.order_id == order_id).order_by(MarketContractEvent.id)

@@ -17,67 +17,21 @@ take part.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Iterable, List, Optional, Sequence, Tuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.settings import settings
+from engine.sdk import clock
 
 from .models import APPROVED, MarketBooking, MarketOffer, MarketOrder, MarketProvider
 
-Provider = MarketProvider
 HOUR = timedelta(hours=1)
 DEFAULT_DURATION_MINUTES = 120
 SEARCH_HORIZON_DAYS = 14
 OPEN_STATES = ("new", "assigned", "confirmed", "in_progress")
-
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(settings().timezone)
-
-
-def to_store(moment: datetime) -> datetime:
-    """Naive UTC as the store keeps it; an aware moment is converted, a naive one is taken as UTC already."""
-    if moment.tzinfo is None:
-        return moment
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def to_local(stored: datetime) -> datetime:
-    return stored.replace(tzinfo=timezone.utc).astimezone(local_zone())
-
-
-def local_slot(day: date, hour: int) -> datetime:
-    """The stored (naive UTC) start of a local hour."""
-    return to_store(datetime.combine(day, time(hour), tzinfo=local_zone()))
-
-
-MONTHS_GENITIVE = (
-    "января", "февраля", "марта", "апреля", "мая", "июня",
-    "июля", "августа", "сентября", "октября", "ноября", "декабря",
-)
-WEEKDAYS = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
-
-
-def slot_text(stored: datetime) -> str:
-    """'сб 28 ноября, 10:00' in local time."""
-    moment = to_local(stored)
-    return f"{WEEKDAYS[moment.weekday()]} {moment.day} {MONTHS_GENITIVE[moment.month - 1]}, {moment:%H:%M}"
-
-
-def day_text(day: date) -> str:
-    return f"{day.day} {MONTHS_GENITIVE[day.month - 1]} {day.year}"
-
-
-def rubles(amount: Decimal) -> str:
-    """'1 500 ₽' or '1 500,50 ₽'."""
-    whole = amount == amount.to_integral_value()
-    text = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
-    return text.replace(",", " ").replace(".", ",") + " ₽"
 
 
 def hours_of(start: datetime, end: datetime) -> List[datetime]:
@@ -91,9 +45,9 @@ def hours_of(start: datetime, end: datetime) -> List[datetime]:
 
 def works_at(provider: MarketProvider, start: datetime, end: datetime) -> bool:
     """The whole slot lies within the provider's working hours of the local day it starts on."""
-    local_start = to_local(start)
+    local_start = clock.to_local(start)
     midnight = local_start.replace(hour=0, minute=0, second=0, microsecond=0)
-    end_hour = (to_local(end) - midnight).total_seconds() / 3600
+    end_hour = (clock.to_local(end) - midnight).total_seconds() / 3600
     return provider.work_start_hour <= local_start.hour and end_hour <= provider.work_end_hour
 
 
@@ -124,8 +78,8 @@ def release(session: Session, order_id: int) -> None:
 
 def day_load(session: Session, provider_id: int, slot_start: datetime) -> int:
     """Open orders of the provider on the slot's local day."""
-    local_day = to_local(slot_start).date()
-    day_start = local_slot(local_day, 0)
+    local_day = clock.to_local(slot_start).date()
+    day_start = clock.local_moment(local_day, 0)
     return session.execute(
         select(func.count(MarketOrder.id)).where(
             MarketOrder.provider_id == provider_id,
@@ -182,14 +136,14 @@ def candidates(
     district: Optional[str] = None,
 ) -> List[Candidate]:
     """Every provider who could take the slot, best first. Without `slot_end` each uses its offer's duration."""
-    slot_start = to_store(slot_start)
+    slot_start = clock.to_store(slot_start)
     excluded = set(exclude_provider_ids)
     found = []
     for provider in specialists(session, category, district):
         offer = main_offer(session, provider.id, category)
         if provider.id in excluded or offer is None:
             continue
-        end = to_store(slot_end) if slot_end is not None else slot_end_for(offer, slot_start)
+        end = clock.to_store(slot_end) if slot_end is not None else slot_end_for(offer, slot_start)
         if works_at(provider, slot_start, end) and is_free(session, provider.id, slot_start, end):
             load = day_load(session, provider.id, slot_start)
             found.append(Candidate(provider, offer, score(load, provider.rating, provider.review_count, provider.id)))
@@ -222,15 +176,15 @@ def nearest_free_slot(
 
     With `day` only that local day is searched; the local start must be within [time_from, time_to).
     """
-    after = to_store(after)
-    first_day = day or to_local(after).date()
+    after = clock.to_store(after)
+    first_day = day or clock.to_local(after).date()
     days = [first_day] if day else [first_day + timedelta(days=offset) for offset in range(horizon_days)]
     duration = timedelta(minutes=duration_minutes)
     for current in days:
         for hour in range(provider.work_start_hour, provider.work_end_hour):
             if (time_from is not None and time(hour) < time_from) or (time_to is not None and time(hour) >= time_to):
                 continue
-            start = local_slot(current, hour)
+            start = clock.local_moment(current, hour)
             if start < after:
                 continue
             end = start + duration

@@ -15,31 +15,29 @@ from typing import Optional, Tuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.payments import SUCCEEDED
-from engine.sdk import pay, receipt_line, utcnow
-from engine.store.models import Payment
+from engine.sdk import SUCCEEDED, Payment, pay, payment_by_id, skill_lexicon, utcnow
 
-from . import dispatch
 from .models import MarketOrder, MarketParameters, MarketPayment
+from .refusals import Refused
 
 SKILL = "marketplace"
 CENT = Decimal("0.01")
 DEFAULT_COMMISSION_PERCENT = Decimal("10")
 DEFAULT_MONTHLY_FEE = Decimal("500")
+PAYMENT_DESCRIPTION = skill_lexicon(__file__)["payment_description"]
 
 
-class NotPayable(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class NotPayable(Refused):
+    """A payment refused; `reason` and `values` say why (see refusals)."""
 
 
 @dataclass(frozen=True)
 class PaidOrder:
     payment: Payment
+    order_id: int
     provider_share: Decimal
     commission: Decimal
-    receipt_text: str
+    commission_percent: Decimal
 
 
 def parameters(session: Session, day: Optional[date] = None) -> Tuple[Decimal, Decimal]:
@@ -72,37 +70,30 @@ def is_paid(session: Session, order_id: int) -> bool:
 
 
 def _paid(session: Session, record: MarketPayment) -> PaidOrder:
-    payment = session.get(Payment, record.payment_id)
-    return PaidOrder(payment, record.provider_share, record.commission, _receipt(record, payment))
-
-
-def _receipt(record: MarketPayment, payment: Payment) -> str:
-    return (
-        f"{receipt_line(payment)} Заказ № {record.order_id}: исполнителю {dispatch.rubles(record.provider_share)}, "
-        f"взнос кооперативу {dispatch.rubles(record.commission)} ({record.commission_percent:.0f}%)."
-    )
+    return PaidOrder(payment_by_id(session, record.payment_id), record.order_id, record.provider_share,
+                     record.commission, record.commission_percent)
 
 
 def pay_order(session: Session, customer_id: int, order_id: int, idempotency_key: str) -> PaidOrder:
     """Pays the order once. Retrying with the same key returns the first payment and charges nothing."""
     order = session.get(MarketOrder, order_id)
     if order is None or order.customer_id != customer_id:
-        raise NotPayable(f"Заказа № {order_id} среди ваших заказов нет.")
+        raise NotPayable("not_yours", order_id=order_id)
     existing = payment_of(session, order.id)
     if existing is not None:
         if existing.idempotency_key == idempotency_key:
             return _paid(session, existing)
-        raise NotPayable(f"Заказ № {order.id} уже оплачен.")
+        raise NotPayable("already_paid", order_id=order.id)
     if order.state == "cancelled":
-        raise NotPayable(f"Заказ № {order.id} отменён — оплачивать его не нужно.")
+        raise NotPayable("cancelled_unpaid", order_id=order.id)
     if order.warranty_claim_id or order.price <= 0:
-        raise NotPayable(f"Заказ № {order.id} — бесплатный гарантийный визит, платить за него не нужно.")
+        raise NotPayable("warranty_visit_free", order_id=order.id)
     payment = pay(
         session, resident_id=customer_id, skill=SKILL, purpose=f"market_order:{order.id}", amount=order.price,
-        idempotency_key=idempotency_key, description=f"Оплата заказа № {order.id} в кооперативе услуг",
+        idempotency_key=idempotency_key, description=PAYMENT_DESCRIPTION.format(order_id=order.id),
     )
     if payment.status != SUCCEEDED:
-        raise NotPayable(f"Платёж отклонён: {receipt_line(payment)} Попробуйте ещё раз позже.")
+        raise NotPayable("payment_declined", payment=payment)
     percent, _ = parameters(session, utcnow().date())
     share, commission = split(payment.amount, percent)
     record = MarketPayment(
@@ -125,5 +116,5 @@ def balance_check(session: Session) -> bool:
         )
     ).scalar_one()
     return Decimal(engine_total) == sum((row.amount for row in rows), Decimal("0")) and all(
-        session.get(Payment, row.payment_id).amount == row.amount for row in rows
+        payment_by_id(session, row.payment_id).amount == row.amount for row in rows
     )

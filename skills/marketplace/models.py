@@ -1,4 +1,4 @@
-"""Tables of the skill «Услуги кооператива» (declared in manifest.yml, created by migrations/).
+"""Tables of the marketplace skill (declared in manifest.yml, created by migrations/).
 
 Datetimes are naive UTC. Money is Numeric(12, 2).
 """
@@ -57,7 +57,7 @@ class MarketOffer(Base):
     category = Column(String(32), nullable=False, index=True)
     title = Column(String(128), nullable=False)
     price = Column(Numeric(12, 2), nullable=False)
-    unit = Column(String(32), nullable=False)  # выезд, час, м², услуга …
+    unit = Column(String(32), nullable=False)  # what the price is per (lexicon.yml service_units)
     duration_minutes = Column(Integer, nullable=False, default=120)
     warranty_days = Column(Integer, nullable=False, default=30)
     active = Column(Boolean, nullable=False, default=True)

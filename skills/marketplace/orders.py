@@ -20,23 +20,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine.sdk import utcnow
+from engine.sdk import clock, utcnow
 
 from . import catalog, contract_log, dispatch
 from .models import APPROVED, MarketClaim, MarketOffer, MarketOrder, MarketProvider, MarketWarranty
-
-Order = MarketOrder
+from .refusals import Refusal, Refused, refusal
 
 NEW, ASSIGNED, CONFIRMED, IN_PROGRESS, DONE, CANCELLED = "new", "assigned", "confirmed", "in_progress", "done", "cancelled"
 LIFECYCLE = (NEW, ASSIGNED, CONFIRMED, IN_PROGRESS, DONE)
-STATE_TITLES = {
-    NEW: "новый",
-    ASSIGNED: "исполнитель назначен",
-    CONFIRMED: "подтверждён исполнителем",
-    IN_PROGRESS: "в работе",
-    DONE: "выполнен",
-    CANCELLED: "отменён",
-}
 PROVIDER_STATES = (CONFIRMED, IN_PROGRESS, DONE)
 MIN_LEAD = timedelta(hours=1)
 MAX_AHEAD = timedelta(days=60)
@@ -45,10 +36,8 @@ LATE_CANCEL_FEE_PERCENT = Decimal("30")
 CENT = Decimal("0.01")
 
 
-class OrderError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class OrderError(Refused):
+    """An order refused; `reason` and `values` say why (see refusals)."""
 
 
 class SlotTaken(OrderError):
@@ -68,11 +57,11 @@ class InvalidOffer(OrderError):
 
 
 class NotYourOrder(OrderError):
-    pass
+    """The order is not the provider's (or does not exist)."""
 
 
 class BadTransition(OrderError):
-    pass
+    """The order cannot move to that state."""
 
 
 @dataclass(frozen=True)
@@ -88,30 +77,33 @@ class Quote:
 
 @dataclass(frozen=True)
 class CancelResult:
+    """A cancellation done (with the fee kept, zero when free) or refused (`refused` says why)."""
+
     cancelled: bool
     fee: Decimal
-    message: str
+    order_id: int
+    refused: Optional[Refusal] = None
 
 
 def _now(now: Optional[datetime]) -> datetime:
-    return dispatch.to_store(now) if now is not None else utcnow()
+    return clock.to_store(now) if now is not None else utcnow()
 
 
 def _check_slot(slot_start: datetime, now: datetime) -> None:
     if slot_start.minute or slot_start.second or slot_start.microsecond:
-        raise InvalidSlot("Заказы принимаются на целый час: например, на 10:00 или 14:00.")
+        raise InvalidSlot("not_whole_hour")
     if slot_start < now + MIN_LEAD:
-        raise InvalidSlot("Это время уже прошло или наступит меньше чем через час — выберите время позже.")
+        raise InvalidSlot("too_soon")
     if slot_start > now + MAX_AHEAD:
-        raise InvalidSlot("Заказы принимаются не больше чем на 60 дней вперёд.")
+        raise InvalidSlot("too_far", days=MAX_AHEAD.days)
 
 
 def _offer(session: Session, offer_id: int, category: Optional[str]) -> MarketOffer:
     offer = session.get(MarketOffer, offer_id)
     if offer is None or not offer.active or session.get(MarketProvider, offer.provider_id).status != APPROVED:
-        raise InvalidOffer(f"Предложения № {offer_id} нет или оно больше не действует.")
+        raise InvalidOffer("offer_gone", offer_id=offer_id)
     if category and offer.category != category:
-        raise InvalidOffer(f"Предложение № {offer_id} относится к другой категории услуг.")
+        raise InvalidOffer("offer_other_category", offer_id=offer_id)
     return offer
 
 
@@ -119,28 +111,21 @@ def _check_chosen(session: Session, offer: MarketOffer, slot_start: datetime) ->
     provider = session.get(MarketProvider, offer.provider_id)
     slot_end = dispatch.slot_end_for(offer, slot_start)
     if not dispatch.works_at(provider, slot_start, slot_end):
-        raise InvalidSlot(
-            f"{provider.name} работает с {provider.work_start_hour}:00 до {provider.work_end_hour}:00 — "
-            "выберите время в эти часы."
-        )
+        raise InvalidSlot("outside_hours", provider=provider.name, start_hour=provider.work_start_hour,
+                          end_hour=provider.work_end_hour)
     if not dispatch.is_free(session, provider.id, slot_start, slot_end):
-        raise SlotTaken(f"{provider.name} уже занят в это время. {_next_free_hint(session, provider, offer, slot_start)}")
-
-
-def _next_free_hint(session: Session, provider: MarketProvider, offer: MarketOffer, after: datetime) -> str:
-    slot = dispatch.nearest_free_slot(session, provider, after, offer.duration_minutes)
-    return f"Ближайшее свободное время: {dispatch.slot_text(slot)}." if slot else "Выберите другое время."
+        nearest = dispatch.nearest_free_slot(session, provider, slot_start, offer.duration_minutes)
+        if nearest is None:
+            raise SlotTaken("provider_busy_no_slot", provider=provider.name)
+        raise SlotTaken("provider_busy", provider=provider.name, nearest=nearest)
 
 
 def _dispatched(session: Session, category: str, slot_start: datetime, district: Optional[str]) -> dispatch.Candidate:
-    if category not in catalog.CATEGORY_TITLES:
-        raise NoProviderAvailable("Такой категории услуг в кооперативе нет.")
+    if category not in catalog.CATEGORIES:
+        raise NoProviderAvailable("unknown_category")
     found = dispatch.candidates(session, category, slot_start, district=district)
     if not found:
-        raise NoProviderAvailable(
-            f"На {dispatch.slot_text(slot_start)} нет свободных исполнителей «{catalog.CATEGORY_TITLES[category]}». "
-            "Попробуйте другое время или день."
-        )
+        raise NoProviderAvailable("nobody_free", slot=slot_start, category=category)
     return found[0]
 
 
@@ -153,7 +138,7 @@ def quote(
     now: Optional[datetime] = None,
 ) -> Quote:
     """The price to confirm before placing; the same checks as place_order, so its errors come early."""
-    slot_start = dispatch.to_store(slot_start)
+    slot_start = clock.to_store(slot_start)
     _check_slot(slot_start, _now(now))
     if offer_id is not None:
         offer = _offer(session, offer_id, category)
@@ -179,10 +164,10 @@ def place_order(
 ) -> MarketOrder:
     """Books the slot and creates the order (assigned). Raises SlotTaken also when another order took the slot
     a moment earlier: the (provider, hour) bookings are unique."""
-    slot_start = dispatch.to_store(slot_start)
+    slot_start = clock.to_store(slot_start)
     _check_slot(slot_start, _now(now))
     if not (address or "").strip():
-        raise InvalidSlot("Укажите адрес, куда приехать исполнителю.")
+        raise InvalidSlot("no_address")
     if offer_id is not None:
         offer = _offer(session, offer_id, category)
         _check_chosen(session, offer, slot_start)
@@ -207,7 +192,7 @@ def book_order(
             session.flush()
             dispatch.book(session, offer.provider_id, order.id, slot_start, slot_end)
     except IntegrityError:
-        raise SlotTaken("Это время только что заняли — выберите другое, пожалуйста.") from None
+        raise SlotTaken("just_taken") from None
     order.state = ASSIGNED
     session.flush()
     return order
@@ -228,33 +213,20 @@ def customer_orders(session: Session, customer_id: int) -> List[MarketOrder]:
     )
 
 
-def describe(order: MarketOrder) -> str:
-    """'Заказ № 12: сантехник, сб 28 ноября, 10:00, ул. Ленина, 15 — 1 500 ₽, исполнитель назначен (Иван Петров).'"""
-    who = f" ({order.provider.name})" if order.provider is not None else ""
-    price = "бесплатно (гарантия)" if order.warranty_claim_id else dispatch.rubles(order.price)
-    return (
-        f"Заказ № {order.id}: {catalog.CATEGORY_TITLES.get(order.category, order.category)}, "
-        f"{dispatch.slot_text(order.slot_start)}, {order.address} — {price}, {STATE_TITLES[order.state]}{who}."
-    )
-
-
 def cancellation_fee(order: MarketOrder, now: datetime) -> Decimal:
     if order.warranty_claim_id or now <= order.slot_start - timedelta(hours=FREE_CANCEL_HOURS):
         return Decimal("0.00")
     return (order.price * LATE_CANCEL_FEE_PERCENT / 100).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def cancel_refusal(order: MarketOrder, now: Optional[datetime] = None) -> Optional[str]:
+def cancel_refusal(order: MarketOrder, now: Optional[datetime] = None) -> Optional[Refusal]:
     """Why the customer cannot cancel this order now, or None."""
     if order.state == CANCELLED:
-        return f"Заказ № {order.id} уже отменён."
+        return refusal("already_cancelled", order_id=order.id)
     if order.state in (IN_PROGRESS, DONE):
-        return (
-            f"Заказ № {order.id} уже {STATE_TITLES[order.state]} — отменить его нельзя. "
-            "Если что-то не так, оформите гарантийный случай или напишите оператору."
-        )
+        return refusal("cancel_too_late", order_id=order.id, order_state=order.state)
     if _now(now) >= order.slot_start:
-        return f"Время визита по заказу № {order.id} уже наступило — отменить его нельзя. Если мастер не пришёл, напишите оператору."
+        return refusal("visit_started", order_id=order.id)
     return None
 
 
@@ -262,21 +234,14 @@ def cancel(session: Session, customer_id: int, order_id: int, now: Optional[date
     now = _now(now)
     order = order_of(session, customer_id, order_id)
     if order is None:
-        return CancelResult(False, Decimal("0.00"), f"Заказа № {order_id} среди ваших заказов нет.")
-    refusal = cancel_refusal(order, now)
-    if refusal:
-        return CancelResult(False, Decimal("0.00"), refusal)
+        return CancelResult(False, Decimal("0.00"), order_id, refusal("not_yours", order_id=order_id))
+    refused = cancel_refusal(order, now)
+    if refused is not None:
+        return CancelResult(False, Decimal("0.00"), order_id, refused)
     fee = cancellation_fee(order, now)
     order.state, order.cancel_fee, order.updated_at = CANCELLED, fee, now
     dispatch.release(session, order.id)
-    if fee:
-        message = (
-            f"Заказ № {order.id} отменён. До визита осталось меньше {FREE_CANCEL_HOURS} часов, поэтому "
-            f"удерживается {LATE_CANCEL_FEE_PERCENT:.0f}% стоимости — {dispatch.rubles(fee)}."
-        )
-    else:
-        message = f"Заказ № {order.id} отменён бесплатно."
-    return CancelResult(True, fee, message)
+    return CancelResult(True, fee, order.id)
 
 
 def advance(
@@ -286,7 +251,7 @@ def advance(
     order = session.get(MarketOrder, order_id)
     provider = order.provider if order is not None else None
     if provider is None or provider.resident_id != provider_resident_id:
-        raise NotYourOrder(f"Заказа № {order_id} среди ваших заказов нет.")
+        raise NotYourOrder("not_yours", order_id=order_id)
     return set_state(session, order, new_state, now)
 
 
@@ -294,12 +259,9 @@ def set_state(session: Session, order: MarketOrder, new_state: str, now: Optiona
     """Moves an order forward in its lifecycle (the provider's side, or an administrator)."""
     now = _now(now)
     if new_state not in PROVIDER_STATES:
-        raise BadTransition(f"Состояние «{new_state}» нельзя установить: допустимы {', '.join(PROVIDER_STATES)}.")
+        raise BadTransition("unknown_state", state=new_state, allowed=", ".join(PROVIDER_STATES))
     if order.state == CANCELLED or LIFECYCLE.index(new_state) <= LIFECYCLE.index(order.state):
-        raise BadTransition(
-            f"Заказ № {order.id} сейчас «{STATE_TITLES[order.state]}» — "
-            f"перевести его в «{STATE_TITLES[new_state]}» нельзя."
-        )
+        raise BadTransition("not_forward", order_id=order.id, order_state=order.state, new_state=new_state)
     order.state, order.updated_at = new_state, now
     if new_state == DONE:
         order.done_at = now
@@ -319,7 +281,7 @@ def _record_done(session: Session, order: MarketOrder) -> None:
         })
         return
     offer = order.offer
-    starts_on = dispatch.to_local(order.done_at).date()
+    starts_on = clock.to_local(order.done_at).date()
     warranty = MarketWarranty(
         order_id=order.id, starts_on=starts_on, ends_on=starts_on + timedelta(days=offer.warranty_days),
         created_at=order.done_at,

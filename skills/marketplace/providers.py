@@ -13,40 +13,30 @@ import pymorphy3
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.sdk import utcnow
+from engine.sdk import clock, skill_lexicon, utcnow
 
 from . import catalog, dispatch, ledger, orders
 from .models import APPROVED, PENDING, REJECTED, MarketOffer, MarketOrder, MarketPayment, MarketProvider
+from .refusals import Refused
 
-Provider = MarketProvider
-Offer = MarketOffer
-STATUS_TITLES = {PENDING: "на модерации", APPROVED: "одобрена", REJECTED: "отклонена"}
+LEXICON = skill_lexicon(__file__)
 DEFAULT_WARRANTY_DAYS = {
     "plumber": 90, "electrician": 90, "appliance_repair": 60, "renovation": 180, "computer_help": 30,
     "cleaning": 3, "delivery": 1, "movers": 1, "tutor": 0, "nanny": 0, "beauty": 7,
 }
-UNITS = (
-    (r"квадратн\w* метр\w*|кв\.? ?м\w*|м2|м²", "м²"),
-    (r"погонн\w* метр\w*|метр\w*|\bм\b", "м"),
-    (r"час\w*", "час"),
-    (r"выезд\w*|вызов\w*", "выезд"),
-    (r"штук\w*|шт\b", "шт"),
-    (r"точк\w*", "точка"),
-    (r"кг|килограмм\w*", "кг"),
-    (r"занят\w*|урок\w*", "занятие"),
-)
-LEADING_WORDS = re.compile(
-    r"^(?:(?:пожалуйста|добавь(?:те)?|добавить|измени(?:те)?|изменить|поменяй(?:те)?|обнови(?:те)?|"
-    r"установи(?:те)?|поставь(?:те)?|мою|мои|мой|новую|услугу|услуги|цену|на|в|каталог)[\s:,]+)+",
-    re.IGNORECASE,
-)
-PRICE = re.compile(r"(\d[\d\s]*(?:[.,]\d{1,2})?)\s*(?:руб\w*|р\.?|₽)?", re.IGNORECASE)
+UNITS = tuple((pattern, unit) for pattern, unit in LEXICON["service_units"])
+DEFAULT_UNIT = LEXICON["default_unit"]
+LEADING_WORDS = re.compile(LEXICON["service_leading_words_pattern"], re.IGNORECASE)
+PRICE = re.compile(LEXICON["service_price_pattern"], re.IGNORECASE)
+TITLE_TAIL = re.compile(LEXICON["service_title_tail_pattern"])
+UNIT_LEAD = LEXICON["service_unit_lead_pattern"]
+PHONE = re.compile(r"\+?\d{10,15}")
+PHONE_NOISE = re.compile(r"[\s()-]")
+MIN_PRICE, MAX_PRICE = Decimal("1"), Decimal("1000000")
 
 
-class ServiceRefused(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ServiceRefused(Refused):
+    """An application or a service refused; `reason` and `values` say why (see refusals)."""
 
 
 class NotAMember(ServiceRefused):
@@ -82,16 +72,16 @@ def apply(
     existing = application_of(session, resident_id)
     if existing is not None and existing.status in (PENDING, APPROVED):
         return existing
-    chosen_categories = _clean(categories, catalog.CATEGORY_TITLES)
+    chosen_categories = _clean(categories, catalog.CATEGORIES)
     chosen_districts = _clean([catalog.district_of(d) or d for d in districts or []], catalog.DISTRICTS)
     if not (name or "").strip():
-        raise ServiceRefused("Укажите имя или название, под которым вас увидят заказчики.")
+        raise ServiceRefused("no_name")
     if not chosen_categories:
-        raise ServiceRefused("Укажите хотя бы одну категорию услуг: " + ", ".join(catalog.CATEGORY_TITLES.values()) + ".")
-    if not re.fullmatch(r"\+?\d{10,15}", re.sub(r"[\s()-]", "", phone or "")):
-        raise ServiceRefused("Укажите телефон для связи, например +7 912 345-67-89.")
+        raise ServiceRefused("no_categories", categories=catalog.CATEGORIES)
+    if not PHONE.fullmatch(PHONE_NOISE.sub("", phone or "")):
+        raise ServiceRefused("bad_phone")
     provider = existing or MarketProvider(resident_id=resident_id)
-    provider.name, provider.phone = name.strip()[:128], re.sub(r"[\s()-]", "", phone)
+    provider.name, provider.phone = name.strip()[:128], PHONE_NOISE.sub("", phone)
     provider.categories = chosen_categories
     provider.districts = chosen_districts or list(catalog.DISTRICTS)
     provider.status, provider.decision_reason, provider.decided_at = PENDING, None, None
@@ -119,25 +109,14 @@ def pending_applications(session: Session) -> List[MarketProvider]:
 def decide(session: Session, provider_id: int, approve: bool, reason: Optional[str] = None) -> MarketProvider:
     provider = session.get(MarketProvider, provider_id)
     if provider is None:
-        raise ServiceRefused(f"Заявки № {provider_id} нет.")
+        raise ServiceRefused("no_application", application_id=provider_id)
     if provider.status != PENDING:
-        raise ServiceRefused(f"Заявка № {provider_id} уже рассмотрена: {STATUS_TITLES[provider.status]}.")
+        raise ServiceRefused("already_decided", application_id=provider_id, status=provider.status)
     provider.status = APPROVED if approve else REJECTED
     provider.decision_reason = (reason or "").strip() or None
     provider.decided_at = utcnow()
     session.flush()
     return provider
-
-
-def decision_text(provider: MarketProvider) -> str:
-    """What the applicant reads about their application."""
-    if provider.status == APPROVED:
-        return (f"Ваша заявка в кооператив одобрена, {provider.name}! Добавьте свои услуги и цены, например: "
-                "«добавь услугу: поклейка обоев 500 рублей за метр».")
-    if provider.status == REJECTED:
-        reason = f" Причина: {provider.decision_reason}." if provider.decision_reason else ""
-        return f"Ваша заявка в кооператив отклонена.{reason} Можно исправить данные и подать её снова."
-    return "Ваша заявка в кооператив на модерации: администратор рассмотрит её и вам придёт ответ."
 
 
 def provider_of(session: Session, resident_id: int) -> Optional[MarketProvider]:
@@ -152,18 +131,16 @@ def upsert_service(
     """Adds a service, or changes the price and unit of the member's service with the same title."""
     provider = provider_of(session, provider_resident_id)
     if provider is None:
-        raise NotAMember("Добавлять услуги могут только участники кооператива. Подайте заявку на вступление.")
+        raise NotAMember("not_a_member")
     if category not in (provider.categories or []):
-        names = ", ".join(catalog.CATEGORY_TITLES[c] for c in provider.categories)
-        raise ServiceRefused(f"Категория «{catalog.CATEGORY_TITLES.get(category, category)}» не указана в вашей "
-                             f"анкете (ваши категории: {names}).")
+        raise ServiceRefused("category_not_in_profile", category=category, categories=list(provider.categories))
     title = (title or "").strip()
     try:
         price = Decimal(price).quantize(Decimal("0.01"))
     except (InvalidOperation, TypeError, ValueError):
-        raise ServiceRefused("Цена — число в рублях, например 500.") from None
-    if not title or not Decimal("1") <= price <= Decimal("1000000"):
-        raise ServiceRefused("Нужны название услуги и цена от 1 до 1 000 000 рублей.")
+        raise ServiceRefused("bad_price") from None
+    if not title or not MIN_PRICE <= price <= MAX_PRICE:
+        raise ServiceRefused("no_title_or_price")
     # Compared in Python: SQLite's lower() leaves Cyrillic as it is.
     offer = next((
         existing for existing in session.execute(
@@ -178,7 +155,7 @@ def upsert_service(
             created_at=utcnow(),
         )
         session.add(offer)
-    offer.category, offer.price, offer.unit, offer.active = category, price, (unit or "услуга")[:32], True
+    offer.category, offer.price, offer.unit, offer.active = category, price, (unit or DEFAULT_UNIT)[:32], True
     session.flush()
     return offer
 
@@ -189,7 +166,7 @@ def _morph() -> pymorphy3.MorphAnalyzer:
 
 
 def _nominative(word: str) -> str:
-    """'поклейку' → 'поклейка': the first word of a title as a catalogue shows it."""
+    """The first word of a title as a catalogue shows it: an accusative noun in the nominative."""
     parsed = _morph().parse(word)
     for variant in parsed:
         if "NOUN" in variant.tag and "accs" in variant.tag:
@@ -200,7 +177,8 @@ def _nominative(word: str) -> str:
 
 
 def parse_service(text: str) -> Optional[ServiceDraft]:
-    """Title, price and unit from 'поклейка обоев 500 рублей за метр'; None without a title or a price."""
+    """Title, price and unit from a phrase like "<title> 500 <rubles> per <unit>"; None without a title or a
+    price."""
     text = " ".join((text or "").split())
     match = PRICE.search(text)
     if not match or not re.search(r"\d", match.group(1)):
@@ -210,23 +188,23 @@ def parse_service(text: str) -> Optional[ServiceDraft]:
     except InvalidOperation:
         return None
     title = LEADING_WORDS.sub("", text[: match.start()]).strip(" :,-—–")
-    title = re.sub(r"\s+(?:за|по|—|-)$", "", title).strip(" :,-—–")
+    title = TITLE_TAIL.sub("", title).strip(" :,-—–")
     if not title or price <= 0:
         return None
     first, _, rest = title.partition(" ")
     title = (_nominative(first.lower()) + (" " + rest if rest else "")).strip()
     tail = text[match.end():].lower()
-    unit = next((name for pattern, name in UNITS if re.search(r"(?:за|/|в)\s*(?:1\s*)?(?:" + pattern + ")", tail)), "услуга")
+    unit = next((name for pattern, name in UNITS if re.search(UNIT_LEAD + "(?:" + pattern + ")", tail)), DEFAULT_UNIT)
     return ServiceDraft(title=title[0].upper() + title[1:], price=price, unit=unit)
 
 
 def stats(session: Session, provider_resident_id: int, today: date) -> ProviderStats:
     provider = provider_of(session, provider_resident_id)
     if provider is None:
-        raise NotAMember("Статистика доступна только участникам кооператива.")
-    month_start = dispatch.local_slot(today.replace(day=1), 0)
-    next_month = dispatch.local_slot((today.replace(day=1) + timedelta(days=32)).replace(day=1), 0)
-    now = dispatch.local_slot(today, 0)
+        raise NotAMember("stats_members_only")
+    month_start = clock.local_moment(today.replace(day=1), 0)
+    next_month = clock.local_moment((today.replace(day=1) + timedelta(days=32)).replace(day=1), 0)
+    now = clock.local_moment(today, 0)
     upcoming = list(
         session.execute(
             select(MarketOrder)

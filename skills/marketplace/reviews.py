@@ -9,28 +9,20 @@ from typing import Optional, Union
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.sdk import utcnow
+from engine.sdk import fold_spelling, skill_lexicon, utcnow
 
 from .models import MarketOrder, MarketProvider, MarketReview
+from .refusals import Refused
 
-Review = MarketReview
-
-# Ratings as residents say them: "пятёрка", "на троечку", "четыре", "двоечка", "кол". Short numerals must match
-# the whole word; longer stems match the beginning of a word form (ё is read as е).
-RATING_WORDS = (
-    (5, ("пять", "пятерк", "пятерочк", "отличн", "превосходн", "великолепн")),
-    (4, ("четыре", "четверк", "четверочк", "хорош")),
-    (3, ("три", "тройк", "троечк", "трояк", "удовлетворительн", "нормальн", "средн")),
-    (2, ("два", "две", "двойк", "двоечк", "двояк", "плох")),
-    (1, ("один", "одна", "единиц", "единичк", "кол", "ужасн", "отвратительн")),
-)
-WHOLE_WORD_LENGTH = 4
+LEXICON = skill_lexicon(__file__)
+# Ratings as residents say them, highest first (lexicon.yml).
+RATING_WORDS = tuple((int(rating), tuple(stems)) for rating, stems in LEXICON["ratings"].items())
+WHOLE_WORD_LENGTH = int(LEXICON["rating_whole_word_length"])
+WORD = re.compile(LEXICON["word_pattern"])
 
 
-class ReviewRefused(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ReviewRefused(Refused):
+    """A review refused; `reason` and `values` say why (see refusals)."""
 
 
 def parse_rating(value: Union[str, int, float, None]) -> Optional[int]:
@@ -39,12 +31,12 @@ def parse_rating(value: Union[str, int, float, None]) -> Optional[int]:
         return None
     if isinstance(value, (int, float)):
         return int(value) if value == int(value) and 1 <= value <= 5 else None
-    text = value.lower().replace("ё", "е")
+    text = fold_spelling(value.lower())
     number = re.search(r"\d+(?:[.,]\d+)?", text)
     if number:
         digits = number.group().replace(",", ".")
         return int(float(digits)) if float(digits) == int(float(digits)) and 1 <= float(digits) <= 5 else None
-    words = re.findall(r"[а-я]+", text)
+    words = WORD.findall(text)
     for rating, stems in RATING_WORDS:
         for stem in stems:
             if any(word == stem or (len(stem) > WHOLE_WORD_LENGTH and word.startswith(stem)) for word in words):
@@ -66,14 +58,14 @@ def leave_review(
 ) -> MarketReview:
     order = session.get(MarketOrder, order_id)
     if order is None or order.customer_id != customer_id:
-        raise ReviewRefused(f"Заказа № {order_id} среди ваших заказов нет.")
+        raise ReviewRefused("not_yours", order_id=order_id)
     if order.state != "done":
-        raise ReviewRefused(f"Отзыв можно оставить, когда заказ выполнен, а заказ № {order.id} ещё не выполнен.")
+        raise ReviewRefused("review_not_done", order_id=order.id)
     if parse_rating(rating) is None:
-        raise ReviewRefused("Оценка — число от 1 до 5.")
+        raise ReviewRefused("bad_rating")
     exists = session.execute(select(MarketReview.id).where(MarketReview.order_id == order.id)).scalar_one_or_none()
     if exists is not None:
-        raise ReviewRefused(f"Отзыв на заказ № {order.id} вы уже оставили — второй раз оценить нельзя.")
+        raise ReviewRefused("already_reviewed", order_id=order.id)
     review = MarketReview(
         order_id=order.id, provider_id=order.provider_id, customer_id=customer_id, rating=int(rating),
         text=(text or "").strip() or None, created_at=utcnow(),

@@ -9,27 +9,33 @@ Accepted and refused claims both go to the contract log.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.sdk import utcnow
+from engine.sdk import clock, skill_lexicon, utcnow
 
-from . import catalog, contract_log, dispatch, ledger, orders
+from . import contract_log, dispatch, ledger, orders
 from .models import MarketClaim, MarketOffer, MarketOrder, MarketWarranty
 
 RECENT_DAYS = 365
 ACCEPTED, REFUSED = "accepted", "refused"
+WITHOUT_DESCRIPTION = skill_lexicon(__file__)["claim_without_description"]
 
 
 @dataclass(frozen=True)
 class ClaimResult:
+    """A claim accepted or refused. `reason` says how: refused as not_yours, claim_not_done, claim_unpaid or
+    claim_expired; accepted with a visit of the same_master or of an other_master, or with no_free_time yet.
+    `values` are what the answer names (order_id, claim_id, warranty dates, the visit's slot and provider)."""
+
     accepted: bool
-    message: str
+    reason: str
+    values: Dict[str, Any] = field(default_factory=dict)
     claim_id: Optional[int] = None
     visit_order_id: Optional[int] = None
 
@@ -40,7 +46,7 @@ def warranty_of(session: Session, order_id: int) -> Optional[MarketWarranty]:
 
 def claimable_orders(session: Session, customer_id: int, today: date) -> List[MarketOrder]:
     """Done orders of the resident (not warranty visits) from the last year, newest first."""
-    since = dispatch.local_slot(today - timedelta(days=RECENT_DAYS), 0)
+    since = clock.local_moment(today - timedelta(days=RECENT_DAYS), 0)
     return list(
         session.execute(
             select(MarketOrder)
@@ -55,7 +61,9 @@ def claimable_orders(session: Session, customer_id: int, today: date) -> List[Ma
     )
 
 
-def _refuse(session: Session, order: MarketOrder, customer_id: int, description: str, reason: str, now: datetime) -> ClaimResult:
+def _refuse(session: Session, order: MarketOrder, customer_id: int, description: str, reason: str, now: datetime,
+            **values: Any) -> ClaimResult:
+    """A refused claim, recorded with its reason code."""
     claim = MarketClaim(
         order_id=order.id, customer_id=customer_id, description=description, status=REFUSED, reason=reason,
         created_at=now,
@@ -63,12 +71,12 @@ def _refuse(session: Session, order: MarketOrder, customer_id: int, description:
     session.add(claim)
     session.flush()
     contract_log.append(session, order.id, contract_log.CLAIM_REFUSED, {"claim_id": claim.id, "reason": reason})
-    return ClaimResult(False, reason, claim.id, None)
+    return ClaimResult(False, reason, {"order_id": order.id, **values}, claim.id, None)
 
 
 def _visit(session: Session, order: MarketOrder, claim: MarketClaim, now: datetime) -> Optional[MarketOrder]:
     """A free repeat visit: the same provider if free within the horizon, else the best dispatch candidate."""
-    tomorrow = dispatch.local_slot(dispatch.to_local(now).date() + timedelta(days=1), 0)
+    tomorrow = clock.local_moment(clock.to_local(now).date() + timedelta(days=1), 0)
     offer = session.get(MarketOffer, order.offer_id)
     slot = dispatch.nearest_free_slot(session, order.provider, tomorrow, offer.duration_minutes)
     if slot is None:
@@ -85,9 +93,9 @@ def _other_provider(
     session: Session, order: MarketOrder, after: datetime
 ) -> Tuple[Optional[MarketOffer], Optional[datetime]]:
     for day in range(dispatch.SEARCH_HORIZON_DAYS):
-        local_day = dispatch.to_local(after).date() + timedelta(days=day)
+        local_day = clock.to_local(after).date() + timedelta(days=day)
         for hour in range(24):
-            start = dispatch.local_slot(local_day, hour)
+            start = clock.local_moment(local_day, hour)
             found = dispatch.candidates(session, order.category, start, exclude_provider_ids=[order.provider_id])
             if found:
                 return found[0].offer, start
@@ -97,24 +105,20 @@ def _other_provider(
 def open_claim(
     session: Session, customer_id: int, order_id: int, description: str, now: Optional[datetime] = None
 ) -> ClaimResult:
-    now = dispatch.to_store(now) if now is not None else utcnow()
-    today = dispatch.to_local(now).date()
+    now = clock.to_store(now) if now is not None else utcnow()
+    today = clock.to_local(now).date()
     order = session.get(MarketOrder, order_id)
     if order is None or order.customer_id != customer_id:
-        return ClaimResult(False, f"Заказа № {order_id} среди ваших заказов нет.")
-    description = (description or "").strip() or "без описания"
+        return ClaimResult(False, "not_yours", {"order_id": order_id})
+    description = (description or "").strip() or WITHOUT_DESCRIPTION
     warranty = warranty_of(session, order.id)
     if order.state != orders.DONE or warranty is None:
-        return ClaimResult(False, f"Заказ № {order.id} ещё не выполнен — гарантия начинается после выполнения работ.")
+        return ClaimResult(False, "claim_not_done", {"order_id": order.id})
     if not ledger.is_paid(session, order.id):
-        return _refuse(session, order, customer_id, description,
-                       f"Заказ № {order.id} не оплачен, а гарантия действует на оплаченные работы. "
-                       "Оплатите заказ — и гарантия заработает.", now)
+        return _refuse(session, order, customer_id, description, "claim_unpaid", now)
     if not warranty.starts_on <= today <= warranty.ends_on:
-        return _refuse(session, order, customer_id, description,
-                       f"Гарантия на заказ № {order.id} действовала с {dispatch.day_text(warranty.starts_on)} "
-                       f"по {dispatch.day_text(warranty.ends_on)}, сегодня {dispatch.day_text(today)} — срок истёк. "
-                       "Можно заказать новый визит мастера.", now)
+        return _refuse(session, order, customer_id, description, "claim_expired", now,
+                       starts_on=warranty.starts_on, ends_on=warranty.ends_on, today=today)
     claim = MarketClaim(
         order_id=order.id, customer_id=customer_id, description=description, status=ACCEPTED, created_at=now,
     )
@@ -126,18 +130,9 @@ def open_claim(
         "claim_id": claim.id, "description": description, "visit_order_id": claim.visit_order_id,
         "warranty_ends_on": warranty.ends_on.isoformat(),
     })
-    what = catalog.CATEGORY_TITLES.get(order.category, order.category)
-    head = (
-        f"Гарантийный случай № {claim.id} по заказу № {order.id} ({what}) принят: гарантия действует "
-        f"до {dispatch.day_text(warranty.ends_on)}."
-    )
+    values = {"claim_id": claim.id, "order_id": order.id, "category": order.category, "ends_on": warranty.ends_on}
     if visit is None:
-        return ClaimResult(True, f"{head} Свободного времени у мастеров пока нет — координатор кооператива "
-                                 "свяжется с вами и согласует бесплатный повторный визит.", claim.id, None)
-    who = "тот же мастер" if visit.provider_id == order.provider_id else "другой мастер"
-    return ClaimResult(
-        True,
-        f"{head} Бесплатный повторный визит — {dispatch.slot_text(visit.slot_start)}, приедет {who}: "
-        f"{visit.provider.name} (заказ № {visit.id}).",
-        claim.id, visit.id,
-    )
+        return ClaimResult(True, "no_free_time", values, claim.id, None)
+    how = "same_master" if visit.provider_id == order.provider_id else "other_master"
+    values.update(slot=visit.slot_start, provider=visit.provider.name, visit_id=visit.id)
+    return ClaimResult(True, how, values, claim.id, visit.id)

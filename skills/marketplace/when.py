@@ -1,7 +1,8 @@
 """Reading the day and the hour of a visit from what the NLU found or the resident typed.
 
 Dates come from the rule extractor as ISO strings ("2026-12-02"), times as "10:00" or as a range
-{"from": "13:00", "to": "18:00"} ("после обеда"); a resident answering «во сколько?» may type just "10".
+{"from": "13:00", "to": "18:00"} (an afternoon); a resident asked for the hour may type just "10" or a phrase
+of lexicon.yml's hour_pattern.
 """
 
 from __future__ import annotations
@@ -9,11 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Tuple
 
-HOUR_TEXT = re.compile(
-    r"^(?:(?:в|во|к|на|около|примерно|часов в)\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(утра|дня|вечера|ночи|час\w*|ч)?\W*$"
-)
+from engine.sdk import skill_lexicon
+
+LEXICON = skill_lexicon(__file__)
+HOUR_TEXT = re.compile(LEXICON["hour_pattern"])
+AFTERNOON_WORDS = frozenset(LEXICON["afternoon_words"])
+CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 
 
 @dataclass(frozen=True)
@@ -39,15 +43,16 @@ def parse_day(value: Any) -> Optional[date]:
         return None
 
 
-def _clock(text: str) -> Optional[tuple]:
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+def _clock(text: str) -> Optional[Tuple[int, int]]:
+    match = CLOCK.fullmatch(text.strip())
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
         return None
     return int(match.group(1)), int(match.group(2))
 
 
 def parse_hours(value: Any) -> Optional[Hours]:
-    """Hours from "10:00", {"from": "13:00", "to": "18:00"}, "10", "в 7 вечера"; None when unreadable."""
+    """Hours from "10:00", {"from": "13:00", "to": "18:00"}, "10" or a typed phrase (an evening 7 is 19);
+    None when unreadable."""
     if isinstance(value, list):
         value = value[-1] if value else None
     if isinstance(value, dict):
@@ -66,7 +71,7 @@ def parse_hours(value: Any) -> Optional[Hours]:
     if not match:
         return None
     hour, minutes = int(match.group(1)), int(match.group(2) or 0)
-    if match.group(3) in ("дня", "вечера") and hour < 12:
+    if match.group(3) in AFTERNOON_WORDS and hour < 12:
         hour += 12
     if hour > 23 or minutes > 59:
         return None

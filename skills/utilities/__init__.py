@@ -1,1 +1,1 @@
-"""Skill «ЖКУ» (utilities): accounts, balance, charges, meter readings, payments, tariffs, reminders, requests."""
+"""The utilities skill: accounts, balance, charges, meter readings, payments, tariffs, reminders, requests."""

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from . import clock
 from .models import UtilitiesAccount, UtilitiesCharge, UtilitiesMeter, UtilitiesPayment, UtilitiesReading, UtilitiesTariff
-from .texts import day_month, money, number, service_name
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -72,40 +71,40 @@ def charges_for(session: Session, account: UtilitiesAccount, period: Optional[da
     )
 
 
-def charge_line(charge: UtilitiesCharge) -> str:
-    name = service_name(charge.service, charge.zone)
-    if charge.service in ("maintenance", "major_repairs"):
-        detail = f"{number(charge.quantity)} м² × {money(charge.tariff)}"
-    else:
-        detail = f"{number(charge.quantity)} {charge.unit} × {money(charge.tariff)}"
-    return f"• {name}: {detail} = {money(charge.amount)}"
+PER_AREA_SERVICES = frozenset({"maintenance", "major_repairs"})  # charged per m² of the flat, not by consumption
 
 
-def explain_changes(current: List[UtilitiesCharge], previous: List[UtilitiesCharge]) -> List[str]:
-    """Plain words for each service whose sum moved notably: more used, a new tariff, or a new item."""
+@dataclass(frozen=True)
+class ChargeChange:
+    """A service whose sum moved notably since last month, and why: the tariff, the consumption, or a new item."""
+
+    charge: UtilitiesCharge
+    difference: Decimal  # this month's sum minus last month's
+    is_new: bool  # nothing (or zero) was charged for it last month
+    tariff_before: Optional[Decimal] = None  # set when the tariff changed
+    quantity_before: Optional[Decimal] = None  # set when the consumption changed (never for per-m² items)
+
+
+def explain_changes(current: List[UtilitiesCharge], previous: List[UtilitiesCharge]) -> List[ChargeChange]:
+    """Each service whose sum moved notably: more used, a new tariff, or a new item."""
     before = {(c.service, c.zone): c for c in previous}
-    lines = []
+    changes = []
     for charge in current:
         old = before.get((charge.service, charge.zone))
-        name = service_name(charge.service, charge.zone).capitalize()
         if old is None or old.amount == 0:
             if charge.amount > 0:
-                lines.append(f"{name}: начисление появилось в этом месяце ({money(charge.amount)}).")
+                changes.append(ChargeChange(charge, charge.amount, is_new=True))
             continue
-        change = charge.amount - old.amount
-        if abs(change) < old.amount * NOTABLE_CHANGE:
+        difference = charge.amount - old.amount
+        if abs(difference) < old.amount * NOTABLE_CHANGE:
             continue
-        reasons = []
-        if charge.tariff != old.tariff:
-            reasons.append(f"тариф {'вырос' if charge.tariff > old.tariff else 'снизился'} "
-                           f"с {money(old.tariff)} до {money(charge.tariff)}")
-        if charge.quantity != old.quantity and charge.service not in ("maintenance", "major_repairs"):
-            reasons.append(f"расход {'больше' if charge.quantity > old.quantity else 'меньше'}: "
-                           f"{number(charge.quantity)} {charge.unit} против {number(old.quantity)}")
-        verb = "выросло" if change > 0 else "уменьшилось"
-        because = f" — {', '.join(reasons)}" if reasons else ""
-        lines.append(f"{name}: {verb} на {money(abs(change))}{because}.")
-    return lines
+        by_use = charge.quantity != old.quantity and charge.service not in PER_AREA_SERVICES
+        changes.append(ChargeChange(
+            charge, difference, is_new=False,
+            tariff_before=old.tariff if charge.tariff != old.tariff else None,
+            quantity_before=old.quantity if by_use else None,
+        ))
+    return changes
 
 
 def current_tariff(session: Session, service: str, zone: Optional[str], on: date) -> Optional[UtilitiesTariff]:
@@ -129,15 +128,8 @@ def tariff_histories(session: Session, on: date) -> Dict[Tuple[str, Optional[str
     return dict(histories)
 
 
-def tariff_line(history: List[UtilitiesTariff]) -> str:
-    latest = history[0]
-    line = f"• {service_name(latest.service, latest.zone)}: {money(latest.price)} за {latest.unit}"
-    if len(history) > 1:
-        before = history[1]
-        percent = (latest.price - before.price) / before.price * 100
-        line += (f" (с {day_month(latest.effective_from)} {latest.effective_from.year}, было {money(before.price)}, "
-                 f"{'+' if percent >= 0 else ''}{percent:.1f}%)".replace(".", ","))
-    return line
+def percent_change(before: Decimal, after: Decimal) -> Decimal:
+    return (after - before) / before * 100
 
 
 def monthly_consumptions(session: Session, meter: UtilitiesMeter) -> List[Decimal]:

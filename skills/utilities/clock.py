@@ -2,34 +2,32 @@
 
 The window is configurable with `UTILITIES_READING_WINDOW` ("15-25": from the 15th to the 25th inclusive). It must
 open on a day every month has (1–28); it may last to the end of the month ("25-31").
-Tests replace `today` / `now` to fix the date.
+The skill asks the time only through `now` and `today` here, so tests replace them to fix the date.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Tuple
-from zoneinfo import ZoneInfo
 
-from engine.settings import settings
+from engine.sdk import clock as engine_clock
 
 WINDOW_ENV = "UTILITIES_READING_WINDOW"
 DEFAULT_WINDOW = (15, 25)
 
+local_zone = engine_clock.local_zone
+to_local = engine_clock.to_local
+to_store = engine_clock.to_store
+
 
 def now() -> datetime:
     """Aware datetime in the assistant's time zone."""
-    return datetime.now(ZoneInfo(settings().timezone))
+    return engine_clock.now()
 
 
 def today() -> date:
     return now().date()
-
-
-def to_utc_naive(moment: datetime) -> datetime:
-    """What the store keeps: naive UTC."""
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def reading_window() -> Tuple[int, int]:
@@ -55,10 +53,6 @@ def next_window_opening(day: date) -> date:
         return day.replace(day=first)
     following = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
     return following.replace(day=first)
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
 
 
 def add_months(day: date, months: int) -> date:

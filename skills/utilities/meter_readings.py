@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import List, Optional
@@ -11,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from . import billing
 from .models import UtilitiesAccount, UtilitiesMeter
+from .names import zone_name
 from .readings_parser import ParsedReading
-from .texts import day_month, meter_name, number
 
 SUSPICIOUS_FACTOR = 3  # consumption above 3 × the median month is asked about
 
@@ -26,30 +27,29 @@ def meters_of(session: Session, account: UtilitiesAccount) -> List[UtilitiesMete
 
 def candidates(meters: List[UtilitiesMeter], parsed: ParsedReading) -> List[UtilitiesMeter]:
     """The meters the value may be for; more than one means the resident must choose."""
-    found = [
+    return [
         m for m in meters
         if (not parsed.resources or m.resource in parsed.resources)
         and (parsed.zone is None or m.zone == parsed.zone)
         and (parsed.place is None or m.place == parsed.place)
     ]
-    return found
-
-
-def label(meter: UtilitiesMeter) -> str:
-    return meter_name(meter.resource, meter.zone, meter.place)
 
 
 def choice_word(meter: UtilitiesMeter) -> str:
-    """What the resident answers (or the button sends) to pick this meter among similar ones."""
-    return {"day": "день", "night": "ночь"}.get(meter.zone or "", meter.place or meter.serial_number)
+    """What the resident answers (or the button sends) to pick this meter among similar ones: its register, its
+    place in the flat, or its serial number."""
+    return zone_name(meter.zone) or meter.place or meter.serial_number
+
+
+class ValueProblem(enum.Enum):
+    TOO_MANY_DIGITS = "too_many_digits"  # more digits before the point than the counter shows
+    BELOW_PREVIOUS = "below_previous"  # less than the last accepted reading
 
 
 @dataclass(frozen=True)
 class ValueCheck:
-    problem: Optional[str]  # why the value cannot be accepted, in Russian
-    consumption: Decimal
-    suspicious: bool
-    median: Optional[Decimal]
+    problem: Optional[ValueProblem]  # why the value cannot be accepted; None: it can
+    suspicious: bool  # acceptable, but far above the usual month: asked about
 
 
 def integer_digits(value: Decimal) -> int:
@@ -60,11 +60,9 @@ def check_value(session: Session, meter: UtilitiesMeter, value: Decimal) -> Valu
     previous = Decimal(meter.last_reading)
     consumption = value - previous
     if integer_digits(value) > meter.digits:
-        return ValueCheck(f"{label(meter)}: в {number(value)} больше цифр, чем показывает счётчик "
-                          f"(до запятой их {meter.digits}). Проверьте значение.", consumption, False, None)
+        return ValueCheck(ValueProblem.TOO_MANY_DIGITS, False)
     if value < previous:
-        return ValueCheck(f"{label(meter)}: {number(value)} меньше предыдущих показаний "
-                          f"({number(previous)} на {day_month(meter.last_reading_on)}).", consumption, False, None)
+        return ValueCheck(ValueProblem.BELOW_PREVIOUS, False)
     median = billing.median_consumption(session, meter)
     suspicious = bool(median and median > 0 and consumption > SUSPICIOUS_FACTOR * median)
-    return ValueCheck(None, consumption, suspicious, median)
+    return ValueCheck(None, suspicious)

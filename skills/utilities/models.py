@@ -1,4 +1,4 @@
-"""Tables of the skill «ЖКУ» (declared in manifest.yml, created by migrations/)."""
+"""Tables of the utilities skill (declared in manifest.yml, created by migrations/)."""
 
 from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 
@@ -6,7 +6,7 @@ from engine.sdk import Base, utcnow
 
 
 class UtilitiesAccount(Base):
-    """A personal account (лицевой счёт) of a flat. Only the resident it is linked to may see or use it."""
+    """A personal account of a flat (its number is on the bill). Only the resident it is linked to may see or use it."""
 
     __tablename__ = "utilities_accounts"
 
@@ -32,7 +32,7 @@ class UtilitiesMeter(Base):
     account_id = Column(Integer, ForeignKey("utilities_accounts.id"), nullable=False, index=True)
     resource = Column(String(16), nullable=False)  # cold_water, hot_water, electricity, gas, heating
     zone = Column(String(8), nullable=True)  # day, night or none
-    place = Column(String(32), nullable=True)  # кухня, ванная: tells two meters of one resource apart
+    place = Column(String(32), nullable=True)  # in the resident's words; tells apart two meters of one resource
     serial_number = Column(String(32), nullable=False)
     digits = Column(Integer, nullable=False)  # digits before the decimal point the counter can show
     last_reading = Column(Numeric(12, 3), nullable=False)  # the latest accepted (verified) reading

@@ -1,23 +1,25 @@
-"""Requests to the management company: emergency or regular, decided by keywords (lemmas).
+"""Requests to the management company: emergency or regular, decided by keywords (lemmas, lexicon.yml).
 
-Emergency: anything that threatens safety or property right now — gas smell, flooding and leaks, burst pipes,
-sparking wiring, a stuck lift, smoke; and outages: "нет" together with воды / отопления / света / электричества. Everything else
-(a dead bulb on the landing, cleaning, rubbish, a broken door or intercom) is regular.
+Emergency: anything that threatens safety or property right now (gas smell, flooding and leaks, burst pipes,
+sparking wiring, a stuck lift, smoke: `emergency_lemmas`), and outages: the negation together with water, heating
+or electricity (`outage_lemmas`). Everything else (a dead bulb on the landing, cleaning, rubbish, a broken door or
+intercom) is regular.
 """
 
 from __future__ import annotations
 
 from typing import List
 
-from nlu.morphology import lemma
+from engine.sdk import lemma, skill_lexicon
 
-EMERGENCY_LEMMAS = frozenset({
-    "газ", "затопить", "топить", "течь", "течёт", "протекать", "прорвать", "прорыв", "авария", "аварийный",
-    "искрить", "замыкание", "пожар", "дым", "застрять", "кипяток", "потоп", "заливать", "капать",
-})
-OUTAGE_LEMMAS = frozenset({"вода", "отопление", "свет", "электричество"})  # "нет горячей воды", "нет света"
-GENERIC_LEMMAS = frozenset({"хотеть", "оставить", "заявка", "в", "ук", "управляющий", "компания", "подать",
-                            "сделать", "написать", "жалоба", "проблема", "на", "я", "у", "меня", "нужно", "надо"})
+_WORDS = skill_lexicon(__file__)
+EMERGENCY_LEMMAS = frozenset(_WORDS["emergency_lemmas"])
+OUTAGE_NEGATION: str = _WORDS["outage_negation"]
+OUTAGE_LEMMAS = frozenset(_WORDS["outage_lemmas"])
+STATUS_QUESTIONS = tuple(frozenset(group) for group in _WORDS["status_questions"])
+GENERIC_LEMMAS = frozenset(_WORDS["generic_lemmas"])
+
+EMERGENCY, REGULAR = "emergency", "regular"
 
 
 def lemmas_of(text: str) -> List[str]:
@@ -25,15 +27,16 @@ def lemmas_of(text: str) -> List[str]:
 
 
 def category_of(text: str) -> str:
-    words = lemmas_of(text)
-    if EMERGENCY_LEMMAS & set(words):
-        return "emergency"
-    return "emergency" if "нет" in words and OUTAGE_LEMMAS & set(words) else "regular"
+    """EMERGENCY or REGULAR."""
+    words = set(lemmas_of(text))
+    if EMERGENCY_LEMMAS & words:
+        return EMERGENCY
+    return EMERGENCY if OUTAGE_NEGATION in words and OUTAGE_LEMMAS & words else REGULAR
 
 
 def is_status_question(text: str) -> bool:
-    words = lemmas_of(text)
-    return "статус" in words or ("что" in words and "заявка" in words)
+    words = set(lemmas_of(text))
+    return any(group <= words for group in STATUS_QUESTIONS)
 
 
 def is_description(text: str) -> bool:

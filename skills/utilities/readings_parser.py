@@ -1,9 +1,11 @@
-"""Pairs meters with values in a resident's message: "ХВС 345, ГВС 120,5", "свет день 12045 ночь 5230".
+"""Pairs meters with values in a resident's message, e.g. cold and hot water in one message, or an electricity
+meter's day and night registers.
 
 DIET tags `meter_type` and `reading` spans but does not say which value belongs to which meter, so the pairing
 is done here, left to right: a meter word (by lemma, from the manifest's canonical values, or a trained
-`meter_type` entity) sets the resource; "день"/"ночь" (т1/т2) set the zone and "кухня"/"ванная" the place of
-the next value only; every number is one value for the resource named last.
+`meter_type` entity) sets the resource; a zone word or code (lexicon.yml `zone_lemmas`, "t1"/"t2") sets the zone
+and a place word (`place_lemmas`) the place of the next value only; every number is one value for the resource
+named last.
 """
 
 from __future__ import annotations
@@ -12,19 +14,18 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from engine.skills.manifest import load_manifest
-from nlu.morphology import analyzer, lemma
+from engine.sdk import canonical_values, lemma, skill_lexicon
 
-MANIFEST = Path(__file__).resolve().parent / "manifest.yml"
-TOKEN = re.compile(r"(?P<zone>[тt][12])(?!\d)|(?P<number>\d+(?:[.,]\d+)?)|(?P<word>[^\W\d_]+)", re.IGNORECASE)
+_WORDS = skill_lexicon(__file__)
+TOKEN = re.compile(_WORDS["reading_tokens"], re.IGNORECASE)
 WATER = ("cold_water", "hot_water")
-ZONE_LEMMAS = {"день": "day", "дневной": "day", "ночь": "night", "ночной": "night"}
+WATER_LEMMAS = frozenset(_WORDS["water_lemmas"])
+ZONE_LEMMAS: Dict[str, str] = dict(_WORDS["zone_lemmas"])
 ZONE_CODES = {"1": "day", "2": "night"}
-PLACE_LEMMAS = {"кухня": "кухня", "ванная": "ванная", "ванный": "ванная", "ванна": "ванная", "санузел": "санузел",
-                "туалет": "санузел"}
+PLACE_LEMMAS: Dict[str, str] = dict(_WORDS["place_lemmas"])
+NUMBER_LEMMAS = frozenset(_WORDS["number_lemmas"])
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,9 @@ class _Token:
 @lru_cache(maxsize=1)
 def meter_phrases() -> List[Tuple[Tuple[str, ...], str]]:
     """(lemmas of a phrase, canonical meter type), longest first, from the manifest."""
-    spec = load_manifest(MANIFEST).canonical_values["meter_type"]
     pairs = [
         (tuple(lemma(word) for word in phrase.split()), canonical)
-        for canonical, phrases in spec.values.items()
+        for canonical, phrases in canonical_values(__file__, "meter_type").items()
         for phrase in phrases
     ]
     return sorted(pairs, key=lambda pair: -len(pair[0]))
@@ -66,8 +66,8 @@ def _tokens(text: str) -> List[_Token]:
     return tokens
 
 
-def _is_number_word(word: str) -> bool:
-    return "NUMR" in str(analyzer().parse(word.lower())[0].tag)
+def _is_number_word(token: _Token) -> bool:
+    return token.lemma in NUMBER_LEMMAS
 
 
 def _entity_meter_at(token: _Token, entities: Iterable[Dict[str, Any]]) -> Optional[Tuple[str, int]]:
@@ -113,13 +113,13 @@ def parse_readings(text: str, entities: Iterable[Dict[str, Any]] = ()) -> List[P
         elif (by_phrase := _phrase_at(tokens, index)) is not None:
             resources = (by_phrase[0],)
             index += by_phrase[1] - 1
-        elif token.lemma == "вода":
+        elif token.lemma in WATER_LEMMAS:
             resources = WATER
         elif token.lemma in ZONE_LEMMAS:
             zone = ZONE_LEMMAS[token.lemma]
         elif token.lemma in PLACE_LEMMAS:
             place = PLACE_LEMMAS[token.lemma]
-        elif resources and _is_number_word(token.text):
+        elif resources and _is_number_word(token):
             found.append(ParsedReading(resources, zone, place, None, token.text))
         index += 1
     return found

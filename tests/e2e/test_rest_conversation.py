@@ -66,7 +66,9 @@ def test_cancel_leaves_the_form(assistant):
     say("e2e-3", "хочу привязать телефон")
     reply = say("e2e-3", "отмена")
     assert reply[0]["text"].startswith("Хорошо, отменил")
-    assert say("e2e-3", "спасибо")[0]["text"]
+    assert say("e2e-3", "спасибо")[0]["text"] in {
+        "Пожалуйста! Рад помочь.", "Всегда пожалуйста. Если что-то ещё нужно — пишите.",
+    }
 
 
 @pytest.mark.slow

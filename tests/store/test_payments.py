@@ -5,9 +5,20 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from engine.payments import SANDBOX_NOTICE, SUCCEEDED, PaymentRefused, ProviderResult, SandboxProvider, pay, receipt_line
+from engine.payments import (
+    DECLINED,
+    SUCCEEDED,
+    PaymentRefused,
+    ProviderResult,
+    SandboxProvider,
+    is_test_payment,
+    pay,
+    receipt,
+)
+from engine.sdk import phrase
 from engine.store import session_scope
 from engine.store.models import AuditRecord, Payment, Resident
+from engine.testing import assembled_domain
 
 
 class CountingProvider:
@@ -27,6 +38,17 @@ class CountingProvider:
         return SandboxProvider().charge(
             idempotency_key=idempotency_key, amount=amount, currency=currency, description=description,
             payer_reference=payer_reference,
+        )
+
+
+class DecliningProvider:
+    """A real provider's answer when the bank says no."""
+
+    name = "declining"
+
+    def charge(self, *, idempotency_key, amount, currency, description, payer_reference) -> ProviderResult:
+        return ProviderResult(
+            status=DECLINED, provider_reference=f"bank-{idempotency_key}", receipt_number="R-77", message="declined"
         )
 
 
@@ -50,14 +72,51 @@ def _pay(resident_id: int, key: str, provider=None, amount: str = "1500.50") -> 
 def test_a_payment_is_stored_audited_and_marked_as_a_test(store):
     resident_id = _resident()
     payment = _pay(resident_id, "key-1")
-    assert payment.status == SUCCEEDED and payment.provider == "sandbox"
+    assert payment.status == SUCCEEDED and payment.provider == "sandbox" and is_test_payment(payment)
     assert payment.amount == Decimal("1500.50") and payment.currency == "RUB"
-    assert payment.receipt_number.startswith("ТЕСТ-")
-    assert receipt_line(payment).startswith(SANDBOX_NOTICE)
-    assert "1 500,50 ₽" in receipt_line(payment)
+    # "TEST-" and the first 10 hex digits of sha256("key-1"): the same key always gets the same receipt number.
+    assert payment.receipt_number == "TEST-BE29745469"
+    assert receipt(payment) == (
+        "utter_payment_receipt_paid_sandbox", {"receipt_number": "TEST-BE29745469", "amount": "1 500,50 ₽"}
+    )
     with session_scope() as session:
         (entry,) = session.execute(select(AuditRecord).where(AuditRecord.action == "payment_succeeded")).scalars()
         assert entry.resident_id == resident_id and entry.details["amount"] == "1500.50"
+        assert entry.details["receipt_number"] == payment.receipt_number and entry.details["provider"] == "sandbox"
+
+
+def test_a_declined_payment_is_final_for_its_key_and_its_receipt_says_so(store):
+    resident_id = _resident()
+    payment = _pay(resident_id, "key-declined", DecliningProvider())
+    assert payment.status == DECLINED and payment.receipt_number == "R-77" and not is_test_payment(payment)
+    assert receipt(payment) == ("utter_payment_receipt_declined", {"receipt_number": "R-77", "amount": "1 500,50 ₽"})
+    again = _pay(resident_id, "key-declined", CountingProvider())
+    assert again.id == payment.id and again.status == DECLINED
+
+
+def _payment(status: str, provider: str, receipt_number: str = "R-1") -> Payment:
+    return Payment(status=status, provider=provider, receipt_number=receipt_number, amount=Decimal("1234.5"))
+
+
+@pytest.mark.parametrize(
+    "status, provider, response, text",
+    [
+        (SUCCEEDED, "bank", "utter_payment_receipt_paid", "Квитанция № R-1: 1 234,50 ₽, оплачено."),
+        (DECLINED, "bank", "utter_payment_receipt_declined", "Квитанция № R-1: 1 234,50 ₽, платёж отклонён."),
+        (
+            SUCCEEDED, "sandbox", "utter_payment_receipt_paid_sandbox",
+            "ТЕСТОВЫЙ ПЛАТЁЖ (песочница). Квитанция № R-1: 1 234,50 ₽, оплачено. Деньги не списаны.",
+        ),
+        (
+            DECLINED, "sandbox", "utter_payment_receipt_declined_sandbox",
+            "ТЕСТОВЫЙ ПЛАТЁЖ (песочница). Квитанция № R-1: 1 234,50 ₽, платёж отклонён. Деньги не списаны.",
+        ),
+    ],
+)
+def test_the_receipt_is_a_core_response_marking_every_test_payment(status, provider, response, text):
+    name, values = receipt(_payment(status, provider))
+    assert (name, values) == (response, {"receipt_number": "R-1", "amount": "1 234,50 ₽"})
+    assert phrase(assembled_domain(), name, **values) == text
 
 
 def test_a_repeated_request_returns_the_first_payment_and_charges_once(store):
@@ -104,6 +163,11 @@ def test_bad_amounts_are_refused_before_any_charge(store, amount):
 def test_the_provider_comes_from_the_settings(store, monkeypatch):
     from engine.settings import settings
 
-    monkeypatch.setenv("ASSISTANT_PAYMENT_PROVIDER", "engine.payments.SandboxProvider")
+    # Not the default (the sandbox): the setting must be what chooses the provider.
+    monkeypatch.setenv("ASSISTANT_PAYMENT_PROVIDER", "tests.store.test_payments.DecliningProvider")
     settings.cache_clear()
-    assert _pay(_resident(), "key-settings").provider == "sandbox"
+    try:
+        payment = _pay(_resident(), "key-settings")
+    finally:
+        settings.cache_clear()  # the next settings() reads the environment monkeypatch restores
+    assert payment.provider == "declining" and payment.status == DECLINED

@@ -1,1 +1,1 @@
-"""Conversations of the skill «Кооператив услуг», one module per conversation; the logic lives one level up."""
+"""Conversations of the marketplace skill, one module per conversation; the logic lives one level up."""

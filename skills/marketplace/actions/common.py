@@ -1,47 +1,34 @@
-"""What every marketplace conversation needs: who is writing, reading order numbers and picks, buttons."""
+"""What every marketplace conversation needs: reading order numbers and picks, answering with a refusal,
+listing orders as lines and buttons."""
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional
 
-from rasa_sdk import Tracker
-from sqlalchemy.orm import Session
+from rasa_sdk.executor import CollectingDispatcher
 
-from engine import residents
-from engine.sdk import channel_identity
+from engine.sdk import button, skill_lexicon
 
-from .. import catalog, dispatch
+from .. import catalog, texts
 from ..models import MarketOrder
+from ..refusals import Refusal
 
-STOP = "__stop__"  # a form slot value meaning "nothing more to ask: the reason was already said"
-YES_NO = [{"title": "Да", "payload": "/affirm"}, {"title": "Нет", "payload": "/deny"}]
+LEXICON = skill_lexicon(__file__)
+FORMATS = LEXICON["formats"]
 MAX_ORDER_BUTTONS = 5
-UNIT_ACCUSATIVE = {"услуга": "", "точка": "точку"}
-ORDINALS = (
-    ("перв", 1), ("втор", 2), ("трет", 3), ("четв", 4), ("пят", 5),
-)
+ORDINALS = tuple(LEXICON["ordinals"].items())
+ORDINAL_EXTRA_LETTERS = 4
 NUMBER = re.compile(r"\d+")
-WEEKDAY_STEMS = ("вторник", "четверг", "пятн")  # «на вторник», «в пятницу» are days, not offers 2 and 5
-MONTH_STEMS = ("январ", "феврал", "март", "апрел", "мая", "май", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр")
-
-
-def resident_id(session: Session, tracker: Tracker) -> int:
-    channel, external_id = channel_identity(tracker)
-    return residents.identity_for(session, channel, external_id).resident_id
-
-
-def entity_values(tracker: Tracker, entity: str) -> List[Any]:
-    return list(tracker.get_latest_entity_values(entity))
-
-
-def entity_value(tracker: Tracker, entity: str) -> Optional[Any]:
-    return next(iter(entity_values(tracker, entity)), None)
+FIRST_TWO = re.compile(LEXICON["first_two_pattern"])
+FIRST_THREE = re.compile(LEXICON["first_three_pattern"])
+WORD_OR_NUMBER = re.compile(LEXICON["word_or_number_pattern"])
+WEEKDAY_STEMS = tuple(LEXICON["weekday_stems"])
+DATE_WORD_STEMS = tuple(LEXICON["month_stems"]) + tuple(LEXICON["day_word_stems"])
 
 
 def order_number(value: Any) -> Optional[int]:
-    """An order number from an entity value or a typed answer: 15, "15", "заказ № 15", "№15"."""
+    """An order number from an entity value or a typed answer: 15, "15", "#15", the number inside a phrase."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):
@@ -51,54 +38,58 @@ def order_number(value: Any) -> Optional[int]:
 
 
 def positions(text: str, digits: bool = True) -> List[int]:
-    """Positions in a shown list a text names: «первое» → [1], «первых двух» → [1, 2], «2 и 3» → [2, 3].
+    """Positions in a shown list a text names by ordinals or digits ("the first two" → [1, 2], "2 and 3" →
+    [2, 3]); the words are lexicon.yml's.
 
-    An ordinal before a month («на второе декабря») is a date, not a position; with `digits` off bare numbers
-    do not count either (in «закажи на 5 число» the 5 is a day).
+    An ordinal or a number before a month or the word for a day of the month is a date, not a position; a
+    weekday that starts like an ordinal is none either; with `digits` off bare numbers do not count.
     """
-    lowered = (text or "").lower().replace("ё", "е")
-    if re.search(r"\b(?:перв\w*\s+(?:двух|два|две|оба|обоих)|оба|обоих|двух первых|два первых|две первые)\b", lowered):
+    lowered = catalog.folded(text)
+    if FIRST_TWO.search(lowered):
         return [1, 2]
-    if re.search(r"\b(?:перв\w*\s+трех|три первых|трех первых)\b", lowered):
+    if FIRST_THREE.search(lowered):
         return [1, 2, 3]
-    words = re.findall(r"[а-я]+|\d+", lowered)
+    words = WORD_OR_NUMBER.findall(lowered)
     found: List[int] = []
     for index, word in enumerate(words):
         following = words[index + 1] if index + 1 < len(words) else ""
-        if following.startswith(MONTH_STEMS) or following.startswith("числ"):
+        if following.startswith(DATE_WORD_STEMS):
             continue
         if word.isdigit():
             if digits and 1 <= int(word) <= catalog.DEFAULT_LIMIT:
                 found.append(int(word))
             continue
         for stem, number in ORDINALS:
-            if word.startswith(stem) and len(word) <= len(stem) + 4 and not word.startswith(WEEKDAY_STEMS):
+            if word.startswith(stem) and len(word) <= len(stem) + ORDINAL_EXTRA_LETTERS and not word.startswith(WEEKDAY_STEMS):
                 found.append(number)
                 break
     return list(dict.fromkeys(found))
 
 
-def price_text(price: Decimal, unit: str) -> str:
-    """'1 500 ₽ за выезд', '600 ₽ за точку'; a unit of «услуга» is the whole service: '1 800 ₽'."""
-    unit_accusative = UNIT_ACCUSATIVE.get(unit, unit)
-    return dispatch.rubles(price) + (f" за {unit_accusative}" if unit_accusative else "")
+def say_refusal(dispatcher: CollectingDispatcher, domain: Mapping[str, Any], refusal: Refusal) -> None:
+    """Answers with the refusal's response, its values shown as residents read them."""
+    dispatcher.utter_message(response=texts.refusal_response(refusal), **texts.shown(domain, refusal.values))
+
+
+def _shown_orders(orders: Iterable[MarketOrder]) -> List[MarketOrder]:
+    return list(orders)[:MAX_ORDER_BUTTONS]
 
 
 def order_buttons(orders: Iterable[MarketOrder]) -> List[Dict[str, str]]:
-    """One button an order, answering «which order?» with its number."""
+    """One button an order, answering "which order?" with its number."""
     return [
-        {
-            "title": f"№ {order.id}: {catalog.CATEGORY_TITLES.get(order.category, order.category)}, "
-                     f"{dispatch.slot_text(order.slot_start)}",
-            "payload": f'/inform{{"order_id": "{order.id}"}}',
-        }
-        for order in list(orders)[:MAX_ORDER_BUTTONS]
+        button(FORMATS["order_choice_button"].format(**_choice_values(order)), "inform", order_id=order.id)
+        for order in _shown_orders(orders)
     ]
 
 
 def order_lines(orders: Iterable[MarketOrder]) -> str:
     return "\n".join(
-        f"№ {order.id}: {catalog.CATEGORY_TITLES.get(order.category, order.category)}, "
-        f"{dispatch.slot_text(order.slot_start)}, {order.address}"
-        for order in list(orders)[:MAX_ORDER_BUTTONS]
+        FORMATS["order_choice_line"].format(address=order.address, **_choice_values(order))
+        for order in _shown_orders(orders)
     )
+
+
+def _choice_values(order: MarketOrder) -> Dict[str, str]:
+    return {"order_id": str(order.id), "category": texts.category_title(order.category),
+            "slot": texts.slot_text(order.slot_start)}

@@ -5,18 +5,29 @@ Somebody else's order number gets the same answer as a number that does not exis
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from decimal import Decimal
+from typing import Any, Dict, List, Mapping, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from engine.sdk import audit_record, session_scope, utcnow
+from engine.sdk import (
+    STOP,
+    audit_record,
+    day_month_year,
+    entity_value,
+    phrase,
+    resident_id,
+    session_scope,
+    utcnow,
+)
 
-from .. import dispatch, ledger, orders, warranty
+from .. import ledger, orders, texts, warranty
 from ..models import MarketOrder
-from .common import STOP, YES_NO, entity_value, order_number, resident_id
+from ..refusals import Refusal, refusal
+from .common import order_number, say_refusal
 from .order_choice import AskWhichOrder, OrderChoice, OrderChoiceForm
 
 ORDER, CONFIRM = "market_cancel_order", "market_cancel_confirm"
@@ -24,26 +35,37 @@ SKILL = "marketplace"
 RECENT_SHOWN = 5
 
 
-def status_text(session: Session, order: MarketOrder) -> str:
-    lines = [orders.describe(order)]
+def status_values(session: Session, domain: Mapping[str, Any], order: MarketOrder) -> Dict[str, str]:
+    """The order's summary with its payment and warranty noted."""
+    notes = []
     if order.state != orders.CANCELLED and not order.warranty_claim_id:
-        lines.append("Оплачен." if ledger.is_paid(session, order.id) else "Не оплачен — напишите «оплатить заказ».")
+        paid = ledger.is_paid(session, order.id)
+        notes.append(phrase(domain, "utter_market_order_paid_note" if paid else "utter_market_order_unpaid_note"))
     contract = warranty.warranty_of(session, order.id)
     if contract is not None:
-        lines.append(f"Гарантия до {dispatch.day_text(contract.ends_on)}.")
-    return " ".join(lines)
+        notes.append(phrase(domain, "utter_market_order_warranty_note", ends_on=day_month_year(contract.ends_on)))
+    return texts.order_values(domain, order, notes)
+
+
+def status_text(session: Session, domain: Mapping[str, Any], order: MarketOrder) -> str:
+    return phrase(domain, texts.summary_response(order), **status_values(session, domain, order))
+
+
+def fee_values(fee: Decimal) -> Dict[str, str]:
+    return {"fee": texts.rubles(fee), "free_hours": str(orders.FREE_CANCEL_HOURS),
+            "fee_percent": f"{orders.LATE_CANCEL_FEE_PERCENT:.0f}"}
 
 
 class CancellableOrders(OrderChoice):
     def candidates(self, session: Session, customer: int) -> List[MarketOrder]:
         return [order for order in orders.customer_orders(session, customer) if orders.cancel_refusal(order) is None]
 
-    def refusal(self, session: Session, customer: int, order_id: int) -> Optional[str]:
+    def refusal(self, session: Session, customer: int, order_id: int) -> Optional[Refusal]:
         order = orders.order_of(session, customer, order_id)
-        return f"Заказа № {order_id} среди ваших заказов нет." if order is None else orders.cancel_refusal(order)
+        return refusal("not_yours", order_id=order_id) if order is None else orders.cancel_refusal(order)
 
-    def nothing_text(self, session: Session, customer: int) -> str:
-        return "Заказов, которые можно отменить, у вас нет."
+    def nothing_response(self, session: Session, customer: int) -> str:
+        return "utter_market_nothing_to_cancel"
 
 
 class ActionMarketOrderStatus(Action):
@@ -56,16 +78,18 @@ class ActionMarketOrderStatus(Action):
             customer = resident_id(session, tracker)
             if number is not None:
                 order = orders.order_of(session, customer, number)
-                dispatcher.utter_message(
-                    text=status_text(session, order) if order else f"Заказа № {number} среди ваших заказов нет."
-                )
+                if order is None:
+                    say_refusal(dispatcher, domain, refusal("not_yours", order_id=number))
+                else:
+                    dispatcher.utter_message(response=texts.summary_response(order),
+                                             **status_values(session, domain, order))
                 return []
             recent = orders.customer_orders(session, customer)[:RECENT_SHOWN]
             if not recent:
-                dispatcher.utter_message(text="У вас пока нет заказов в кооперативе. Напишите, какая услуга нужна, "
-                                              "например «нужен сантехник на завтра».")
+                dispatcher.utter_message(response="utter_market_no_orders")
                 return []
-            dispatcher.utter_message(text="Ваши заказы:\n" + "\n".join(status_text(session, o) for o in recent))
+            dispatcher.utter_message(response="utter_market_orders_list",
+                                     orders="\n".join(status_text(session, domain, o) for o in recent))
         return []
 
 
@@ -77,7 +101,7 @@ class ValidateMarketCancelForm(CancellableOrders, OrderChoiceForm):
 
 
 class ActionAskMarketCancelOrder(CancellableOrders, AskWhichOrder):
-    question = "Какой заказ отменить?"
+    question = "utter_market_which_order_cancel"
 
     def name(self) -> str:
         return "action_ask_market_cancel_order"
@@ -91,10 +115,11 @@ class ActionAskMarketCancelConfirm(Action):
         with session_scope() as session:
             order = orders.order_of(session, resident_id(session, tracker), int(tracker.get_slot(ORDER)))
             fee = orders.cancellation_fee(order, utcnow())
-            terms = (f"До визита меньше {orders.FREE_CANCEL_HOURS} ч, поэтому удержим "
-                     f"{orders.LATE_CANCEL_FEE_PERCENT:.0f}% стоимости — {dispatch.rubles(fee)}." if fee
-                     else "Отмена бесплатная.")
-            dispatcher.utter_message(text=f"Отменить? {orders.describe(order)}\n{terms}", buttons=YES_NO)
+            summary = texts.order_summary(domain, order)
+        if fee:
+            dispatcher.utter_message(response="utter_market_cancel_confirm_fee", summary=summary, **fee_values(fee))
+        else:
+            dispatcher.utter_message(response="utter_market_cancel_confirm_free", summary=summary)
         return []
 
 
@@ -108,7 +133,7 @@ class ActionMarketCancelDone(Action):
         if order_id in (None, STOP):
             return cleared
         if not tracker.get_slot(CONFIRM):
-            dispatcher.utter_message(text="Хорошо, заказ остаётся в силе.")
+            dispatcher.utter_message(response="utter_market_cancel_kept")
             return cleared
         with session_scope() as session:
             customer = resident_id(session, tracker)
@@ -116,5 +141,11 @@ class ActionMarketCancelDone(Action):
             if result.cancelled:
                 audit_record(session, skill=SKILL, action="order_cancelled", resident_id=customer,
                              details={"order_id": int(order_id), "fee": str(result.fee)})
-        dispatcher.utter_message(text=result.message)
+        if result.refused is not None:
+            say_refusal(dispatcher, domain, result.refused)
+        elif result.fee:
+            dispatcher.utter_message(response="utter_market_cancelled_with_fee", order_id=result.order_id,
+                                     **fee_values(result.fee))
+        else:
+            dispatcher.utter_message(response="utter_market_cancelled_free", order_id=result.order_id)
         return cleared

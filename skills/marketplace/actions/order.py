@@ -1,5 +1,5 @@
 """Ordering a service: category, address, day, hour, then the price to confirm; dispatch picks the provider
-unless the resident picked an offer from the search results («закажи второе»).
+unless the resident picked an offer from the search results ("order the second one").
 
 The hour is checked against the providers' working hours and bookings as soon as day and hour are both known,
 so a busy time is refused at once with the nearest alternative; the price shown for confirmation is quoted
@@ -20,29 +20,38 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.sdk import audit_record, session_scope, utcnow
+from engine.sdk import (
+    audit_record,
+    button,
+    clock,
+    day_month_year,
+    entity_value,
+    phrase,
+    resident_id,
+    session_scope,
+    skill_lexicon,
+)
 
-from .. import catalog, dispatch, orders, when
+from .. import catalog, dispatch, orders, texts, when
 from ..models import MarketOffer, MarketOrder, MarketProvider
-from .common import YES_NO, entity_value, positions, price_text, resident_id
+from ..refusals import Refusal, refusal
+from .common import positions, say_refusal
 
 CATEGORY, ADDRESS, DAY, HOUR = "market_category", "market_address", "market_day", "market_hour"
 OFFER, QUOTED, CONFIRM = "market_offer", "market_quoted_offer", "market_order_confirm"
 ORDER_SLOTS = (CATEGORY, ADDRESS, DAY, HOUR, OFFER, QUOTED, CONFIRM)
 SKILL = "marketplace"
-ADDRESS_LEAD = re.compile(
-    r"^(?:(?:мой|наш)\s+)?(?:адрес\w*|по адресу|приезжайте|приехать|на)\b\s*[:,-]?\s*", re.IGNORECASE
-)
+ADDRESS_LEAD = re.compile(skill_lexicon(__file__)["address_lead_pattern"], re.IGNORECASE)
 
 
 def picked_offer(session: Session, tracker: Tracker) -> Optional[MarketOffer]:
-    """The offer of the latest search the message picks («закажи второе», a «Заказать 2» button), if any."""
+    """The offer of the latest search the message picks (by an ordinal, or an order button of the results)."""
     shown = tracker.get_slot("market_last_offers") or []
     if not shown or tracker.get_intent_of_latest_message() != "market_order":
         return None
-    button = entity_value(tracker, "market_offer_position")
+    position = entity_value(tracker, "market_offer_position")
     text = tracker.latest_message.get("text") or ""
-    picks = [int(button)] if str(button or "").isdigit() else positions(text, digits=False)
+    picks = [int(position)] if str(position or "").isdigit() else positions(text, digits=False)
     if len(picks) != 1 or not 1 <= picks[0] <= len(shown):
         return None
     offer = session.get(MarketOffer, shown[picks[0] - 1])
@@ -51,23 +60,23 @@ def picked_offer(session: Session, tracker: Tracker) -> Optional[MarketOffer]:
 
 def slot_starts(day: date, hours: when.Hours) -> List[datetime]:
     """Stored starts of the acceptable hours (minutes kept, so that "10:30" is refused with a reason)."""
-    return [dispatch.local_slot(day, hour) + timedelta(minutes=hours.minutes) for hour in hours.hours]
+    return [clock.local_moment(day, hour) + timedelta(minutes=hours.minutes) for hour in hours.hours]
 
 
 def first_quote(
     session: Session, category: str, day: date, hours: when.Hours, offer_id: Optional[int], address: Optional[str]
-) -> Tuple[Optional[orders.Quote], Optional[datetime], str]:
-    """The first acceptable hour that can be booked: (quote, start, "") — or (None, None, why not)."""
-    reason = "В это время записаться нельзя — выберите другое."
+) -> Tuple[Optional[orders.Quote], Optional[datetime], Optional[Refusal]]:
+    """The first acceptable hour that can be booked: (quote, start, None), or (None, None, why not)."""
+    refused = refusal("no_booking")
     for start in slot_starts(day, hours):
         try:
-            return orders.quote(session, category, start, offer_id=offer_id, address=address), start, ""
+            return orders.quote(session, category, start, offer_id=offer_id, address=address), start, None
         except orders.OrderError as error:
-            reason = error.message
+            refused = error.refusal
     if len(hours.hours) > 1:
-        span = f"с {when.hour_text(hours.hours[0])} до {when.hour_text(hours.hours[-1] + 1)}"
-        reason = f"{dispatch.day_text(day)} {span} свободного времени нет. {reason}"
-    return None, None, reason
+        refused = refusal("hours_busy", day=day, first=when.hour_text(hours.hours[0]),
+                          last=when.hour_text(hours.hours[-1] + 1), cause=refused)
+    return None, None, refused
 
 
 def existing_order(session: Session, customer: int, category: str, start: datetime) -> Optional[MarketOrder]:
@@ -75,7 +84,7 @@ def existing_order(session: Session, customer: int, category: str, start: dateti
     return session.execute(
         select(MarketOrder).where(
             MarketOrder.customer_id == customer, MarketOrder.category == category,
-            MarketOrder.slot_start == dispatch.to_store(start), MarketOrder.state.in_(dispatch.OPEN_STATES),
+            MarketOrder.slot_start == clock.to_store(start), MarketOrder.state.in_(dispatch.OPEN_STATES),
         )
     ).scalars().first()
 
@@ -104,8 +113,8 @@ class ValidateMarketOrderForm(FormValidationAction):
     def validate_market_category(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        if slot_value not in catalog.CATEGORY_TITLES:
-            dispatcher.utter_message(text="Такой услуги в кооперативе нет.")
+        if slot_value not in catalog.CATEGORIES:
+            dispatcher.utter_message(response="utter_market_unknown_service")
             return {CATEGORY: None}
         offer_id = tracker.get_slot(OFFER)
         if offer_id is not None:
@@ -123,7 +132,7 @@ class ValidateMarketOrderForm(FormValidationAction):
         address = ADDRESS_LEAD.sub("", " ".join(str(slot_value or "").split()))
         if not 5 <= len(address) <= 200 or not any(ch.isalpha() for ch in address) or not any(ch.isdigit() for ch in address):
             if tracker.get_slot(REQUESTED_SLOT) == ADDRESS:  # a district named up front is asked for properly next
-                dispatcher.utter_message(text="Напишите адрес, куда приехать: улица и номер дома, например «ул. Ленина, 15, кв. 3».")
+                dispatcher.utter_message(response="utter_market_address_again")
             return {ADDRESS: None}
         return {ADDRESS: address}
 
@@ -131,19 +140,19 @@ class ValidateMarketOrderForm(FormValidationAction):
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         day = when.parse_day(slot_value)
-        today = dispatch.to_local(utcnow()).date()
+        today = clock.today()
         if day is None:
-            dispatcher.utter_message(text="Не понял дату. Напишите, например, «завтра» или «15 декабря».")
+            dispatcher.utter_message(response="utter_market_day_unreadable")
             return {DAY: None}
         if day < today:
-            dispatcher.utter_message(text=f"{dispatch.day_text(day)} уже прошло — выберите день не раньше сегодняшнего.")
+            dispatcher.utter_message(response="utter_market_day_past", day=day_month_year(day))
             return {DAY: None}
         if day > today + orders.MAX_AHEAD:
-            dispatcher.utter_message(text="Заказы принимаются не больше чем на 60 дней вперёд.")
+            say_refusal(dispatcher, domain, refusal("too_far", days=orders.MAX_AHEAD.days))
             return {DAY: None}
         result: Dict[Text, Any] = {DAY: day.isoformat()}
         if tracker.get_slot(HOUR) is not None and HOUR not in tracker.slots_to_validate():
-            result.update(self._checked_hour(tracker.get_slot(HOUR), day, dispatcher, tracker))
+            result.update(self._checked_hour(tracker.get_slot(HOUR), day, dispatcher, tracker, domain))
         return result
 
     def validate_market_hour(
@@ -151,28 +160,30 @@ class ValidateMarketOrderForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         hours = when.parse_hours(slot_value)
         if hours is None:
-            dispatcher.utter_message(text="Не понял время. Напишите, например, «в 10», «к 15:00» или «после обеда».")
+            dispatcher.utter_message(response="utter_market_hour_unreadable")
             return {HOUR: None}
         day = when.parse_day(tracker.get_slot(DAY))
         if day is None:
             return {HOUR: slot_value}
-        return self._checked_hour(slot_value, day, dispatcher, tracker)
+        return self._checked_hour(slot_value, day, dispatcher, tracker, domain)
 
     @staticmethod
-    def _checked_hour(value: Any, day: date, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+    def _checked_hour(
+        value: Any, day: date, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         """The first bookable hour of what was asked, or the hour asked again with the reason."""
         hours = when.parse_hours(value)
         category = tracker.get_slot(CATEGORY)
-        if hours is None or category not in catalog.CATEGORY_TITLES:
+        if hours is None or category not in catalog.CATEGORIES:
             return {HOUR: value}
         with session_scope() as session:
-            quote, start, reason = first_quote(
+            quote, start, refused = first_quote(
                 session, category, day, hours, tracker.get_slot(OFFER), tracker.get_slot(ADDRESS)
             )
         if quote is None:
-            dispatcher.utter_message(text=reason)
+            say_refusal(dispatcher, domain, refused)
             return {HOUR: None, QUOTED: None}
-        return {HOUR: f"{dispatch.to_local(start):%H:%M}", QUOTED: quote.offer_id}
+        return {HOUR: f"{clock.to_local(start):%H:%M}", QUOTED: quote.offer_id}
 
 
 class ActionAskMarketAddress(Action):
@@ -185,9 +196,8 @@ class ActionAskMarketAddress(Action):
         with session_scope() as session:
             previous = orders.customer_orders(session, resident_id(session, tracker))
             last_address = previous[0].address if previous else None
-        text = "По какому адресу нужна услуга? Улица, дом и квартира, например «ул. Ленина, 15, кв. 3»."
-        buttons = [{"title": last_address, "payload": f'/inform{{"location": "{last_address}"}}'}] if last_address else []
-        dispatcher.utter_message(text=text, buttons=buttons)
+        buttons = [button(last_address, "inform", location=last_address)] if last_address else []
+        dispatcher.utter_message(response="utter_market_ask_address", buttons=buttons)
         return []
 
 
@@ -203,27 +213,21 @@ class ActionAskMarketOrderConfirm(Action):
             return [SlotSet(HOUR, None), SlotSet(REQUESTED_SLOT, HOUR)]
         picked = tracker.get_slot(OFFER)
         with session_scope() as session:
-            quote, start, reason = first_quote(session, category, day, hours, picked, address)
+            quote, start, refused = first_quote(session, category, day, hours, picked, address)
             if quote is None:
-                dispatcher.utter_message(text=f"{reason}\nВо сколько вам удобно?")
+                dispatcher.utter_message(response="utter_market_hour_refused",
+                                         reason=texts.refusal_text(domain, refused))
                 return [SlotSet(HOUR, None), SlotSet(QUOTED, None), SlotSet(REQUESTED_SLOT, HOUR)]
             provider = session.get(MarketProvider, quote.provider_id)
             rating, reviews = provider.rating, provider.review_count
-        how = "вы выбрали сами" if picked else (
-            "подобран автоматически: свободен в это время, меньше всего заказов в этот день, выше рейтинг"
+        how = "utter_market_order_confirm_picked" if picked else "utter_market_order_confirm_dispatched"
+        dispatcher.utter_message(
+            response="utter_market_order_confirm", category=texts.category_title(category), title=quote.title,
+            slot=texts.slot_text(start), hours=quote.duration_minutes // 60, address=address,
+            provider=quote.provider_name, rating=f"{rating:.1f}", reviews=reviews, how=phrase(domain, how),
+            price=texts.price_text(domain, quote.price, quote.unit), free_hours=orders.FREE_CANCEL_HOURS,
         )
-        lines = [
-            "Проверим заказ:",
-            f"Услуга: {catalog.CATEGORY_TITLES[category]} — «{quote.title}»",
-            f"Когда: {dispatch.slot_text(start)} (около {quote.duration_minutes // 60} ч)",
-            f"Адрес: {address}",
-            f"Исполнитель: {quote.provider_name}, ★ {rating:.1f} ({reviews} отз.) — {how}",
-            f"Цена: {price_text(quote.price, quote.unit)}. Оплата — после оформления; "
-            f"отмена бесплатна не позже чем за {orders.FREE_CANCEL_HOURS} ч до визита.",
-            "Оформить заказ?",
-        ]
-        dispatcher.utter_message(text="\n".join(lines), buttons=YES_NO)
-        return [SlotSet(QUOTED, quote.offer_id), SlotSet(HOUR, f"{dispatch.to_local(start):%H:%M}")]
+        return [SlotSet(QUOTED, quote.offer_id), SlotSet(HOUR, f"{clock.to_local(start):%H:%M}")]
 
 
 class ActionMarketOrderDone(Action):
@@ -233,34 +237,34 @@ class ActionMarketOrderDone(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         cleared = [SlotSet(slot, None) for slot in ORDER_SLOTS]
         if not tracker.get_slot(CONFIRM):
-            dispatcher.utter_message(text="Хорошо, заказ не оформляю. Если передумаете — напишите «закажи …».")
+            dispatcher.utter_message(response="utter_market_order_declined")
             return cleared
         category, address = tracker.get_slot(CATEGORY), tracker.get_slot(ADDRESS)
         day, hours = when.parse_day(tracker.get_slot(DAY)), when.parse_hours(tracker.get_slot(HOUR))
         start = slot_starts(day, hours)[0] if day and hours and hours.hours else None
         if start is None:
-            dispatcher.utter_message(text="Не удалось понять время заказа. Давайте попробуем ещё раз: «закажи …».")
+            dispatcher.utter_message(response="utter_market_order_time_lost")
             return cleared
         with session_scope() as session:
             customer = resident_id(session, tracker)
             order = existing_order(session, customer, category, start)
             if order is not None:
-                dispatcher.utter_message(text=f"Этот заказ уже оформлен. {orders.describe(order)}")
+                dispatcher.utter_message(response="utter_market_order_exists",
+                                         summary=texts.order_summary(domain, order))
                 return cleared
             try:
                 order = orders.place_order(session, customer, category, address, start,
                                            offer_id=tracker.get_slot(QUOTED) or tracker.get_slot(OFFER))
             except orders.OrderError as error:
-                dispatcher.utter_message(text=f"{error.message} Заказ не оформлен — напишите «закажи …», чтобы выбрать другое время.")
+                dispatcher.utter_message(response="utter_market_order_not_placed",
+                                         reason=texts.refusal_text(domain, error.refusal))
                 return cleared
             audit_record(session, skill=SKILL, action="order_placed", resident_id=customer,
                          details={"order_id": order.id, "provider_id": order.provider_id, "price": str(order.price)})
-            summary, order_id = orders.describe(order), order.id
-        dispatcher.utter_message(
-            text=f"Готово! {summary}\nОплатить сейчас?",
-            buttons=[
-                {"title": "Оплатить", "payload": f'/market_pay_order{{"order_id": "{order_id}"}}'},
-                {"title": "Позже", "payload": "/deny"},
-            ],
-        )
+            summary, order_id = texts.order_summary(domain, order), order.id
+        buttons = [
+            button(phrase(domain, "utter_market_pay_now_button"), "market_pay_order", order_id=order_id),
+            button(phrase(domain, "utter_market_pay_later_button"), "deny"),
+        ]
+        dispatcher.utter_message(response="utter_market_order_placed", summary=summary, buttons=buttons)
         return cleared

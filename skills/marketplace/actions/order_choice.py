@@ -1,4 +1,4 @@
-"""«Which order?» — the first step the pay, cancel, review and warranty forms share.
+"""The "which order?" step the pay, cancel, review and warranty forms share.
 
 Started without a number, such a form takes the resident's only fitting order by itself, asks with buttons when
 there are several, and ends at once with the reason when there is none. A typed or button number is checked
@@ -17,10 +17,11 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from engine.sdk import session_scope
+from engine.sdk import STOP, resident_id, session_scope
 
 from ..models import MarketOrder
-from .common import STOP, order_buttons, order_lines, order_number, resident_id
+from ..refusals import Refusal
+from .common import order_buttons, order_lines, order_number, say_refusal
 
 
 class OrderChoice(ABC):
@@ -31,11 +32,12 @@ class OrderChoice(ABC):
         """The resident's orders this step applies to, newest first."""
 
     @abstractmethod
-    def refusal(self, session: Session, customer: int, order_id: int) -> Optional[str]:
+    def refusal(self, session: Session, customer: int, order_id: int) -> Optional[Refusal]:
         """Why the step cannot go on with this order, or None."""
 
-    def nothing_text(self, session: Session, customer: int) -> str:
-        return "Подходящих заказов у вас нет."
+    @abstractmethod
+    def nothing_response(self, session: Session, customer: int) -> str:
+        """The response saying the resident has no order this step applies to."""
 
 
 class OrderChoiceForm(OrderChoice, FormValidationAction, ABC):
@@ -65,9 +67,9 @@ class OrderChoiceForm(OrderChoice, FormValidationAction, ABC):
         with session_scope() as session:
             customer = resident_id(session, tracker)
             found = [order.id for order in self.candidates(session, customer)]
-            nothing = self.nothing_text(session, customer) if not found else ""
+            nothing = self.nothing_response(session, customer) if not found else ""
         if nothing:
-            dispatcher.utter_message(text=nothing)
+            dispatcher.utter_message(response=nothing)
             return self.stop()
         return {self.order_slot: found[0]} if len(found) == 1 else {}
 
@@ -78,24 +80,28 @@ class OrderChoiceForm(OrderChoice, FormValidationAction, ABC):
             return self.stop()
         number = order_number(slot_value)
         if number is None:
-            dispatcher.utter_message(text="Напишите номер заказа цифрами, например «15».")
+            dispatcher.utter_message(response="utter_market_order_number_digits")
             return {self.order_slot: None}
         with session_scope() as session:
             refusal = self.refusal(session, resident_id(session, tracker), number)
-        if refusal:
-            dispatcher.utter_message(text=refusal)
+        if refusal is not None:
+            say_refusal(dispatcher, domain, refusal)
             return self.stop()
         return {self.order_slot: number}
 
 
 class AskWhichOrder(OrderChoice, Action, ABC):
-    """Asks which order, listing the fitting ones as buttons."""
+    """Asks which order, listing the fitting ones as lines and buttons: `question` is the response with the list
+    ({orders}), and `question`_number the one asking for a number when none fits."""
 
     question: Text
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         with session_scope() as session:
             found = self.candidates(session, resident_id(session, tracker))
-            text = f"{self.question}\n{order_lines(found)}" if found else f"{self.question} Напишите номер заказа."
-            dispatcher.utter_message(text=text, buttons=order_buttons(found))
+            if found:
+                dispatcher.utter_message(response=self.question, orders=order_lines(found),
+                                         buttons=order_buttons(found))
+            else:
+                dispatcher.utter_message(response=f"{self.question}_number")
         return []

@@ -1,8 +1,8 @@
-"""Paying for an order through the engine's payment interface: which order (the unpaid one by default), Да/Нет,
-receipt with the split between the provider and the cooperative.
+"""Paying for an order through the engine's payment interface: which order (the unpaid one by default), yes or
+no, the receipt with the split between the provider and the cooperative.
 
 The idempotency key is made once per confirmation prompt and kept in a slot, so a retried action or a repeated
-"Да" returns the first payment instead of charging again; another request for a paid order is refused.
+"yes" returns the first payment instead of charging again; another request for a paid order is refused.
 """
 
 from __future__ import annotations
@@ -15,15 +15,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from engine.payments import payment_provider
-from engine.sdk import audit_record, session_scope
+from engine.sdk import STOP, audit_record, payment_provider, phrase, receipt, resident_id, session_scope
 
-from .. import dispatch, ledger, orders
+from .. import ledger, orders, texts
 from ..models import MarketOrder
-from .common import STOP, YES_NO, resident_id
+from ..refusals import Refusal, refusal
+from .common import say_refusal
 from .order_choice import AskWhichOrder, OrderChoice, OrderChoiceForm
 
 ORDER, CONFIRM, KEY = "market_pay_order", "market_pay_confirm", "market_pay_key"
+SANDBOX = "sandbox"
 
 
 class UnpaidOrders(OrderChoice):
@@ -33,20 +34,20 @@ class UnpaidOrders(OrderChoice):
             if order.state != orders.CANCELLED and not order.warranty_claim_id and not ledger.is_paid(session, order.id)
         ]
 
-    def refusal(self, session: Session, customer: int, order_id: int) -> Optional[str]:
+    def refusal(self, session: Session, customer: int, order_id: int) -> Optional[Refusal]:
         order = orders.order_of(session, customer, order_id)
         if order is None:
-            return f"Заказа № {order_id} среди ваших заказов нет."
+            return refusal("not_yours", order_id=order_id)
         if ledger.is_paid(session, order.id):
-            return f"Заказ № {order.id} уже оплачен — второй раз платить не нужно."
+            return refusal("paid_before", order_id=order.id)
         if order.state == orders.CANCELLED:
-            return f"Заказ № {order.id} отменён — оплачивать его не нужно."
+            return refusal("cancelled_unpaid", order_id=order.id)
         if order.warranty_claim_id:
-            return f"Заказ № {order.id} — бесплатный гарантийный визит, платить за него не нужно."
+            return refusal("warranty_visit_free", order_id=order.id)
         return None
 
-    def nothing_text(self, session: Session, customer: int) -> str:
-        return "Неоплаченных заказов у вас нет."
+    def nothing_response(self, session: Session, customer: int) -> str:
+        return "utter_market_nothing_to_pay"
 
 
 class ValidateMarketPayForm(UnpaidOrders, OrderChoiceForm):
@@ -57,7 +58,7 @@ class ValidateMarketPayForm(UnpaidOrders, OrderChoiceForm):
 
 
 class ActionAskMarketPayOrder(UnpaidOrders, AskWhichOrder):
-    question = "Какой заказ оплатить?"
+    question = "utter_market_which_order_pay"
 
     def name(self) -> str:
         return "action_ask_market_pay_order"
@@ -72,14 +73,11 @@ class ActionAskMarketPayConfirm(Action):
             order = orders.order_of(session, resident_id(session, tracker), int(tracker.get_slot(ORDER)))
             percent, _ = ledger.parameters(session)
             share, commission = ledger.split(order.price, percent)
-            lines = [
-                f"Оплатить заказ № {order.id} — {dispatch.rubles(order.price)}?",
-                f"Из них {order.provider.name} получит {dispatch.rubles(share)}, взнос кооперативу — "
-                f"{dispatch.rubles(commission)} ({percent:.0f}%).",
-            ]
-        if payment_provider().name == "sandbox":
-            lines.append("Это ТЕСТОВЫЙ ПЛАТЁЖ (песочница): деньги не спишутся.")
-        dispatcher.utter_message(text="\n".join(lines), buttons=YES_NO)
+            values = {"order_id": order.id, "price": texts.rubles(order.price), "provider": order.provider.name,
+                      "share": texts.rubles(share), "commission": texts.rubles(commission), "percent": f"{percent:.0f}"}
+        sandbox = payment_provider().name == SANDBOX
+        dispatcher.utter_message(response="utter_market_pay_confirm_sandbox" if sandbox else "utter_market_pay_confirm",
+                                 **values)
         return [] if tracker.get_slot(KEY) else [SlotSet(KEY, uuid.uuid4().hex)]
 
 
@@ -93,7 +91,7 @@ class ActionMarketPayDone(Action):
         if order_id in (None, STOP):
             return cleared
         if not tracker.get_slot(CONFIRM) or not key:
-            dispatcher.utter_message(text="Хорошо, оплату не провожу. Деньги не списаны.")
+            dispatcher.utter_message(response="utter_market_pay_not_confirmed")
             return cleared
         with session_scope() as session:
             customer = resident_id(session, tracker)
@@ -101,12 +99,16 @@ class ActionMarketPayDone(Action):
             try:
                 paid = ledger.pay_order(session, customer, int(order_id), f"marketplace:{key}")
             except ledger.NotPayable as error:
-                dispatcher.utter_message(text=error.message)
+                say_refusal(dispatcher, domain, error.refusal)
                 return cleared
             if not retried:
                 audit_record(session, skill=ledger.SKILL, action="order_paid", resident_id=customer,
                              details={"order_id": int(order_id), "payment_id": paid.payment.id,
                                       "amount": str(paid.payment.amount)})
-            receipt = paid.receipt_text
-        dispatcher.utter_message(text=f"{receipt}\nПосле выполнения работы на неё действует гарантия.")
+            name, values = receipt(paid.payment)
+            dispatcher.utter_message(
+                response="utter_market_paid", receipt=phrase(domain, name, **values), order_id=paid.order_id,
+                share=texts.rubles(paid.provider_share), commission=texts.rubles(paid.commission),
+                percent=f"{paid.commission_percent:.0f}",
+            )
         return cleared

@@ -11,27 +11,26 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from engine.sdk import audit_record, session_scope, utcnow
+from engine.sdk import STOP, audit_record, clock, entity_value, resident_id, session_scope, skill_lexicon
 
-from .. import catalog, dispatch, orders, providers
-from ..models import APPROVED, PENDING
-from .common import STOP, entity_value, order_number, price_text, resident_id
+from .. import catalog, orders, providers, texts
+from ..models import APPROVED, PENDING, REJECTED, MarketProvider
+from .common import order_number, say_refusal
 
+LEXICON = skill_lexicon(__file__)
 NAME, CATEGORIES, DISTRICTS, PHONE = "market_join_name", "market_join_categories", "market_join_districts", "market_join_phone"
 JOIN_SLOTS = (NAME, CATEGORIES, DISTRICTS, PHONE)
 SKILL = "marketplace"
-ALL_DISTRICTS = re.compile(r"\b(?:вс[еёя]\w*|любо\w*|везде|по всему городу|весь город)\b", re.IGNORECASE)
-STATE_WORDS = (
-    (orders.DONE, re.compile(r"\b(?:выполн|сделал|сделан|законч|заверш|готов\b|готово|закры|починил|отработал)", re.IGNORECASE)),
-    (orders.IN_PROGRESS, re.compile(r"\b(?:приступ|преступ|начал|начинаю|в работе|на месте|выехал|еду\b)", re.IGNORECASE)),
-    (orders.CONFIRMED, re.compile(r"\b(?:подтвер|принял|принимаю|беру\b|возьму|согласен)", re.IGNORECASE)),
-)
-NEGATED = re.compile(r"\bне\s+$", re.IGNORECASE)
+ALL_DISTRICTS = re.compile(LEXICON["all_districts_pattern"], re.IGNORECASE)
+STATE_WORDS = tuple((state, re.compile(pattern, re.IGNORECASE)) for state, pattern in LEXICON["order_state_patterns"].items())
+NEGATED = re.compile(LEXICON["negation_pattern"], re.IGNORECASE)
+PHONE_PATTERN = re.compile(r"\+?\d{10,15}")
+PHONE_NOISE = re.compile(r"[\s()-]")
 UPCOMING_SHOWN = 5
 
 
 def districts_in(text: str) -> List[str]:
-    """Every known district a text names, in the city's order; «все районы» means all of them."""
+    """Every known district a text names, in the city's order; a word for "all districts" means all of them."""
     if ALL_DISTRICTS.search(text or ""):
         return list(catalog.DISTRICTS)
     named = {catalog.district_of(word) for word in re.findall(r"\w+", text or "")}
@@ -39,12 +38,25 @@ def districts_in(text: str) -> List[str]:
 
 
 def state_named(text: str) -> Optional[str]:
-    """The state a provider reports («заказ 12 выполнен» → done); a negated one («не выполнен») is no report."""
+    """The state a provider reports ("order 12 is done" → done); a negated one is no report."""
     for state, words in STATE_WORDS:
         match = words.search(text or "")
         if match:
             return None if NEGATED.search(text[: match.start()]) else state
     return None
+
+
+def say_decision(dispatcher: CollectingDispatcher, application: MarketProvider) -> None:
+    """What the applicant reads about their application."""
+    if application.status == APPROVED:
+        dispatcher.utter_message(response="utter_market_application_approved", name=application.name)
+    elif application.status == REJECTED and application.decision_reason:
+        dispatcher.utter_message(response="utter_market_application_rejected_reason",
+                                 reason=application.decision_reason)
+    elif application.status == REJECTED:
+        dispatcher.utter_message(response="utter_market_application_rejected")
+    else:
+        dispatcher.utter_message(response="utter_market_application_pending")
 
 
 class ValidateMarketJoinForm(FormValidationAction):
@@ -61,7 +73,7 @@ class ValidateMarketJoinForm(FormValidationAction):
             application = providers.application_of(session, resident_id(session, tracker))
             if application is None or application.status not in (PENDING, APPROVED):
                 return {}
-            dispatcher.utter_message(text=providers.decision_text(application))
+            say_decision(dispatcher, application)
         return {slot: STOP for slot in JOIN_SLOTS}
 
     def validate_market_join_name(
@@ -71,7 +83,7 @@ class ValidateMarketJoinForm(FormValidationAction):
             return {slot: STOP for slot in JOIN_SLOTS}
         name = " ".join(str(slot_value or "").split())
         if not 2 <= len(name) <= 128 or not any(ch.isalpha() for ch in name):
-            dispatcher.utter_message(text="Напишите имя или название фирмы — от 2 до 128 символов.")
+            dispatcher.utter_message(response="utter_market_join_name_again")
             return {NAME: None}
         return {NAME: name}
 
@@ -81,10 +93,10 @@ class ValidateMarketJoinForm(FormValidationAction):
         if slot_value == STOP:
             return {CATEGORIES: STOP}
         values = slot_value if isinstance(slot_value, list) else [slot_value]
-        chosen = [value for value in dict.fromkeys(values) if value in catalog.CATEGORY_TITLES]
+        chosen = [value for value in dict.fromkeys(values) if value in catalog.CATEGORIES]
         if not chosen:
-            dispatcher.utter_message(text="Не нашёл таких услуг в списке кооператива. Назовите одну или несколько: "
-                                          + ", ".join(catalog.CATEGORY_TITLES.values()) + ".")
+            dispatcher.utter_message(response="utter_market_join_categories_again",
+                                     categories=texts.category_titles(catalog.CATEGORIES))
             return {CATEGORIES: None}
         return {CATEGORIES: chosen}
 
@@ -95,8 +107,8 @@ class ValidateMarketJoinForm(FormValidationAction):
             return {DISTRICTS: STOP}
         found = districts_in(str(slot_value or ""))
         if not found:
-            dispatcher.utter_message(text="Не узнал районы. В городе есть: " + ", ".join(catalog.DISTRICTS)
-                                          + ". Можно ответить «все районы».")
+            dispatcher.utter_message(response="utter_market_join_districts_again",
+                                     districts=", ".join(catalog.DISTRICTS))
             return {DISTRICTS: None}
         return {DISTRICTS: ", ".join(found)}
 
@@ -105,9 +117,9 @@ class ValidateMarketJoinForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         if slot_value == STOP:
             return {PHONE: STOP}
-        phone = re.sub(r"[\s()-]", "", str(slot_value or ""))
-        if not re.fullmatch(r"\+?\d{10,15}", phone):
-            dispatcher.utter_message(text="Не похоже на номер телефона. Напишите, например, +7 912 345-67-89.")
+        phone = PHONE_NOISE.sub("", str(slot_value or ""))
+        if not PHONE_PATTERN.fullmatch(phone):
+            dispatcher.utter_message(response="utter_market_join_phone_again")
             return {PHONE: None}
         return {PHONE: phone}
 
@@ -128,15 +140,16 @@ class ActionMarketJoinDone(Action):
                     session, resident, values[NAME], values[CATEGORIES], values[DISTRICTS].split(", "), values[PHONE]
                 )
             except providers.ServiceRefused as error:
-                dispatcher.utter_message(text=f"{error.message} Заявка не подана — попробуйте ещё раз.")
+                dispatcher.utter_message(response="utter_market_join_not_filed",
+                                         reason=texts.refusal_text(domain, error.refusal))
                 return cleared
             audit_record(session, skill=SKILL, action="provider_applied", resident_id=resident,
                          details={"provider_id": application.id})
-            categories = ", ".join(catalog.CATEGORY_TITLES[c] for c in application.categories)
-            text = (f"Заявка № {application.id} принята: {application.name}; {categories}; районы: "
-                    f"{', '.join(application.districts)}; телефон {application.phone}. Статус — «на модерации»: "
-                    "администратор кооператива рассмотрит её, и я сообщу решение здесь.")
-        dispatcher.utter_message(text=text)
+            dispatcher.utter_message(
+                response="utter_market_join_filed", application_id=application.id, name=application.name,
+                categories=texts.category_titles(application.categories), districts=", ".join(application.districts),
+                phone=application.phone,
+            )
         return cleared
 
 
@@ -150,7 +163,7 @@ class ActionMarketApplicationDecided(Action):
         with session_scope() as session:
             application = providers.application_of(session, resident_id(session, tracker))
             if application is not None:
-                dispatcher.utter_message(text=providers.decision_text(application))
+                say_decision(dispatcher, application)
         return []
 
 
@@ -164,33 +177,34 @@ class ActionMarketProviderAddService(Action):
             resident = resident_id(session, tracker)
             member = providers.provider_of(session, resident)
             if member is None:
-                dispatcher.utter_message(text="Добавлять услуги могут участники кооператива. Хотите вступить? "
-                                              "Напишите «хочу стать исполнителем».")
+                dispatcher.utter_message(response="utter_market_add_service_members_only")
                 return []
             if draft is None:
-                dispatcher.utter_message(text="Напишите услугу и цену одной фразой, например: "
-                                              "«добавь услугу: поклейка обоев 500 рублей за метр».")
+                dispatcher.utter_message(response="utter_market_add_service_how")
                 return []
             category = entity_value(tracker, "service_category")
             if category is None and len(member.categories) == 1:
                 category = member.categories[0]
             if category is None:
-                names = ", ".join(catalog.CATEGORY_TITLES[c] for c in member.categories)
-                dispatcher.utter_message(text=f"В какой категории эта услуга? Ваши категории: {names}. Напишите, "
-                                              f"например: «добавь услугу {catalog.CATEGORY_TITLES[member.categories[0]]}: "
-                                              f"{draft.title.lower()} {draft.price:.0f} рублей».")
+                dispatcher.utter_message(
+                    response="utter_market_add_service_which_category",
+                    categories=texts.category_titles(member.categories),
+                    category=texts.category_title(member.categories[0]), title=draft.title.lower(),
+                    price=f"{draft.price:.0f}",
+                )
                 return []
             try:
                 offer = providers.upsert_service(session, resident, category, draft.title, draft.price, draft.unit)
             except providers.ServiceRefused as error:
-                dispatcher.utter_message(text=error.message)
+                say_refusal(dispatcher, domain, error.refusal)
                 return []
             audit_record(session, skill=SKILL, action="service_saved", resident_id=resident,
                          details={"offer_id": offer.id, "price": str(offer.price), "unit": offer.unit})
-            text = (f"Услуга сохранена: «{offer.title}» — {price_text(offer.price, offer.unit)} "
-                    f"({catalog.CATEGORY_TITLES[offer.category]}, гарантия {offer.warranty_days} дн.). "
-                    "Жители увидят её в поиске.")
-        dispatcher.utter_message(text=text)
+            dispatcher.utter_message(
+                response="utter_market_service_saved", title=offer.title,
+                price=texts.price_text(domain, offer.price, offer.unit), category=texts.category_title(offer.category),
+                warranty_days=offer.warranty_days,
+            )
         return []
 
 
@@ -201,18 +215,17 @@ class ActionMarketProviderStats(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         with session_scope() as session:
             try:
-                stats = providers.stats(session, resident_id(session, tracker), dispatch.to_local(utcnow()).date())
+                stats = providers.stats(session, resident_id(session, tracker), clock.today())
             except providers.NotAMember as error:
-                dispatcher.utter_message(text=error.message)
+                say_refusal(dispatcher, domain, error.refusal)
                 return []
-            upcoming = [orders.describe(order) for order in stats.upcoming[:UPCOMING_SHOWN]]
-        lines = ["Предстоящие заказы:" if upcoming else "Предстоящих заказов нет.", *upcoming,
-                 f"Выполнено в этом месяце: {stats.done_this_month}.",
-                 f"Заработано за месяц после комиссии: {dispatch.rubles(stats.earned_this_month)} "
-                 f"(комиссия кооперативу — {dispatch.rubles(stats.commission_this_month)}; "
-                 f"членский взнос — {dispatch.rubles(stats.monthly_fee)} в месяц).",
-                 "Отметить заказ: «заказ 12 выполнен», «приступил к заказу 12»."]
-        dispatcher.utter_message(text="\n".join(lines))
+            upcoming = [texts.order_summary(domain, order) for order in stats.upcoming[:UPCOMING_SHOWN]]
+        values = {"done": stats.done_this_month, "earned": texts.rubles(stats.earned_this_month),
+                  "commission": texts.rubles(stats.commission_this_month), "fee": texts.rubles(stats.monthly_fee)}
+        if upcoming:
+            dispatcher.utter_message(response="utter_market_provider_stats", upcoming="\n".join(upcoming), **values)
+        else:
+            dispatcher.utter_message(response="utter_market_provider_stats_no_upcoming", **values)
         return []
 
 
@@ -225,22 +238,21 @@ class ActionMarketProviderOrderUpdate(Action):
         number = order_number(entity_value(tracker, "order_id")) or order_number(text)
         state = state_named(text)
         if number is None or state is None:
-            dispatcher.utter_message(text="Напишите номер заказа и что с ним: «подтверждаю заказ 12», "
-                                          "«приступил к заказу 12» или «заказ 12 выполнен».")
+            dispatcher.utter_message(response="utter_market_order_update_how")
             return []
         with session_scope() as session:
             resident = resident_id(session, tracker)
             if providers.provider_of(session, resident) is None:
-                dispatcher.utter_message(text="Отмечать заказы могут исполнители кооператива.")
+                dispatcher.utter_message(response="utter_market_order_update_members_only")
                 return []
             try:
                 order = orders.advance(session, resident, number, state)
             except orders.OrderError as error:
-                dispatcher.utter_message(text=error.message)
+                say_refusal(dispatcher, domain, error.refusal)
                 return []
             audit_record(session, skill=SKILL, action="order_advanced", resident_id=resident,
                          details={"order_id": order.id, "state": state})
-            text = orders.describe(order)
-        done = " Гарантия на работу началась." if state == orders.DONE else ""
-        dispatcher.utter_message(text=f"Отметил. {text}{done}")
+            summary = texts.order_summary(domain, order)
+        response = "utter_market_order_marked_done" if state == orders.DONE else "utter_market_order_marked"
+        dispatcher.utter_message(response=response, summary=summary)
         return []

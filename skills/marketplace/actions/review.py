@@ -13,24 +13,27 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.sdk import audit_record, session_scope
+from engine.sdk import STOP, audit_record, resident_id, session_scope, skill_lexicon
 
 from .. import orders, reviews
 from ..models import MarketOrder, MarketReview
-from .common import STOP, resident_id
+from ..refusals import Refusal, refusal
+from .common import say_refusal
 from .order_choice import AskWhichOrder, OrderChoice, OrderChoiceForm
 
 ORDER, RATING, TEXT = "market_review_order", "market_rating", "market_review_text"
 NO_COMMENT = "-"
+ORDER_REFERENCE = skill_lexicon(__file__)["order_reference_pattern"]
 
 
 def without_order_number(value: Any, tracker: Tracker) -> Any:
-    """The whole message (a from_text rating) without the order number it names: «отзыв по заказу 4» has no rating."""
+    """The whole message (a from_text rating) without the order number it names: "a review of order 4" has no
+    rating."""
     if not isinstance(value, str) or value != tracker.latest_message.get("text"):
         return value
     for number in tracker.get_latest_entity_values("order_id"):
         number = re.escape(str(number))
-        value, found = re.subn(rf"заказ\w*\s*(?:№|номер)?\s*{number}(?!\d)", " ", value, count=1, flags=re.IGNORECASE)
+        value, found = re.subn(ORDER_REFERENCE + number + r"(?!\d)", " ", value, count=1, flags=re.IGNORECASE)
         if not found:
             value = re.sub(rf"(?<!\d){number}(?!\d)", " ", value, count=1)
     return value
@@ -48,21 +51,20 @@ class OrdersToReview(OrderChoice):
             if order.state == orders.DONE and not reviewed(session, order.id)
         ]
 
-    def refusal(self, session: Session, customer: int, order_id: int) -> Optional[str]:
+    def refusal(self, session: Session, customer: int, order_id: int) -> Optional[Refusal]:
         order = orders.order_of(session, customer, order_id)
         if order is None:
-            return f"Заказа № {order_id} среди ваших заказов нет."
+            return refusal("not_yours", order_id=order_id)
         if order.state != orders.DONE:
-            return (f"Отзыв можно оставить, когда заказ выполнен, а заказ № {order.id} ещё не выполнен "
-                    f"(сейчас: {orders.STATE_TITLES[order.state]}).")
+            return refusal("review_not_done_yet", order_id=order.id, order_state=order.state)
         if reviewed(session, order.id):
-            return f"Отзыв на заказ № {order.id} вы уже оставили — второй раз оценить нельзя. Спасибо за отзыв!"
+            return refusal("reviewed_before", order_id=order.id)
         return None
 
-    def nothing_text(self, session: Session, customer: int) -> str:
+    def nothing_response(self, session: Session, customer: int) -> str:
         if any(order.state == orders.DONE for order in orders.customer_orders(session, customer)):
-            return "Все ваши выполненные заказы уже оценены — второй раз оценить нельзя. Спасибо!"
-        return "Отзыв можно оставить после выполнения заказа, а выполненных заказов у вас пока нет."
+            return "utter_market_nothing_to_review_all_reviewed"
+        return "utter_market_nothing_to_review"
 
 
 class ValidateMarketReviewForm(OrdersToReview, OrderChoiceForm):
@@ -79,7 +81,7 @@ class ValidateMarketReviewForm(OrdersToReview, OrderChoiceForm):
         rating = reviews.parse_rating(without_order_number(slot_value, tracker))
         if rating is None:
             if tracker.get_slot("requested_slot") == RATING:
-                dispatcher.utter_message(text="Оценка — от 1 до 5: например «5», «четыре» или «на троечку».")
+                dispatcher.utter_message(response="utter_market_rating_again")
             return {RATING: None}
         return {RATING: rating}
 
@@ -90,7 +92,7 @@ class ValidateMarketReviewForm(OrdersToReview, OrderChoiceForm):
 
 
 class ActionAskMarketReviewOrder(OrdersToReview, AskWhichOrder):
-    question = "Какой заказ оценить?"
+    question = "utter_market_which_order_review"
 
     def name(self) -> str:
         return "action_ask_market_review_order"
@@ -111,11 +113,12 @@ class ActionMarketReviewDone(Action):
                 review = reviews.leave_review(session, customer, int(order_id), int(rating),
                                               None if text in (None, NO_COMMENT, STOP) else text)
             except reviews.ReviewRefused as error:
-                dispatcher.utter_message(text=error.message)
+                say_refusal(dispatcher, domain, error.refusal)
                 return cleared
             audit_record(session, skill="marketplace", action="review_left", resident_id=customer,
                          details={"order_id": review.order_id, "rating": review.rating})
             provider = session.get(MarketOrder, review.order_id).provider
-            summary = f"{provider.name}: теперь ★ {provider.rating:.2f} ({provider.review_count} отз.)"
-        dispatcher.utter_message(text=f"Спасибо! Оценка {rating} к заказу № {order_id} сохранена. {summary}.")
+            dispatcher.utter_message(response="utter_market_review_saved", rating=rating, order_id=order_id,
+                                     provider=provider.name, provider_rating=f"{provider.rating:.2f}",
+                                     review_count=provider.review_count)
         return cleared

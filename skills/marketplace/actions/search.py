@@ -1,54 +1,54 @@
-"""Search and compare: the filters of the latest message, the top offers as a short list, «сравни первые два»."""
+"""Search and compare: the filters of the latest message, the top offers as a short list, comparing two of them
+("compare the first two")."""
 
 from __future__ import annotations
 
 import re
 from datetime import time
 from decimal import Decimal
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from engine.sdk import session_scope
+from engine.sdk import button, day_month_year, entity_value, phrase, session_scope, skill_lexicon
 
-from .. import catalog, dispatch, when
-from ..catalog import OfferCard, SearchQuery
-from .common import entity_value, positions, price_text
+from .. import catalog, texts, when
+from ..catalog import OfferCard, SearchQuery, SearchResult
+from .common import positions
 
+LEXICON = skill_lexicon(__file__)
 LAST_OFFERS = "market_last_offers"
-CHEAPER = re.compile(r"дешев|дешёв|по цене|недорог|бюджетн|эконом", re.IGNORECASE)
-COMPARE = re.compile(r"сравн", re.IGNORECASE)
-UPPER_BOUND = re.compile(r"\bдо\s+\d{1,2}(?::\d{2})?\s*(?:час|ч\b|утра|дня|вечера)?", re.IGNORECASE)
+CHEAPER = re.compile(LEXICON["cheaper_pattern"], re.IGNORECASE)
+COMPARE = re.compile(LEXICON["compare_pattern"], re.IGNORECASE)
+UPPER_BOUND = re.compile(LEXICON["upper_bound_pattern"], re.IGNORECASE)
+ORDER_BUTTONS = 3
 
 
-def card_line(number: int, card: OfferCard) -> str:
-    reviews = f"{card.review_count} отз." if card.review_count else "нет отзывов"
-    slot = f", ближайшее время — {dispatch.slot_text(card.nearest_slot)}" if card.nearest_slot else ""
-    return (
-        f"{number}. {card.provider_name} — {card.title}: {price_text(card.price, card.unit)}, "
-        f"★ {card.rating:.1f} ({reviews}){slot}"
-    )
+def rating_text(card: OfferCard) -> str:
+    return f"{card.rating:.1f}"
 
 
-def compare_text(cards: List[OfferCard]) -> str:
-    lines = ["Сравнение:"]
-    for card in cards:
-        slot = dispatch.slot_text(card.nearest_slot) if card.nearest_slot else "нет свободного времени в ближайшие 2 недели"
-        lines.append(
-            f"• {card.provider_name}, «{card.title}»\n"
-            f"  цена: {price_text(card.price, card.unit)}; рейтинг: ★ {card.rating:.1f} "
-            f"({card.review_count} отз.); гарантия: {card.warranty_days} дн.; ближайшее время: {slot}"
-        )
-    cheapest = min(cards, key=lambda c: c.price)
-    best = max(cards, key=lambda c: (c.rating, c.review_count))
-    lines.append(f"Дешевле — {cheapest.provider_name}; выше рейтинг — {best.provider_name}.")
-    return "\n".join(lines)
+def card_line(domain: Mapping[str, Any], number: int, card: OfferCard) -> str:
+    nearest = (phrase(domain, "utter_market_search_card_nearest", slot=texts.slot_text(card.nearest_slot))
+               if card.nearest_slot else "")
+    response = "utter_market_search_card" if card.review_count else "utter_market_search_card_unreviewed"
+    return phrase(domain, response, number=number, provider=card.provider_name, title=card.title,
+                  price=texts.price_text(domain, card.price, card.unit), rating=rating_text(card),
+                  review_count=card.review_count, nearest=nearest)
+
+
+def compare_line(domain: Mapping[str, Any], card: OfferCard) -> str:
+    slot = (texts.slot_text(card.nearest_slot) if card.nearest_slot
+            else phrase(domain, "utter_market_compare_no_slot"))
+    return phrase(domain, "utter_market_compare_line", provider=card.provider_name, title=card.title,
+                  price=texts.price_text(domain, card.price, card.unit), rating=rating_text(card),
+                  reviews=card.review_count, warranty_days=card.warranty_days, slot=slot)
 
 
 def query_of(tracker: Tracker, category: Optional[str]) -> SearchQuery:
-    """The filters the latest message names; the category falls back to the one asked before («а в субботу?»)."""
+    """The filters the latest message names; the category falls back to the one asked before."""
     text = tracker.latest_message.get("text") or ""
     location = entity_value(tracker, "location")
     day = when.parse_day(entity_value(tracker, "date"))
@@ -72,6 +72,53 @@ def query_of(tracker: Tracker, category: Optional[str]) -> SearchQuery:
     )
 
 
+def _when_text(domain: Mapping[str, Any], query: SearchQuery) -> str:
+    parts = []
+    if query.day:
+        parts.append(phrase(domain, "utter_market_search_when_day", day=day_month_year(query.day)))
+    if query.time_from:
+        parts.append(phrase(domain, "utter_market_search_when_from", time=f"{query.time_from:%H:%M}"))
+    if query.time_to:
+        parts.append(phrase(domain, "utter_market_search_when_to", time=f"{query.time_to:%H:%M}"))
+    return " ".join(parts)
+
+
+def _unmet_text(domain: Mapping[str, Any], query: SearchQuery, name: str) -> str:
+    if name == "budget":
+        return phrase(domain, "utter_market_search_unmet_budget", budget=texts.rubles(query.budget))
+    if name == "district":
+        return phrase(domain, "utter_market_search_unmet_district", district=query.district)
+    return phrase(domain, "utter_market_search_unmet_time", when=_when_text(domain, query))
+
+
+def _hint(domain: Mapping[str, Any], result: SearchResult) -> str:
+    relaxed = result.relaxation
+    if relaxed is None:
+        return phrase(domain, "utter_market_search_hint_any")
+    count = len(relaxed.cards)
+    if relaxed.name == "budget":
+        return phrase(domain, "utter_market_search_hint_budget", count=count, cheapest=texts.rubles(relaxed.cheapest))
+    if relaxed.name == "district":
+        return phrase(domain, "utter_market_search_hint_district", count=count)
+    if relaxed.nearest_slot is None:
+        return phrase(domain, "utter_market_search_hint_time_no_slot", count=count)
+    return phrase(domain, "utter_market_search_hint_time", count=count, slot=texts.slot_text(relaxed.nearest_slot))
+
+
+def say_nothing_found(dispatcher: CollectingDispatcher, domain: Mapping[str, Any], query: SearchQuery,
+                      result: SearchResult) -> None:
+    """Why nothing was found and which filter to relax."""
+    category = texts.category_title(query.category or "")
+    if result.category_empty:
+        dispatcher.utter_message(response="utter_market_search_empty_category", category=category)
+    elif result.unmet:
+        unmet = ", ".join(_unmet_text(domain, query, name) for name in result.unmet)
+        dispatcher.utter_message(response="utter_market_search_nothing_with", category=category, unmet=unmet,
+                                 hint=_hint(domain, result))
+    else:
+        dispatcher.utter_message(response="utter_market_search_nothing", category=category, hint=_hint(domain, result))
+
+
 class ActionMarketSearch(Action):
     def name(self) -> str:
         return "action_market_search"
@@ -80,37 +127,39 @@ class ActionMarketSearch(Action):
         text = tracker.latest_message.get("text") or ""
         shown = tracker.get_slot(LAST_OFFERS) or []
         if COMPARE.search(text) and shown and len(positions(text)) >= 2:
-            return self._compare(dispatcher, shown, positions(text))
+            return self._compare(dispatcher, domain, shown, positions(text))
         category = entity_value(tracker, "service_category") or tracker.get_slot("market_category")
-        if category not in catalog.CATEGORY_TITLES:
+        if category not in catalog.CATEGORIES:
             dispatcher.utter_message(response="utter_ask_market_category")
             return []
         query = query_of(tracker, category)
         with session_scope() as session:
             result = catalog.search(session, query)
         if not result.cards:
-            dispatcher.utter_message(text=f"{result.empty_reason} {result.relax_hint or ''}".strip())
+            say_nothing_found(dispatcher, domain, query, result)
             return [SlotSet(LAST_OFFERS, None)]
-        order = "сначала дешевле" if query.sort == "price" else "по рейтингу"
-        lines = [f"Нашёл предложения «{catalog.CATEGORY_TITLES[category]}» ({order}):"]
-        lines += [card_line(number, card) for number, card in enumerate(result.cards, 1)]
-        lines.append("Закажите понравившееся («закажи первое») или просто «закажи на завтра в 10» — исполнителя "
-                     "подберу сам. «Сравни первые два» — сравню рядом.")
+        cards = "\n".join(card_line(domain, number, card) for number, card in enumerate(result.cards, 1))
         buttons = [
-            {"title": f"Заказать {number}", "payload": f'/market_order{{"market_offer_position": "{number}"}}'}
-            for number in range(1, min(3, len(result.cards)) + 1)
+            button(phrase(domain, "utter_market_order_offer_button", number=number), "market_order",
+                   market_offer_position=number)
+            for number in range(1, min(ORDER_BUTTONS, len(result.cards)) + 1)
         ]
-        dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
+        response = "utter_market_search_results_by_price" if query.sort == "price" else "utter_market_search_results_by_rating"
+        dispatcher.utter_message(response=response, category=texts.category_title(category), cards=cards,
+                                 buttons=buttons)
         return [SlotSet(LAST_OFFERS, [card.offer_id for card in result.cards])]
 
     @staticmethod
-    def _compare(dispatcher: CollectingDispatcher, shown: List[int], picked: List[int]) -> List[EventType]:
+    def _compare(dispatcher: CollectingDispatcher, domain: Mapping[str, Any], shown: List[int],
+                 picked: List[int]) -> List[EventType]:
         ids = [shown[number - 1] for number in picked if number <= len(shown)]
         with session_scope() as session:
             cards = catalog.compare(session, ids)
         if len(cards) < 2:
-            dispatcher.utter_message(text="Для сравнения нужны два предложения из последнего поиска — "
-                                          "например, «сравни первое и третье».")
+            dispatcher.utter_message(response="utter_market_compare_needs_two")
             return []
-        dispatcher.utter_message(text=compare_text(cards))
+        cheapest = min(cards, key=lambda c: c.price)
+        best = max(cards, key=lambda c: (c.rating, c.review_count))
+        dispatcher.utter_message(response="utter_market_compare", lines="\n".join(compare_line(domain, c) for c in cards),
+                                 cheapest=cheapest.provider_name, best=best.provider_name)
         return []

@@ -1,4 +1,4 @@
-"""A warranty claim: «после ремонта опять течёт» → which done order (asked when there are several) → the
+"""A warranty claim ("it leaks again after the repair") → which done order (asked when there are several) → the
 automatic check of term and payment → a free repeat visit, or a refusal with the warranty dates."""
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from engine.sdk import audit_record, session_scope, utcnow
+from engine.sdk import STOP, audit_record, clock, resident_id, session_scope
 
-from .. import dispatch, orders, warranty
+from .. import orders, texts, warranty
 from ..models import MarketOrder
-from .common import STOP, resident_id
+from ..refusals import Refusal, refusal
+from .common import say_refusal
 from .order_choice import AskWhichOrder, OrderChoice, OrderChoiceForm
 
 ORDER, TEXT = "market_claim_order", "market_claim_text"
@@ -23,15 +24,14 @@ ORDER, TEXT = "market_claim_order", "market_claim_text"
 
 class ClaimableOrders(OrderChoice):
     def candidates(self, session: Session, customer: int) -> List[MarketOrder]:
-        return warranty.claimable_orders(session, customer, dispatch.to_local(utcnow()).date())
+        return warranty.claimable_orders(session, customer, clock.today())
 
-    def refusal(self, session: Session, customer: int, order_id: int) -> Optional[str]:
+    def refusal(self, session: Session, customer: int, order_id: int) -> Optional[Refusal]:
         """Only a foreign order is refused here: term and payment are checked by open_claim, which records it."""
-        return None if orders.order_of(session, customer, order_id) else f"Заказа № {order_id} среди ваших заказов нет."
+        return None if orders.order_of(session, customer, order_id) else refusal("not_yours", order_id=order_id)
 
-    def nothing_text(self, session: Session, customer: int) -> str:
-        return ("Гарантия действует на выполненные заказы, а выполненных заказов за последний год у вас нет. "
-                "Если нужна помощь — напишите «позови оператора».")
+    def nothing_response(self, session: Session, customer: int) -> str:
+        return "utter_market_nothing_to_claim"
 
 
 class ValidateMarketWarrantyForm(ClaimableOrders, OrderChoiceForm):
@@ -47,13 +47,13 @@ class ValidateMarketWarrantyForm(ClaimableOrders, OrderChoiceForm):
             return {TEXT: STOP}
         text = " ".join(str(slot_value or "").split())
         if len(text) < 3:
-            dispatcher.utter_message(text="Опишите, пожалуйста, что случилось, хотя бы парой слов.")
+            dispatcher.utter_message(response="utter_market_claim_text_again")
             return {TEXT: None}
         return {TEXT: text[:1000]}
 
 
 class ActionAskMarketClaimOrder(ClaimableOrders, AskWhichOrder):
-    question = "По какому заказу гарантийный случай?"
+    question = "utter_market_which_order_claim"
 
     def name(self) -> str:
         return "action_ask_market_claim_order"
@@ -75,5 +75,8 @@ class ActionMarketWarrantyDone(Action):
                 audit_record(session, skill="marketplace", action="warranty_claim", resident_id=customer,
                              details={"order_id": int(order_id), "claim_id": result.claim_id,
                                       "accepted": result.accepted, "visit_order_id": result.visit_order_id})
-        dispatcher.utter_message(text=result.message)
+        if result.accepted:
+            dispatcher.utter_message(response=f"utter_market_claim_{result.reason}", **texts.shown(domain, result.values))
+        else:
+            say_refusal(dispatcher, domain, refusal(result.reason, **result.values))
         return cleared

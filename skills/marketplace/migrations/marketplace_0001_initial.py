@@ -1,4 +1,4 @@
-"""Tables of the skill «Услуги кооператива»: providers, offers, orders, bookings, payments, reviews,
+"""Tables of the marketplace skill: providers, offers, orders, bookings, payments, reviews,
 warranties, claims, the contract log and the economic parameters.
 
 Revision ID: marketplace_0001

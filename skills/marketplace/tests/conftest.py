@@ -1,16 +1,13 @@
-"""A migrated store (the skill's own Alembic branch included) and fixed moments for the marketplace tests."""
+"""A migrated store (the skill is enabled, so the store fixtures migrate its tables) and fixed moments for the
+marketplace tests."""
 
 from datetime import date, datetime, timezone
 from pathlib import Path
-from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
-from alembic import command
 
-from engine.sdk import session_scope
-from engine.skills.discovery import enabled_packages
-from engine.store.migrate import alembic_config
+from engine.sdk import resident_for, session_scope
 from skills.marketplace import demo
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -23,21 +20,6 @@ def moscow(day: date, hour: int) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=MOSCOW)
 
 
-def migrate_skill(url: str) -> str:
-    """Adds this skill's tables, also before discovery picks the skill up (no manifest yet)."""
-    roots = {package.root for package in enabled_packages()}
-    if SKILL_ROOT in roots:
-        return url  # discovered: the store fixtures migrated it already
-    roots.add(SKILL_ROOT)
-    command.upgrade(alembic_config(url, [SimpleNamespace(root=root) for root in sorted(roots)]), "heads")
-    return url
-
-
-@pytest.fixture
-def market_store(store):
-    return migrate_skill(store)
-
-
 def load_demo() -> None:
     with session_scope() as session:
         # The demo's history is dated back from the tests' fixed NOW, so no demo visit can take their slots.
@@ -45,9 +27,9 @@ def load_demo() -> None:
 
 
 @pytest.fixture
-def demo_store(market_store, store_templates):
-    store_templates.prepared(market_store, "marketplace-demo", load_demo)
-    return market_store
+def demo_store(store, store_templates):
+    store_templates.prepared(store, "marketplace-demo", load_demo)
+    return store
 
 
 class Factory:
@@ -57,9 +39,7 @@ class Factory:
         self.session = session
 
     def resident(self, external_id: str) -> int:
-        from engine.residents import identity_for
-
-        return identity_for(self.session, "rest", external_id).resident_id
+        return resident_for(self.session, "rest", external_id)
 
     def provider(self, name, categories=("plumber",), rating="4.50", reviews=10, hours=(9, 20),
                  districts=("Заречный",), status="approved", resident_id=None, price="1000", duration=120,
@@ -92,7 +72,7 @@ class Factory:
 
 
 @pytest.fixture
-def session(market_store):
+def session(store):
     """One unit of work for a test (committed at the end)."""
     with session_scope() as unit:
         yield unit

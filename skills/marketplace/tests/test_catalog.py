@@ -4,9 +4,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from engine.residents import identity_for
-from engine.sdk import session_scope
-from skills.marketplace import catalog, contract_log, demo, dispatch, ledger, orders, providers, reviews, warranty
+from engine.sdk import clock, resident_for, session_scope
+from skills.marketplace import catalog, contract_log, demo, ledger, orders, providers, reviews, warranty
 from skills.marketplace.catalog import SearchQuery
 from skills.marketplace.models import MarketProvider
 from skills.marketplace.tests.conftest import NOW, moscow
@@ -22,7 +21,7 @@ def session(demo_store):
 
 def test_demo_covers_every_category_with_real_ratings_and_a_consistent_history(session):
     approved = session.execute(select(MarketProvider).where(MarketProvider.status == "approved")).scalars().all()
-    assert {c for p in approved for c in p.categories} == set(catalog.CATEGORY_TITLES)
+    assert {c for p in approved for c in p.categories} == set(catalog.CATEGORIES)
     assert {d for p in approved for d in p.districts} == set(catalog.DISTRICTS)
     assert all(p.review_count > 0 and Decimal("3") <= p.rating <= Decimal("5") for p in approved)
     assert ledger.balance_check(session) and contract_log.verify(session) is None
@@ -32,18 +31,23 @@ def test_demo_covers_every_category_with_real_ratings_and_a_consistent_history(s
 
 
 def test_demo_provider_identity_is_a_member(session):
-    master = providers.provider_of(session, identity_for(session, *demo.PROVIDER_IDENTITY).resident_id)
+    master = providers.provider_of(session, resident_for(session, *demo.PROVIDER_IDENTITY))
     assert master is not None and master.name == "Иван Петров" and "plumber" in master.categories
-    applicant = identity_for(session, *demo.APPLICANT_IDENTITY).resident_id
-    assert providers.application_of(session, applicant).status == "pending"
+    applicant = providers.application_of(session, resident_for(session, *demo.APPLICANT_IDENTITY))
+    assert (applicant.name, applicant.status, applicant.districts) == ("Пётр Смирнов", "pending", ["Северный"])
+
+
+def test_demo_members_of_all_districts_serve_every_district(session):
+    cleaning = session.execute(select(MarketProvider).where(MarketProvider.name == "Клининг «Чистый город»")).scalar_one()
+    assert cleaning.districts == list(catalog.DISTRICTS) and len(catalog.DISTRICTS) == 5
 
 
 def test_plumber_for_tomorrow_sorted_by_rating_with_the_nearest_slot(session):
     result = catalog.search(session, SearchQuery(category="plumber", day=TOMORROW, now=NOW))
-    assert result.empty_reason is None and len(result.cards) == 4
+    assert len(result.cards) == 4
     ratings = [card.rating for card in result.cards]
     assert ratings == sorted(ratings, reverse=True)
-    assert all(dispatch.to_local(card.nearest_slot).date() == TOMORROW for card in result.cards)
+    assert all(clock.to_local(card.nearest_slot).date() == TOMORROW for card in result.cards)
     assert result.cards[0].provider_name == "Иван Петров"
 
 
@@ -63,18 +67,27 @@ def test_sort_by_price(session):
 
 def test_empty_result_says_why_and_which_filter_to_relax(session):
     cheap = catalog.search(session, SearchQuery(category="renovation", budget=Decimal("100"), now=NOW))
-    assert cheap.cards == [] and "дешевле 100 ₽" in cheap.empty_reason
-    assert "увеличить бюджет" in cheap.relax_hint and "от 350 ₽" in cheap.relax_hint
+    assert (cheap.cards, cheap.category_empty, cheap.unmet) == ([], False, ("budget",))
+    assert cheap.relaxation.name == "budget" and cheap.relaxation.cheapest == Decimal("350")
     far = catalog.search(session, SearchQuery(category="beauty", district="Северный", now=NOW))
-    assert "в районе Северный" in far.empty_reason and "не ограничивать район" in far.relax_hint
+    assert far.unmet == ("district",) and far.relaxation.name == "district" and len(far.relaxation.cards) == 2
     night = catalog.search(session, SearchQuery(category="tutor", day=TOMORROW, time_from=time(22), now=NOW))
-    assert "со свободным временем" in night.empty_reason and "В другое время" in night.relax_hint
+    assert night.unmet == ("time",) and night.relaxation.name == "time" and night.relaxation.nearest_slot
+
+
+def test_the_first_filter_whose_relaxation_finds_something_is_hinted(session):
+    both = catalog.search(session, SearchQuery(category="beauty", district="Северный", budget=Decimal("1300"), now=NOW))
+    assert both.unmet == ("budget", "district") and both.relaxation.name == "district"
+    assert [card.title for card in both.relaxation.cards] == ["Стрижка на дому"]
+    hopeless = catalog.search(session, SearchQuery(category="beauty", district="Северный", day=TOMORROW,
+                                                   time_from=time(23), now=NOW))
+    assert hopeless.unmet == ("district", "time") and hopeless.relaxation is None
 
 
 def test_busy_provider_shows_the_next_free_slot(session):
     ivan = catalog.search(session, SearchQuery(category="plumber", day=TOMORROW, now=NOW)).cards[0]
     customer = session.execute(select(MarketProvider.resident_id).where(MarketProvider.id == ivan.provider_id)).scalar_one()
-    orders.place_order(session, customer, None, "ул. Речная, 1", dispatch.to_local(ivan.nearest_slot), ivan.offer_id, NOW)
+    orders.place_order(session, customer, None, "ул. Речная, 1", clock.to_local(ivan.nearest_slot), ivan.offer_id, NOW)
     again = catalog.search(session, SearchQuery(category="plumber", day=TOMORROW, now=NOW)).cards
     assert next(c for c in again if c.offer_id == ivan.offer_id).nearest_slot == ivan.nearest_slot + timedelta(hours=2)
 
@@ -86,11 +99,11 @@ def test_compare_the_first_two(session):
 
 
 def test_walkthrough_order_pay_done_review_claim(session):
-    resident = identity_for(session, "rest", "walkthrough").resident_id
+    resident = resident_for(session, "rest", "walkthrough")
     order = orders.place_order(session, resident, "plumber", "ул. Речная, 1", moscow(TOMORROW, 10), now=NOW)
     assert order.provider.name == "Иван Петров"
     ledger.pay_order(session, resident, order.id, "walkthrough-pay")
-    master = identity_for(session, *demo.PROVIDER_IDENTITY).resident_id
+    master = resident_for(session, *demo.PROVIDER_IDENTITY)
     orders.advance(session, master, order.id, orders.DONE, moscow(TOMORROW, 12))
     reviews.leave_review(session, resident, order.id, reviews.parse_rating("пятёрка"), "быстро")
     claim = warranty.open_claim(session, resident, order.id, "после ремонта опять течёт", moscow(TOMORROW, 18))
@@ -99,6 +112,8 @@ def test_walkthrough_order_pay_done_review_claim(session):
 
 
 @pytest.mark.parametrize("text, district", [("в Заречном районе", "Заречный"), ("левобережный", "Левобережный"),
-                                            ("центр", "Центральный"), ("ул. Южная, 3", None), ("Москва", None)])
+                                            ("центр", "Центральный"), ("ул. Южная, 3", None), ("Москва", None),
+                                            ("Заречье", "Заречный"), ("ул. Южная, 3, Южный район", "Южный"),
+                                            ("ЗАРЕЧНЫЙ", "Заречный"), ("", None)])
 def test_district_of(text, district):
     assert catalog.district_of(text) == district

@@ -12,7 +12,7 @@ import pytest
 from engine.sdk import session_scope
 from skills.marketplace import dispatch, orders
 from skills.marketplace.models import MarketBooking, MarketOrder
-from skills.marketplace.tests.conftest import NOW, Factory, migrate_skill, moscow
+from skills.marketplace.tests.conftest import NOW, Factory, moscow
 from sqlalchemy import func, select
 
 SLOT = moscow(NOW.date() + timedelta(days=1), 10)
@@ -20,7 +20,6 @@ SLOT = moscow(NOW.date() + timedelta(days=1), 10)
 
 @pytest.fixture
 def race(postgres_store, monkeypatch):
-    migrate_skill(postgres_store)
     with session_scope() as session:
         factory = Factory(session)
         provider = factory.provider("Единственный")
@@ -47,7 +46,7 @@ def _place_concurrently(customers, offer_id):
                 order = orders.place_order(session, customer, "plumber", "ул. Речная, 1", SLOT, offer_id, NOW)
                 outcomes.append(("placed", order.id))
         except orders.SlotTaken as taken:
-            outcomes.append(("taken", taken.message))
+            outcomes.append(("taken", taken.reason))
 
     threads = [threading.Thread(target=place, args=(customer,)) for customer in customers]
     for thread in threads:
@@ -67,4 +66,5 @@ def _stored():
 def test_exactly_one_of_two_simultaneous_orders_gets_the_slot(race, chosen):
     outcomes = _place_concurrently(race["customers"], race["offer_id"] if chosen else None)
     assert sorted(kind for kind, _ in outcomes) == ["placed", "taken"]
+    assert [reason for kind, reason in outcomes if kind == "taken"] == ["just_taken"]
     assert _stored() == (1, 2)  # one order holding its two hours

@@ -23,7 +23,7 @@ def test_an_intact_chain_verifies(session, factory):
     assert contract_log.verify(session) is None
 
 
-def test_an_edited_record_is_named(market_store):
+def test_an_edited_record_is_named(store):
     with session_scope() as session:
         events = _log_three_events(Factory(session), session)
         middle = events[1].id
@@ -34,7 +34,7 @@ def test_an_edited_record_is_named(market_store):
         assert contract_log.verify(session) == middle
 
 
-def test_a_deleted_record_breaks_the_chain_at_the_next_one(market_store):
+def test_a_deleted_record_breaks_the_chain_at_the_next_one(store):
     with session_scope() as session:
         events = _log_three_events(Factory(session), session)
         first, second = events[0].id, events[1].id

@@ -1,6 +1,7 @@
 from datetime import timedelta
 from decimal import Decimal
 
+from engine.sdk import clock
 from skills.marketplace import dispatch, orders
 from skills.marketplace.tests.conftest import NOW, moscow
 
@@ -70,6 +71,6 @@ def test_nearest_free_slot_skips_booked_hours(factory, session):
     orders.place_order(session, customer, "plumber", "ул. Речная, 1", moscow(TOMORROW, 9),
                        offer_id=factory.offer_of(provider).id, now=NOW)
     slot = dispatch.nearest_free_slot(session, provider, moscow(TOMORROW, 0), 120)
-    assert dispatch.to_local(slot) == moscow(TOMORROW + timedelta(days=1), 9)
+    assert clock.to_local(slot) == moscow(TOMORROW + timedelta(days=1), 9)
     assert dispatch.nearest_free_slot(session, provider, moscow(TOMORROW, 0), 60, day=TOMORROW) == \
-        dispatch.to_store(moscow(TOMORROW, 11))
+        clock.to_store(moscow(TOMORROW, 11))

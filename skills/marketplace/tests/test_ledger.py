@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, update
 
-from engine.store.models import Payment
+from engine.sdk import Payment
 from skills.marketplace import ledger, orders
 from skills.marketplace.models import MarketParameters, MarketPayment
 from skills.marketplace.tests.conftest import NOW, moscow
@@ -32,11 +32,15 @@ def order(session, factory):
     return orders.place_order(session, customer, "plumber", "ул. Речная, 1", moscow(TOMORROW, 10), now=NOW)
 
 
-def test_payment_records_the_split_with_the_commission_in_force(session, order):
+def test_payment_records_the_split_with_the_commission_in_force(session, order, monkeypatch):
+    described = []
+    real_pay = ledger.pay
+    monkeypatch.setattr(ledger, "pay", lambda *a, **k: described.append(k["description"]) or real_pay(*a, **k))
     paid = ledger.pay_order(session, order.customer_id, order.id, "key-1")
-    assert (paid.provider_share, paid.commission) == (Decimal("1320.00"), Decimal("180.00"))
-    assert paid.payment.amount == Decimal("1500.00") and "ТЕСТОВЫЙ ПЛАТЁЖ" in paid.receipt_text
-    assert "1 320 ₽" in paid.receipt_text
+    assert (paid.order_id, paid.provider_share, paid.commission, paid.commission_percent) == (
+        order.id, Decimal("1320.00"), Decimal("180.00"), Decimal("12.00"))
+    assert paid.payment.amount == Decimal("1500.00") and paid.payment.receipt_number.startswith("TEST-")
+    assert described == [f"Оплата заказа № {order.id} в кооперативе услуг"]
     assert ledger.balance_check(session)
 
 
@@ -47,18 +51,19 @@ def test_a_retried_confirmation_never_pays_twice(session, order):
     assert session.execute(select(func.count(Payment.id))).scalar_one() == 1
     with pytest.raises(ledger.NotPayable) as refused:
         ledger.pay_order(session, order.customer_id, order.id, "key-2")
-    assert "уже оплачен" in refused.value.message
+    assert (refused.value.reason, refused.value.values) == ("already_paid", {"order_id": order.id})
     assert session.execute(select(func.count(Payment.id))).scalar_one() == 1
 
 
 def test_not_payable_when_cancelled_or_not_theirs(session, factory, order):
     stranger = factory.resident("stranger")
-    with pytest.raises(ledger.NotPayable):
+    with pytest.raises(ledger.NotPayable) as foreign:
         ledger.pay_order(session, stranger, order.id, "key-x")
+    assert foreign.value.reason == "not_yours"
     orders.cancel(session, order.customer_id, order.id, NOW)
     with pytest.raises(ledger.NotPayable) as refused:
         ledger.pay_order(session, order.customer_id, order.id, "key-1")
-    assert "отменён" in refused.value.message
+    assert (refused.value.reason, refused.value.values) == ("cancelled_unpaid", {"order_id": order.id})
     assert session.execute(select(func.count(Payment.id))).scalar_one() == 0
 
 

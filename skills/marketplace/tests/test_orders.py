@@ -3,7 +3,9 @@ from decimal import Decimal
 
 import pytest
 
-from skills.marketplace import contract_log, orders, warranty
+from engine.sdk import clock
+from engine.testing import assembled_domain
+from skills.marketplace import contract_log, orders, texts, warranty
 from skills.marketplace.tests.conftest import NOW, moscow
 
 TOMORROW = NOW.date() + timedelta(days=1)
@@ -42,27 +44,44 @@ def test_a_booked_provider_cannot_be_booked_again_for_an_overlapping_slot(sessio
     orders.place_order(session, cast["customer"], "plumber", "ул. Речная, 1", moscow(TOMORROW, 10), offer.id, NOW)
     with pytest.raises(orders.SlotTaken) as taken:
         orders.place_order(session, cast["stranger"], "plumber", "ул. Южная, 3", moscow(TOMORROW, 11), offer.id, NOW)
-    assert "Ближайшее свободное время" in taken.value.message
+    assert taken.value.reason == "provider_busy"
+    assert taken.value.values == {"provider": "Иван", "nearest": clock.to_store(moscow(TOMORROW, 12))}
     # dispatch sends the second resident to the other plumber instead
     second = orders.place_order(session, cast["stranger"], "plumber", "ул. Южная, 3", moscow(TOMORROW, 11), now=NOW)
     assert second.provider_id == cast["other"].id
-    with pytest.raises(orders.NoProviderAvailable):
+    with pytest.raises(orders.NoProviderAvailable) as nobody:
         orders.place_order(session, cast["customer"], "plumber", "ул. Речная, 1", moscow(TOMORROW, 10), now=NOW)
+    assert nobody.value.reason == "nobody_free"
+    assert nobody.value.values == {"slot": clock.to_store(moscow(TOMORROW, 10)), "category": "plumber"}
 
 
-@pytest.mark.parametrize("slot", [moscow(NOW.date(), 9), moscow(NOW.date(), 9) - timedelta(days=1),
-                                  moscow(TOMORROW, 10) + timedelta(minutes=30), moscow(TOMORROW, 10) + timedelta(days=70)])
-def test_invalid_slots_are_refused_with_a_reason(session, cast, slot):
+@pytest.mark.parametrize("slot, reason", [
+    (moscow(NOW.date(), 9), "too_soon"),
+    (moscow(NOW.date(), 9) - timedelta(days=1), "too_soon"),
+    (moscow(TOMORROW, 10) + timedelta(minutes=30), "not_whole_hour"),
+    (moscow(TOMORROW, 10) + timedelta(days=70), "too_far"),
+])
+def test_invalid_slots_are_refused_with_a_reason(session, cast, slot, reason):
     with pytest.raises(orders.InvalidSlot) as refused:
         orders.place_order(session, cast["customer"], "plumber", "ул. Речная, 1", slot, now=NOW)
-    assert refused.value.message
+    assert refused.value.reason == reason
+
+
+def test_an_order_needs_an_address_and_a_known_category(session, cast):
+    with pytest.raises(orders.InvalidSlot) as refused:
+        orders.place_order(session, cast["customer"], "plumber", "  ", moscow(TOMORROW, 10), now=NOW)
+    assert refused.value.reason == "no_address"
+    with pytest.raises(orders.NoProviderAvailable) as unknown:
+        orders.place_order(session, cast["customer"], "astrologer", "ул. Речная, 1", moscow(TOMORROW, 10), now=NOW)
+    assert unknown.value.reason == "unknown_category"
 
 
 def test_outside_the_chosen_providers_hours_is_an_invalid_slot(session, factory, cast):
     with pytest.raises(orders.InvalidSlot) as refused:
         orders.place_order(session, cast["customer"], "plumber", "ул. Речная, 1", moscow(TOMORROW, 21),
                            factory.offer_of(cast["master"]).id, NOW)
-    assert "с 9:00 до 20:00" in refused.value.message
+    assert (refused.value.reason, refused.value.values) == (
+        "outside_hours", {"provider": "Иван", "start_hour": 9, "end_hour": 20})
 
 
 def test_only_the_customer_sees_their_orders(session, cast):
@@ -70,7 +89,8 @@ def test_only_the_customer_sees_their_orders(session, cast):
     assert orders.order_of(session, cast["customer"], order.id) is order
     assert orders.order_of(session, cast["stranger"], order.id) is None
     assert orders.customer_orders(session, cast["stranger"]) == []
-    assert not orders.cancel(session, cast["stranger"], order.id, NOW).cancelled
+    refused = orders.cancel(session, cast["stranger"], order.id, NOW)
+    assert not refused.cancelled and refused.refused.reason == "not_yours"
     assert order.state == orders.ASSIGNED
 
 
@@ -78,19 +98,20 @@ def test_cancel_is_free_until_the_cutoff_and_releases_the_slot(session, factory,
     offer = factory.offer_of(cast["master"])
     order = orders.place_order(session, cast["customer"], "plumber", "ул. Речная, 1", moscow(TOMORROW, 10), offer.id, NOW)
     result = orders.cancel(session, cast["customer"], order.id, moscow(TOMORROW, 7))
-    assert (result.cancelled, result.fee, order.state) == (True, Decimal("0.00"), orders.CANCELLED)
+    assert (result.cancelled, result.fee, result.refused, order.state) == (True, Decimal("0.00"), None, orders.CANCELLED)
     again = orders.place_order(session, cast["stranger"], "plumber", "ул. Южная, 3", moscow(TOMORROW, 10), offer.id, NOW)
     assert again.provider_id == cast["master"].id
-    assert not orders.cancel(session, cast["customer"], order.id, NOW).cancelled
+    again_cancelled = orders.cancel(session, cast["customer"], order.id, NOW)
+    assert not again_cancelled.cancelled and again_cancelled.refused.reason == "already_cancelled"
 
 
 def test_late_cancel_keeps_a_fee_and_a_started_order_cannot_be_cancelled(session, cast):
     late = orders.place_order(session, cast["customer"], "plumber", "ул. Речная, 1", moscow(TOMORROW, 10), now=NOW)
     result = orders.cancel(session, cast["customer"], late.id, moscow(TOMORROW, 8))
-    assert result.cancelled and result.fee == Decimal("450.00") and "450 ₽" in result.message
+    assert result.cancelled and result.fee == Decimal("450.00") and result.refused is None
     started = orders.place_order(session, cast["customer"], "plumber", "ул. Речная, 1", moscow(TOMORROW, 12), now=NOW)
     refused = orders.cancel(session, cast["customer"], started.id, moscow(TOMORROW, 12))
-    assert not refused.cancelled and started.state == orders.ASSIGNED
+    assert not refused.cancelled and refused.refused.reason == "visit_started" and started.state == orders.ASSIGNED
 
 
 def test_provider_moves_the_order_forward_and_done_starts_the_warranty(session, cast):
@@ -98,8 +119,11 @@ def test_provider_moves_the_order_forward_and_done_starts_the_warranty(session, 
     with pytest.raises(orders.NotYourOrder):
         orders.advance(session, cast["stranger"], order.id, orders.CONFIRMED, NOW)
     orders.advance(session, cast["master_resident"], order.id, orders.CONFIRMED, NOW)
-    with pytest.raises(orders.BadTransition):
+    with pytest.raises(orders.BadTransition) as backwards:
         orders.advance(session, cast["master_resident"], order.id, orders.CONFIRMED, NOW)
+    assert backwards.value.reason == "not_forward"
+    assert backwards.value.values == {"order_id": order.id, "order_state": orders.CONFIRMED,
+                                      "new_state": orders.CONFIRMED}
     orders.advance(session, cast["master_resident"], order.id, orders.DONE, moscow(TOMORROW, 12))
     contract = warranty.warranty_of(session, order.id)
     assert (contract.starts_on, contract.ends_on) == (TOMORROW, TOMORROW + timedelta(days=30))
@@ -107,8 +131,9 @@ def test_provider_moves_the_order_forward_and_done_starts_the_warranty(session, 
         contract_log.ORDER_DONE, contract_log.WARRANTY_STARTED]
     with pytest.raises(orders.BadTransition):
         orders.advance(session, cast["master_resident"], order.id, orders.IN_PROGRESS, NOW)
-    assert not orders.cancel(session, cast["customer"], order.id, NOW).cancelled
-    assert "выполнен" in orders.describe(order)
+    too_late = orders.cancel(session, cast["customer"], order.id, NOW).refused
+    assert (too_late.reason, too_late.values) == ("cancel_too_late", {"order_id": order.id, "order_state": orders.DONE})
+    assert texts.order_summary(assembled_domain(), order).endswith("— 1 500 ₽, выполнен (Иван).")
 
 
 def test_a_cancelled_order_cannot_be_advanced(session, cast):
@@ -116,3 +141,11 @@ def test_a_cancelled_order_cannot_be_advanced(session, cast):
     orders.cancel(session, cast["customer"], order.id, NOW)
     with pytest.raises(orders.BadTransition):
         orders.advance(session, cast["master_resident"], order.id, orders.DONE, NOW)
+
+
+def test_only_provider_states_can_be_set(session, cast):
+    order = orders.place_order(session, cast["customer"], "plumber", "ул. Речная, 1", moscow(TOMORROW, 10), now=NOW)
+    with pytest.raises(orders.BadTransition) as refused:
+        orders.set_state(session, order, orders.CANCELLED, NOW)
+    assert refused.value.reason == "unknown_state"
+    assert refused.value.values == {"state": "cancelled", "allowed": "confirmed, in_progress, done"}

@@ -35,31 +35,48 @@ def test_application_moderation_and_services(session, factory):
         providers.upsert_service(session, resident, "renovation", "Поклейка обоев", Decimal("500"), "м")
     assert providers.apply(session, resident, "Другое имя", ["plumber"], [], "+79123456789") is application
     providers.decide(session, application.id, approve=True, reason=None)
-    assert "одобрена" in providers.decision_text(application)
+    assert providers.provider_of(session, resident) is application
     offer = providers.upsert_service(session, resident, "renovation", "Поклейка обоев", Decimal("500"), "м")
     changed = providers.upsert_service(session, resident, "renovation", "поклейка обоев", Decimal("550"), "м")
     assert changed.id == offer.id and changed.price == Decimal("550.00") and offer.warranty_days == 180
     with pytest.raises(providers.ServiceRefused) as refused:
         providers.upsert_service(session, resident, "beauty", "Маникюр", Decimal("900"), "услуга")
-    assert "не указана в вашей анкете" in refused.value.message
-    with pytest.raises(providers.ServiceRefused):
+    assert (refused.value.reason, refused.value.values) == (
+        "category_not_in_profile", {"category": "beauty", "categories": ["renovation"]})
+    with pytest.raises(providers.ServiceRefused) as decided:
         providers.decide(session, application.id, approve=False, reason="повторно")
+    assert (decided.value.reason, decided.value.values) == (
+        "already_decided", {"application_id": application.id, "status": "approved"})
 
 
 def test_a_rejected_applicant_may_apply_again(session, factory):
     resident = factory.resident("applicant")
     application = providers.apply(session, resident, "Пётр", ["plumber"], [], "+79123456789")
     providers.decide(session, application.id, approve=False, reason="нет документов")
-    assert "нет документов" in providers.decision_text(application)
+    assert (application.status, application.decision_reason) == ("rejected", "нет документов")
     again = providers.apply(session, resident, "Пётр", ["plumber"], ["Южный"], "+79123456789")
     assert again.id == application.id and again.status == "pending" and again.decision_reason is None
 
 
-@pytest.mark.parametrize("name, categories, phone", [("", ["plumber"], "+79123456789"), ("Пётр", ["x"], "+79123456789"),
-                                                     ("Пётр", ["plumber"], "12")])
-def test_incomplete_applications_are_refused(session, factory, name, categories, phone):
-    with pytest.raises(providers.ServiceRefused):
+@pytest.mark.parametrize("name, categories, phone, reason", [
+    ("", ["plumber"], "+79123456789", "no_name"),
+    ("Пётр", ["x"], "+79123456789", "no_categories"),
+    ("Пётр", ["plumber"], "12", "bad_phone"),
+])
+def test_incomplete_applications_are_refused(session, factory, name, categories, phone, reason):
+    with pytest.raises(providers.ServiceRefused) as refused:
         providers.apply(session, factory.resident("applicant"), name, categories, [], phone)
+    assert refused.value.reason == reason
+
+
+@pytest.mark.parametrize("price, reason", [("много", "bad_price"), ("0", "no_title_or_price"),
+                                           ("1000001", "no_title_or_price")])
+def test_a_service_needs_a_sensible_price(session, factory, price, reason):
+    member = factory.resident("member")
+    factory.provider("Иван", resident_id=member)
+    with pytest.raises(providers.ServiceRefused) as refused:
+        providers.upsert_service(session, member, "plumber", "Прочистка", price, "выезд")
+    assert refused.value.reason == reason
 
 
 def test_stats_count_upcoming_done_and_earnings_after_commission(session, factory):
@@ -77,5 +94,6 @@ def test_stats_count_upcoming_done_and_earnings_after_commission(session, factor
     assert (stats.done_this_month, stats.earned_this_month, stats.commission_this_month) == (
         2, Decimal("1350.00"), Decimal("150.00"))
     assert providers.stats(session, master, TODAY + timedelta(days=31)).done_this_month == 0
-    with pytest.raises(providers.NotAMember):
+    with pytest.raises(providers.NotAMember) as refused:
         providers.stats(session, customer, TODAY)
+    assert refused.value.reason == "stats_members_only"

@@ -38,7 +38,7 @@ def test_review_updates_the_rating_and_a_second_one_is_refused(session, factory,
     assert (done_order.provider.rating, done_order.provider.review_count) == (Decimal("4.00"), 1)
     with pytest.raises(reviews.ReviewRefused) as refused:
         reviews.leave_review(session, done_order.customer_id, done_order.id, 5, None)
-    assert "уже оставили" in refused.value.message
+    assert (refused.value.reason, refused.value.values) == ("already_reviewed", {"order_id": done_order.id})
     assert done_order.provider.review_count == 1
 
 
@@ -51,11 +51,13 @@ def test_rating_is_the_average_of_reviews(session, factory, done_order):
 
 
 def test_only_the_customer_of_a_done_order_reviews(session, factory, done_order):
-    with pytest.raises(reviews.ReviewRefused):
+    with pytest.raises(reviews.ReviewRefused) as stranger:
         reviews.leave_review(session, factory.resident("stranger"), done_order.id, 5, None)
+    assert (stranger.value.reason, stranger.value.values) == ("not_yours", {"order_id": done_order.id})
     pending = orders.place_order(session, done_order.customer_id, "plumber", "ул. Речная, 1", moscow(TOMORROW, 14), now=NOW)
     with pytest.raises(reviews.ReviewRefused) as refused:
         reviews.leave_review(session, done_order.customer_id, pending.id, 5, None)
-    assert "не выполнен" in refused.value.message
-    with pytest.raises(reviews.ReviewRefused):
+    assert (refused.value.reason, refused.value.values) == ("review_not_done", {"order_id": pending.id})
+    with pytest.raises(reviews.ReviewRefused) as out_of_range:
         reviews.leave_review(session, done_order.customer_id, done_order.id, 7, None)
+    assert out_of_range.value.reason == "bad_rating"

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from engine.store.models import Payment
+from engine.sdk import Payment
 from engine.testing import RestClient, free_port, running_assistant
 from skills.marketplace.models import MarketClaim, MarketOrder
 

@@ -1,1 +1,1 @@
-"""Actions of the skill «ЖКУ», one module per conversation."""
+"""Actions of the utilities skill, one module per conversation."""

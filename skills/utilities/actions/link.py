@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -11,18 +11,26 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from engine.sdk import session_scope, utcnow
+from engine.sdk import resident_id, session_scope, utcnow
 
 from .. import clock
 from ..accounts import Linkable, Ownership, account_number_in, find_account, linkable, verify_and_link
-from .common import resident_id
+from .common import is_sentinel
 
+NUMBER, CHECK = "utilities_account_number", "utilities_ownership_check"
+# Values of the ownership slot that end the form, set only by the validators below (test stories name them too).
 LINKED, ALREADY, LOCKED = "linked", "already", "locked"
+SENTINELS = (LINKED, ALREADY, LOCKED)
+REFUSALS = {
+    Linkable.NOT_FOUND: "utter_utilities_link_not_found",
+    Linkable.TAKEN: "utter_utilities_link_taken",
+    Linkable.LOCKED: "utter_utilities_link_locked",
+}
 
 
 def local_time(moment_utc: datetime) -> str:
     """HH:MM in the assistant's time zone of a naive UTC moment from the store."""
-    return moment_utc.replace(tzinfo=timezone.utc).astimezone(clock.now().tzinfo).strftime("%H:%M")
+    return clock.to_local(moment_utc).strftime("%H:%M")
 
 
 class ValidateUtilitiesLinkAccountForm(FormValidationAction):
@@ -34,56 +42,48 @@ class ValidateUtilitiesLinkAccountForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         number = account_number_in(str(slot_value or ""))
         if number is None:
-            dispatcher.utter_message(text="Номер лицевого счёта — это 6–12 цифр из квитанции, например 1002003004.")
-            return {"utilities_account_number": None}
+            dispatcher.utter_message(response="utter_utilities_link_number_invalid")
+            return {NUMBER: None}
         with session_scope() as session:
             state, account = linkable(session, number, resident_id(session, tracker), utcnow())
-            locked_until = account.locked_until if account is not None else None
+            locked_until = account.locked_until if state is Linkable.LOCKED else None
         if state is Linkable.READY:
-            return {"utilities_account_number": number}
+            return {NUMBER: number}
         if state is Linkable.ALREADY_YOURS:
-            dispatcher.utter_message(text=f"Лицевой счёт № {number} уже привязан к вашему профилю.")
-            return {"utilities_account_number": number, "utilities_ownership_check": ALREADY}
-        messages = {
-            Linkable.NOT_FOUND: f"Не нашёл лицевой счёт № {number}. Проверьте номер в квитанции и напишите ещё раз.",
-            Linkable.TAKEN: f"Лицевой счёт № {number} уже привязан к другому профилю. Если счёт ваш, "
-            "обратитесь в управляющую компанию.",
-            Linkable.LOCKED: f"Привязка счёта № {number} временно заблокирована после трёх неверных ответов. "
-            f"Попробуйте после {local_time(locked_until) if locked_until else 'истечения часа'}.",
-        }
-        dispatcher.utter_message(text=messages[state] + " Чтобы прервать, напишите «отмена».")
-        return {"utilities_account_number": None}
+            dispatcher.utter_message(response="utter_utilities_link_already_yours", number=number)
+            return {NUMBER: number, CHECK: ALREADY}
+        values = {"until": local_time(locked_until)} if locked_until else {}
+        dispatcher.utter_message(response=REFUSALS[state], number=number, **values)
+        return {NUMBER: None}
 
     def validate_utilities_ownership_check(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        if slot_value in (ALREADY, LINKED, LOCKED):
-            return {"utilities_ownership_check": slot_value}
+        if is_sentinel(tracker, slot_value, SENTINELS):
+            return {CHECK: slot_value}
         if account_number_in(str(slot_value or "")) is not None:
             # A corrected account number, not an answer: validate_utilities_account_number has judged it (and may have
             # found the account already linked); the check is then asked for the new number.
-            settled = tracker.get_slot("utilities_ownership_check")
-            return {"utilities_ownership_check": settled if settled == ALREADY else None}
+            settled = tracker.get_slot(CHECK)
+            return {CHECK: settled if settled == ALREADY else None}
         digits = re.sub(r"\D", "", str(slot_value or ""))
         if len(digits) != 4:
-            dispatcher.utter_message(text="Нужны ровно 4 цифры — последние цифры телефона, например 4321.")
-            return {"utilities_ownership_check": None}
-        number = tracker.get_slot("utilities_account_number")
+            dispatcher.utter_message(response="utter_utilities_link_check_invalid")
+            return {CHECK: None}
         with session_scope() as session:
-            result = verify_and_link(session, number, resident_id(session, tracker), digits, utcnow())
+            result = verify_and_link(session, tracker.get_slot(NUMBER), resident_id(session, tracker), digits, utcnow())
         if result.outcome is Ownership.LINKED:
-            return {"utilities_ownership_check": LINKED}
+            return {CHECK: LINKED}
         if result.outcome is Ownership.WRONG:
-            dispatcher.utter_message(text=f"Цифры не совпадают. Осталось попыток: {result.attempts_left}.")
-            return {"utilities_ownership_check": None}
+            dispatcher.utter_message(response="utter_utilities_link_check_wrong",
+                                     attempts_left=str(result.attempts_left))
+            return {CHECK: None}
         if result.outcome is Ownership.LOCKED:
-            dispatcher.utter_message(
-                text="Три неверных ответа подряд: привязка этого счёта заблокирована на час, до "
-                f"{local_time(result.locked_until)}. Если телефон в договоре сменился, обратитесь в управляющую компанию."
-            )
-            return {"utilities_ownership_check": LOCKED}
-        dispatcher.utter_message(text="Этот счёт сейчас нельзя привязать. Напишите «позови оператора», если нужна помощь.")
-        return {"utilities_ownership_check": LOCKED}
+            dispatcher.utter_message(response="utter_utilities_link_check_locked",
+                                     until=local_time(result.locked_until))
+            return {CHECK: LOCKED}
+        dispatcher.utter_message(response="utter_utilities_link_unavailable")
+        return {CHECK: LOCKED}
 
 
 class ActionUtilitiesLinkAccountDone(Action):
@@ -91,14 +91,9 @@ class ActionUtilitiesLinkAccountDone(Action):
         return "action_utilities_link_account_done"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        if tracker.get_slot("utilities_ownership_check") == LINKED:
+        if tracker.get_slot(CHECK) == LINKED:
             with session_scope() as session:
-                account = find_account(session, tracker.get_slot("utilities_account_number"))
-                address, company = account.address, account.management_company
-            dispatcher.utter_message(
-                text=f"Готово: лицевой счёт № {account.number} ({address}, {company}) привязан к вашему профилю. "
-                "Теперь можно узнать остаток, передать показания и оплатить.",
-                buttons=[{"title": "Остаток по счёту", "payload": "/utilities_balance"},
-                         {"title": "Передать показания", "payload": "/utilities_submit_reading"}],
-            )
-        return [SlotSet("utilities_account_number", None), SlotSet("utilities_ownership_check", None)]
+                account = find_account(session, tracker.get_slot(NUMBER))
+                dispatcher.utter_message(response="utter_utilities_link_done", number=account.number,
+                                         address=account.address, company=account.management_company)
+        return [SlotSet(NUMBER, None), SlotSet(CHECK, None)]

@@ -1,7 +1,7 @@
-"""Paying for an account through the engine's payment interface: amount (what is due by default), Да/Нет, receipt.
+"""Paying for an account through the engine's payment interface: amount (what is due by default), yes/no, receipt.
 
 The idempotency key is made once per confirmation prompt and kept in a slot, so a retried action or a repeated
-"Да" within the same form returns the first payment instead of charging again.
+"yes" within the same form returns the first payment instead of charging again.
 """
 
 from __future__ import annotations
@@ -16,17 +16,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 
-from engine.payments import payment_provider
-from engine.sdk import PaymentRefused, pay, receipt_line, session_scope
+from engine.sdk import (
+    STOP, SUCCEEDED, PaymentRefused, day_month, money, month_year, pay, payment_provider, phrase, receipt,
+    session_scope,
+)
 
 from .. import billing
 from ..models import UtilitiesPayment
-from ..texts import day_month, money, month_name
-from .common import STOP, parse_amount, resident_account
+from .common import is_sentinel, parse_amount, resident_account
 
 AMOUNT, CONFIRM, KEY = "utilities_pay_amount", "utilities_pay_confirm", "utilities_pay_key"
 MIN_AMOUNT, MAX_AMOUNT = Decimal("1"), Decimal("500000")
-YES_NO = [{"title": "Да", "payload": "/affirm"}, {"title": "Нет", "payload": "/deny"}]
+SANDBOX = "sandbox"
 
 
 class ValidateUtilitiesPayForm(FormValidationAction):
@@ -46,19 +47,18 @@ class ValidateUtilitiesPayForm(FormValidationAction):
             due = billing.balance_of(session, account).due
         if due > 0:
             return {AMOUNT: float(due)}
-        dispatcher.utter_message(text="Долга по счёту нет. Можно внести аванс.")
+        dispatcher.utter_message(response="utter_utilities_pay_nothing_due")
         return {}
 
     def validate_utilities_pay_amount(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        if slot_value == STOP:
+        if is_sentinel(tracker, slot_value, (STOP,)):
             return {AMOUNT: STOP, CONFIRM: False}
         amount = parse_amount(slot_value)
         if amount is None or not MIN_AMOUNT <= amount <= MAX_AMOUNT:
-            dispatcher.utter_message(
-                text=f"Сумма должна быть числом от {money(MIN_AMOUNT)} до {money(MAX_AMOUNT)}, например «2000»."
-            )
+            dispatcher.utter_message(response="utter_utilities_pay_amount_invalid", min_amount=money(MIN_AMOUNT),
+                                     max_amount=money(MAX_AMOUNT))
             return {AMOUNT: None}
         return {AMOUNT: float(amount.quantize(Decimal("0.01")))}
 
@@ -79,14 +79,15 @@ class ActionAskUtilitiesPayConfirm(Action):
             if account is None:
                 return []
             balance = billing.balance_of(session, account)
-            number = account.number
-        lines = [f"Оплатить {money(amount)} по лицевому счёту № {number}?"]
+            values = {"amount": money(amount), "number": account.number}
+        response = "utter_utilities_pay_confirm"
         if balance.due > 0 and balance.last_period:
-            lines.append(f"К оплате сейчас {money(balance.due)} (по {month_name(balance.last_period)}, "
-                         f"срок — {day_month(balance.due_date)}).")
-        if payment_provider().name == "sandbox":
-            lines.append("Это ТЕСТОВЫЙ ПЛАТЁЖ (песочница): деньги не спишутся.")
-        dispatcher.utter_message(text="\n".join(lines), buttons=YES_NO)
+            response += "_with_due"
+            values.update(due=money(balance.due), month=month_year(balance.last_period),
+                          due_date=day_month(balance.due_date))
+        if payment_provider().name == SANDBOX:
+            response += "_sandbox"
+        dispatcher.utter_message(response=response, **values)
         return [] if tracker.get_slot(KEY) else [SlotSet(KEY, uuid.uuid4().hex)]
 
 
@@ -100,7 +101,7 @@ class ActionUtilitiesPayDone(Action):
         if amount_slot == STOP:
             return cleared
         if not tracker.get_slot(CONFIRM) or not key:
-            dispatcher.utter_message(text="Хорошо, оплату не провожу. Деньги не списаны.")
+            dispatcher.utter_message(response="utter_utilities_pay_declined")
             return cleared
         amount = Decimal(str(amount_slot)).quantize(Decimal("0.01"))
         with session_scope() as session:
@@ -111,21 +112,26 @@ class ActionUtilitiesPayDone(Action):
                 payment = pay(
                     session, resident_id=resident, skill="utilities", purpose=f"account:{account.number}",
                     amount=amount, idempotency_key=f"utilities:{key}:{amount}",
-                    description=f"ЖКУ, лицевой счёт {account.number}",
+                    description=phrase(domain, "utter_utilities_payment_description", number=account.number),
                 )
             except PaymentRefused:
-                dispatcher.utter_message(text="Платёж не принят: проверьте сумму и попробуйте ещё раз.")
+                dispatcher.utter_message(response="utter_utilities_pay_refused")
                 return cleared
             credited = session.execute(
                 select(UtilitiesPayment.id).where(UtilitiesPayment.payment_id == payment.id)
             ).first()
-            if payment.status == "succeeded" and credited is None:
+            if payment.status == SUCCEEDED and credited is None:
                 session.add(UtilitiesPayment(account_id=account.id, payment_id=payment.id, amount=payment.amount,
                                              channel="assistant", receipt_number=payment.receipt_number))
                 session.flush()
-            receipt = receipt_line(payment)
+            receipt_response, receipt_values = receipt(payment)
             balance = billing.balance_of(session, account)
-        after = (f"Осталось к оплате: {money(balance.due)}." if balance.due > 0
-                 else f"Долга нет{', аванс ' + money(balance.prepayment) if balance.prepayment > 0 else ''}.")
-        dispatcher.utter_message(text=f"{receipt}\n{after} Платёж виден в истории платежей.")
+        values = {"receipt": phrase(domain, receipt_response, **receipt_values)}
+        if balance.due > 0:
+            dispatcher.utter_message(response="utter_utilities_paid_due", due=money(balance.due), **values)
+        elif balance.prepayment > 0:
+            dispatcher.utter_message(response="utter_utilities_paid_prepaid", prepayment=money(balance.prepayment),
+                                     **values)
+        else:
+            dispatcher.utter_message(response="utter_utilities_paid_settled", **values)
         return cleared

@@ -9,17 +9,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from engine.sdk import audit_record, session_scope
+from engine.sdk import audit_record, entity_value, full_date, resident_id, session_scope
 
 from ..accounts import linked_accounts
 from ..models import UtilitiesRequest
-from ..problems import category_of, is_description, is_status_question
-from ..texts import full_date
-from .common import entity_value, resident_id
-
-STATUSES = {"new": "принята, ждёт мастера", "in_progress": "в работе", "done": "выполнена"}
-EMERGENCY_PHONE = "Если опасно для жизни — звоните 112; запах газа — 104."
+from ..names import request_status_name
+from ..problems import EMERGENCY, category_of, is_description, is_status_question
 
 
 class ActionUtilitiesReportProblem(Action):
@@ -31,22 +28,16 @@ class ActionUtilitiesReportProblem(Action):
         with session_scope() as session:
             resident = resident_id(session, tracker)
             if is_status_question(text):
-                dispatcher.utter_message(text=self._status(session, resident, text))
+                self._status(session, dispatcher, resident, text)
                 return []
             if not is_description(text):
-                dispatcher.utter_message(
-                    text="Опишите одним сообщением, что случилось и где, например: «в подъезде не горит свет» "
-                    "или «течёт батарея на кухне»."
-                )
+                dispatcher.utter_message(response="utter_utilities_request_describe")
                 return []
             accounts = linked_accounts(session, resident)
             location = entity_value(tracker, "location")
             address = str(location) if location else accounts[-1].address if accounts else None
             if address is None:
-                dispatcher.utter_message(
-                    text="Напишите описание вместе с адресом, например: «течёт батарея, ул. Ленина 15 кв 42», "
-                    "или привяжите лицевой счёт — тогда адрес подставится сам."
-                )
+                dispatcher.utter_message(response="utter_utilities_request_address")
                 return []
             category = category_of(text)
             request = UtilitiesRequest(resident_id=resident, account_id=accounts[-1].id if accounts else None,
@@ -56,23 +47,20 @@ class ActionUtilitiesReportProblem(Action):
             audit_record(session, skill="utilities", action="request_created", resident_id=resident,
                          details={"request_id": request.id, "category": category})
             number = request.id
-        if category == "emergency":
-            reply = (f"Аварийная заявка № {number} передана диспетчеру управляющей компании, адрес: {address}. "
-                     f"Аварийная служба приезжает в течение 2 часов. {EMERGENCY_PHONE}")
-        else:
-            reply = (f"Заявка № {number} принята, адрес: {address}. Обычные заявки выполняют в течение 1–3 рабочих "
-                     "дней. Статус можно узнать: «статус заявки " + str(number) + "».")
-        dispatcher.utter_message(text=reply)
+        response = "utter_utilities_request_emergency" if category == EMERGENCY else "utter_utilities_request_regular"
+        dispatcher.utter_message(response=response, number=str(number), address=address)
         return []
 
     @staticmethod
-    def _status(session, resident: int, text: str) -> str:
+    def _status(session: Session, dispatcher: CollectingDispatcher, resident: int, text: str) -> None:
         query = select(UtilitiesRequest).where(UtilitiesRequest.resident_id == resident)
         digits = re.findall(r"\d+", text)
         if digits:
             query = query.where(UtilitiesRequest.id == int(digits[0]))
         request = session.execute(query.order_by(UtilitiesRequest.id.desc()).limit(1)).scalar_one_or_none()
         if request is None:
-            return "Не нашёл у вас такой заявки. Заявки видны только тому, кто их подал."
-        return (f"Заявка № {request.id} от {full_date(request.created_at.date())} ({request.description}): "
-                f"{STATUSES.get(request.status, request.status)}.")
+            dispatcher.utter_message(response="utter_utilities_request_not_found")
+            return
+        dispatcher.utter_message(response="utter_utilities_request_status", number=str(request.id),
+                                 date=full_date(request.created_at.date()), description=request.description,
+                                 status=request_status_name(request.status))

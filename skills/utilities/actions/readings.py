@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -13,27 +12,28 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.sdk import audit_record, channel_identity, session_scope
+from engine.sdk import (
+    STOP, audit_record, channel_identity, day_month, money, number, phrase, resident_id, session_scope,
+)
 
 from .. import billing, clock
-from ..meter_readings import candidates, check_value, choice_word, label, meters_of
+from ..meter_readings import ValueProblem, candidates, check_value, choice_word, meters_of
 from ..models import UtilitiesAccount, UtilitiesMeter, UtilitiesReading
+from ..names import meter_label
 from ..readings_parser import parse_readings
-from ..texts import day_month, money, number
-from .common import STOP, resident_account, resident_id
+from .common import is_sentinel, resident_account
 
 VALUES, PENDING, CHOICE, CONFIRM = (
     "utilities_reading_values", "utilities_reading_pending", "utilities_meter_choice", "utilities_reading_confirm",
 )
-YES_NO = [{"title": "Да", "payload": "/affirm"}, {"title": "Нет", "payload": "/deny"}]
-EXAMPLE = "Например: «ХВС 345, ГВС 120,5» или «свет день 12045 ночь 5230»."
+PROBLEMS = {
+    ValueProblem.TOO_MANY_DIGITS: "utter_utilities_reading_too_many_digits",
+    ValueProblem.BELOW_PREVIOUS: "utter_utilities_reading_below_previous",
+}
 
 
-def window_closed_text(today: date) -> str:
-    first, last = clock.reading_window()
-    opening = clock.next_window_opening(today)
-    return (f"Показания принимаются с {first} по {last} число месяца. Сейчас приём закрыт — "
-            f"он откроется {day_month(opening)}. Могу напомнить: напишите «напоминай передавать показания».")
+def label(meter: UtilitiesMeter) -> str:
+    return meter_label(meter.resource, meter.zone, meter.place)
 
 
 def _owned_meters(session: Session, resident: int, ids: List[int]) -> Dict[int, UtilitiesMeter]:
@@ -45,11 +45,20 @@ def _owned_meters(session: Session, resident: int, ids: List[int]) -> Dict[int, 
     return {meter.id: meter for meter in rows}
 
 
-def _pending_item(session: Session, meter: UtilitiesMeter, value: Decimal, problems: List[str]) -> Dict[str, Any]:
+def _pending_item(
+    session: Session, domain: Dict[str, Any], meter: UtilitiesMeter, value: Decimal, problems: List[str]
+) -> Dict[str, Any]:
+    """The value as the form keeps it until submitted; why it cannot be accepted, if so, is added to `problems`."""
     check = check_value(session, meter, value)
     if check.problem:
-        problems.append(check.problem)
+        problems.append(phrase(domain, PROBLEMS[check.problem], meter=label(meter), value=number(value),
+                               digits=str(meter.digits), previous=number(Decimal(meter.last_reading)),
+                               previous_on=day_month(meter.last_reading_on)))
     return {"meter_id": meter.id, "value": str(value), "candidates": [], "suspicious": check.suspicious}
+
+
+def _reject(dispatcher: CollectingDispatcher, problems: List[str]) -> None:
+    dispatcher.utter_message(response="utter_utilities_readings_rejected", problems="\n".join(problems))
 
 
 class ValidateUtilitiesReadingForm(FormValidationAction):
@@ -71,7 +80,8 @@ class ValidateUtilitiesReadingForm(FormValidationAction):
     async def extract_utilities_reading_values(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """Readings typed with no request ("хвс 355 гвс 127,3", an `inform`) are the values the form starts with."""
+        """Readings typed with no request (an `inform` naming a meter and a value) are the values the form starts
+        with."""
         if tracker.get_slot(VALUES) is not None or tracker.get_slot("requested_slot") is not None:
             return {}
         latest = tracker.latest_message
@@ -83,15 +93,18 @@ class ValidateUtilitiesReadingForm(FormValidationAction):
     def validate_utilities_reading_values(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        if slot_value == STOP:
+        if is_sentinel(tracker, slot_value, (STOP,)):
             return {VALUES: STOP}
         text = str(slot_value or "")
         with session_scope() as session:
             _, account = resident_account(session, tracker, dispatcher)
             if account is None:
                 return {VALUES: STOP, PENDING: None}
-            if not clock.window_is_open(clock.today()):
-                dispatcher.utter_message(text=window_closed_text(clock.today()))
+            today = clock.today()
+            if not clock.window_is_open(today):
+                first, last = clock.reading_window()
+                dispatcher.utter_message(response="utter_utilities_readings_window_closed", first=str(first),
+                                         last=str(last), opening=day_month(clock.next_window_opening(today)))
                 return {VALUES: STOP, PENDING: None}
             parsed = parse_readings(text, tracker.latest_message.get("entities") or [])
             if not parsed:
@@ -101,18 +114,18 @@ class ValidateUtilitiesReadingForm(FormValidationAction):
             pending = []
             for reading in parsed:
                 if reading.value is None:
-                    problems.append(f"«{reading.text}» — напишите показания цифрами, например 345 или 120,5.")
+                    problems.append(phrase(domain, "utter_utilities_reading_in_words", value=reading.text))
                     continue
                 found = candidates(meters, reading)
                 if not found:
-                    problems.append(f"Не нашёл у вас подходящего счётчика для значения {reading.text}.")
+                    problems.append(phrase(domain, "utter_utilities_reading_no_meter", value=reading.text))
                 elif len(found) == 1:
-                    pending.append(_pending_item(session, found[0], reading.value, problems))
+                    pending.append(_pending_item(session, domain, found[0], reading.value, problems))
                 else:
                     pending.append({"meter_id": None, "value": str(reading.value),
                                     "candidates": [m.id for m in found], "suspicious": False})
         if problems:
-            dispatcher.utter_message(text="\n".join(problems + ["Напишите показания ещё раз. " + EXAMPLE]))
+            _reject(dispatcher, problems)
             return {VALUES: None, PENDING: None, CHOICE: None, CONFIRM: None}
         return {VALUES: text, PENDING: pending, CHOICE: None, CONFIRM: None}
 
@@ -128,12 +141,12 @@ class ValidateUtilitiesReadingForm(FormValidationAction):
             meters = _owned_meters(session, resident_id(session, tracker), item["candidates"])
             chosen = [m for m in meters.values() if choice_word(m).lower()[:4] in answer]
             if len(chosen) != 1:
-                dispatcher.utter_message(text="Не понял, какой счётчик. Нажмите одну из кнопок.")
+                dispatcher.utter_message(response="utter_utilities_meter_choice_unclear")
                 return {CHOICE: None}
             problems: List[str] = []
-            item.update(_pending_item(session, chosen[0], Decimal(item["value"]), problems))
+            item.update(_pending_item(session, domain, chosen[0], Decimal(item["value"]), problems))
         if problems:
-            dispatcher.utter_message(text="\n".join(problems + ["Напишите показания ещё раз. " + EXAMPLE]))
+            _reject(dispatcher, problems)
             return {VALUES: None, PENDING: None, CHOICE: None}
         more = any(i["candidates"] for i in pending)
         return {CHOICE: None if more else answer, PENDING: pending}
@@ -143,7 +156,7 @@ class ValidateUtilitiesReadingForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         if slot_value:
             return {CONFIRM: True}
-        dispatcher.utter_message(text="Хорошо, это значение не передаю. Проверьте счётчик и напишите показания ещё раз.")
+        dispatcher.utter_message(response="utter_utilities_reading_not_confirmed")
         return {CONFIRM: None, VALUES: None, PENDING: None, CHOICE: None}
 
 
@@ -156,10 +169,10 @@ class ActionAskUtilitiesReadingValues(Action):
             _, account = resident_account(session, tracker, dispatcher)
             if account is None:
                 return []
-            lines = [f"Напишите показания по счёту № {account.number}. {EXAMPLE}", "Ваши счётчики (последние показания):"]
-            lines += [f"• {label(m)} — {number(m.last_reading)} на {day_month(m.last_reading_on)}"
-                      for m in meters_of(session, account)]
-        dispatcher.utter_message(text="\n".join(lines))
+            lines = [phrase(domain, "utter_utilities_meter_line", meter=label(m), value=number(m.last_reading),
+                            date=day_month(m.last_reading_on)) for m in meters_of(session, account)]
+            dispatcher.utter_message(response="utter_utilities_readings_request", number=account.number,
+                                     lines="\n".join(lines))
         return []
 
 
@@ -173,8 +186,12 @@ class ActionAskUtilitiesMeterChoice(Action):
             return []
         with session_scope() as session:
             meters = _owned_meters(session, resident_id(session, tracker), item["candidates"]).values()
-            buttons = [{"title": f"{label(m)}, было {number(m.last_reading)}", "payload": choice_word(m)} for m in meters]
-        dispatcher.utter_message(text=f"Для какого счётчика значение {number(Decimal(item['value']))}?", buttons=buttons)
+            # The payload is the word itself: the resident may as well type it.
+            buttons = [{"title": phrase(domain, "utter_utilities_meter_choice_button", meter=label(m),
+                                        value=number(m.last_reading)),
+                        "payload": choice_word(m)} for m in meters]
+        dispatcher.utter_message(response="utter_utilities_meter_choice", value=number(Decimal(item["value"])),
+                                 buttons=buttons)
         return []
 
 
@@ -191,12 +208,10 @@ class ActionAskUtilitiesReadingConfirm(Action):
                 meter = meters[item["meter_id"]]
                 used = Decimal(item["value"]) - Decimal(meter.last_reading)
                 usual = billing.median_consumption(session, meter) or Decimal(0)
-                lines.append(f"• {label(meter)}: {number(Decimal(item['value']))} — расход {number(used)} "
-                             f"за месяц, обычно около {number(usual.quantize(Decimal('0.1')))}")
-        dispatcher.utter_message(
-            text="\n".join(["Расход получается больше обычного втрое и более:"] + lines + ["Всё верно, передаю?"]),
-            buttons=YES_NO,
-        )
+                lines.append(phrase(domain, "utter_utilities_outlier_line", meter=label(meter),
+                                    value=number(Decimal(item["value"])), used=number(used),
+                                    usual=number(usual.quantize(Decimal("0.1")))))
+        dispatcher.utter_message(response="utter_utilities_outliers_confirm", lines="\n".join(lines))
         return []
 
 
@@ -211,7 +226,7 @@ class ActionUtilitiesSubmitReadingDone(Action):
             return cleared
         channel, _ = channel_identity(tracker)
         today = clock.today()
-        lines = ["Показания приняты:"]
+        lines = []
         total = Decimal(0)
         with session_scope() as session:
             resident = resident_id(session, tracker)
@@ -226,11 +241,13 @@ class ActionUtilitiesSubmitReadingDone(Action):
                 meter.last_reading, meter.last_reading_on = value, today
                 expected = billing.expected_charge(session, meter, used, today)
                 total += expected or 0
-                cost = f", ≈ {money(expected)}" if expected is not None else ""
-                lines.append(f"• {label(meter)}: {number(value)} (расход {number(used)}{cost})")
+                values = {"meter": label(meter), "value": number(value), "used": number(used)}
+                if expected is None:
+                    lines.append(phrase(domain, "utter_utilities_accepted_line", **values))
+                else:
+                    lines.append(phrase(domain, "utter_utilities_accepted_line_cost", cost=money(expected), **values))
             audit_record(session, skill="utilities", action="readings_submitted", resident_id=resident,
                          details={"readings": [{"meter_id": i["meter_id"], "value": i["value"]} for i in items]})
-        lines.append(f"Ориентировочно к начислению за этот расход: {money(total)} по действующим тарифам "
-                     "(без водоотведения и постоянных услуг).")
-        dispatcher.utter_message(text="\n".join(lines))
+        dispatcher.utter_message(response="utter_utilities_readings_accepted", lines="\n".join(lines),
+                                 total=money(total))
         return cleared

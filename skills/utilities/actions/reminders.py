@@ -1,9 +1,10 @@
 """Reminders to pay or to send readings: Rasa's ReminderScheduled in the conversation, a row in the skill's table.
 
-"напомни заплатить до 10-го" → once, the day before at 10:00; "напоминай передавать показания" → every month when
-the submission window opens, at 10:00 (re-scheduled for the next opening each time it fires); "не напоминай" cancels
-them. A resident has at most one active reminder of each kind, as Rasa keeps one scheduled job per reminder name.
-The fired intent carries the kind as the entity `utilities_reminder_kind`, so the reminder that fired is the one said.
+"Remind me to pay by the 10th" → once, the day before at 10:00; "keep reminding me to send readings" → every month
+when the submission window opens, at 10:00 (re-scheduled for the next opening each time it fires); "stop
+reminding" cancels them (the words are in lexicon.yml). A resident has at most one active reminder of each kind,
+as Rasa keeps one scheduled job per reminder name. The fired intent carries the kind as the entity
+`utilities_reminder_kind`, so the reminder that fired is the one said.
 """
 
 from __future__ import annotations
@@ -18,41 +19,50 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.sdk import audit_record, session_scope, utcnow
-from nlu.morphology import lemma
+from engine.sdk import audit_record, day_month, entity_value, lemma, resident_id, session_scope, skill_lexicon, utcnow
 
 from .. import billing, clock
 from ..accounts import linked_accounts
 from ..models import UtilitiesReminder
-from ..texts import day_month
-from .common import entity_value, resident_id
 
+_WORDS = skill_lexicon(__file__)
 DUE_INTENT = "EXTERNAL_utilities_reminder_due"
 KIND_ENTITY = "utilities_reminder_kind"
 KINDS = ("pay", "readings")
 REMIND_AT = time(10, 0)
-CANCEL_LEMMAS = frozenset({"отменить", "отключить", "выключить", "убрать", "хватить", "удалить"})
-READING_LEMMAS = frozenset({"показание", "счётчик", "счетчик", "передавать", "передать", "передача"})
-DAY_OF_MONTH = re.compile(r"(?<!\d)(\d{1,2})(?:\s*-?\s*(?:го|е|ого|числа))(?!\w)")
+CANCEL_LEMMAS = frozenset(_WORDS["cancel_lemmas"])
+CANCEL_NEGATION: str = _WORDS["cancel_negation"]
+CANCEL_NEGATED_STEMS = tuple(_WORDS["cancel_negated_stems"])
+CANCEL_NEGATED_LEMMAS = frozenset(_WORDS["cancel_negated_lemmas"])
+READING_LEMMAS = frozenset(_WORDS["reading_reminder_lemmas"])
+PAY_LEMMAS = frozenset(_WORDS["pay_reminder_lemmas"])
+DAY_OF_MONTH = re.compile(_WORDS["day_of_month"])
+WORD = re.compile(r"[^\W\d_]+")
+
+
+def words_in(text: str) -> List[str]:
+    """The lemmas of the words of a message (numbers left out)."""
+    return [lemma(word) for word in WORD.findall(text)]
 
 
 def wants_cancel(words: List[str]) -> bool:
     if CANCEL_LEMMAS & set(words):
         return True
-    return any(a == "не" and b.startswith("напомина") or a == "не" and b == "надо" for a, b in zip(words, words[1:]))
+    return any(a == CANCEL_NEGATION and (b.startswith(CANCEL_NEGATED_STEMS) or b in CANCEL_NEGATED_LEMMAS)
+               for a, b in zip(words, words[1:]))
 
 
 def reminder_kind(words: List[str]) -> Optional[str]:
     """'readings', 'pay', or None when the message does not say which (a cancel of everything)."""
     if READING_LEMMAS & set(words):
         return "readings"
-    if {"платить", "заплатить", "оплатить", "оплата", "квартплата", "коммуналка", "квитанция"} & set(words):
+    if PAY_LEMMAS & set(words):
         return "pay"
     return None
 
 
 def pay_deadline(text: str, iso_date: Optional[str], today: date, fallback: Optional[date]) -> date:
-    """The day to pay by: a recognised date, a bare "до 10-го", or the bill's due date."""
+    """The day to pay by: a recognised date, a bare day of the month ("by the 10th"), or the bill's due date."""
     if iso_date:
         try:
             return date.fromisoformat(str(iso_date)[:10])
@@ -66,7 +76,7 @@ def pay_deadline(text: str, iso_date: Optional[str], today: date, fallback: Opti
 
 
 def at_ten(day: date) -> datetime:
-    return datetime.combine(day, REMIND_AT, tzinfo=clock.now().tzinfo)
+    return datetime.combine(day, REMIND_AT, tzinfo=clock.local_zone())
 
 
 def schedule(kind: str, moment: datetime) -> EventType:
@@ -80,10 +90,10 @@ def keep_one(session: Session, resident: int, kind: str, moment: datetime, recur
         UtilitiesReminder.resident_id == resident, UtilitiesReminder.kind == kind, UtilitiesReminder.status == "active",
     ).order_by(UtilitiesReminder.id)).scalars().first()
     if reminder is None:
-        session.add(UtilitiesReminder(resident_id=resident, kind=kind, remind_at=clock.to_utc_naive(moment),
+        session.add(UtilitiesReminder(resident_id=resident, kind=kind, remind_at=clock.to_store(moment),
                                       recurring=recurring, status="active"))
     else:
-        reminder.remind_at, reminder.recurring = clock.to_utc_naive(moment), recurring
+        reminder.remind_at, reminder.recurring = clock.to_store(moment), recurring
 
 
 class ActionUtilitiesReminder(Action):
@@ -92,7 +102,7 @@ class ActionUtilitiesReminder(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
-        words = [lemma(w) for w in re.findall(r"[^\W\d_]+", text)]
+        words = words_in(text)
         kind = reminder_kind(words)
         today = clock.today()
         with session_scope() as session:
@@ -101,10 +111,10 @@ class ActionUtilitiesReminder(Action):
                 return self._cancel(session, dispatcher, resident, kind)
             if kind == "readings":
                 first, _ = clock.reading_window()
-                day = today if clock.window_is_open(today) and clock.now().time() < REMIND_AT else clock.next_window_opening(today)
+                opens_today = clock.window_is_open(today) and clock.now().time() < REMIND_AT
+                day = today if opens_today else clock.next_window_opening(today)
                 moment, recurring = at_ten(day), True
-                reply = (f"Буду напоминать передавать показания каждый месяц {first}-го числа в 10:00. "
-                         f"Ближайшее напоминание — {day_month(day)}. Отключить: «не напоминай».")
+                response, values = "utter_utilities_reminder_readings_set", {"first": str(first), "day": day_month(day)}
             else:
                 accounts = linked_accounts(session, resident)
                 due = billing.balance_of(session, accounts[-1]).due_date if accounts else None
@@ -113,16 +123,18 @@ class ActionUtilitiesReminder(Action):
                 moment, recurring, kind = at_ten(day), False, "pay"
                 if moment <= clock.now():
                     moment = clock.now() + timedelta(hours=1)
-                reply = (f"Напомню заплатить за квартиру {day_month(moment.date())} в {moment:%H:%M} "
-                         f"(срок — до {day_month(deadline)}). Отменить: «не напоминай».")
+                response = "utter_utilities_reminder_pay_set"
+                values = {"day": day_month(moment.date()), "time": f"{moment:%H:%M}", "deadline": day_month(deadline)}
             keep_one(session, resident, kind, moment, recurring)
             audit_record(session, skill="utilities", action="reminder_set", resident_id=resident,
                          details={"kind": kind, "at": moment.isoformat()})
-        dispatcher.utter_message(text=reply)
+        dispatcher.utter_message(response=response, **values)
         return [schedule(kind, moment)]
 
     @staticmethod
-    def _cancel(session, dispatcher: CollectingDispatcher, resident: int, kind: Optional[str]) -> List[EventType]:
+    def _cancel(
+        session: Session, dispatcher: CollectingDispatcher, resident: int, kind: Optional[str]
+    ) -> List[EventType]:
         query = select(UtilitiesReminder).where(UtilitiesReminder.resident_id == resident,
                                                 UtilitiesReminder.status == "active")
         if kind:
@@ -131,11 +143,11 @@ class ActionUtilitiesReminder(Action):
         for reminder in reminders:
             reminder.status = "cancelled"
         if not reminders:
-            dispatcher.utter_message(text="Активных напоминаний нет — отменять нечего.")
+            dispatcher.utter_message(response="utter_utilities_reminder_none")
             return []
         audit_record(session, skill="utilities", action="reminder_cancelled", resident_id=resident,
                      details={"count": len(reminders)})
-        dispatcher.utter_message(text="Хорошо, больше не напоминаю.")
+        dispatcher.utter_message(response="utter_utilities_reminder_cancelled")
         return [ReminderCancelled(name=f"utilities_{k}") for k in sorted({r.kind for r in reminders})]
 
 
@@ -157,15 +169,11 @@ class ActionUtilitiesReminderDue(Action):
             due = list(session.execute(query).scalars())
             for reminder in due:
                 if reminder.kind == "readings":
-                    dispatcher.utter_message(text="Напоминаю: открыт приём показаний счётчиков. Напишите, например, "
-                                             "«ХВС 345, ГВС 120,5».",
-                                             buttons=[{"title": "Передать показания", "payload": "/utilities_submit_reading"}])
+                    dispatcher.utter_message(response="utter_utilities_reminder_readings_due")
                     following = at_ten(clock.next_window_opening(clock.today()))
-                    reminder.remind_at = clock.to_utc_naive(following)
+                    reminder.remind_at = clock.to_store(following)
                     events.append(schedule("readings", following))
                 else:
-                    dispatcher.utter_message(text="Напоминаю: пора оплатить квартиру и коммунальные услуги.",
-                                             buttons=[{"title": "Оплатить", "payload": "/utilities_pay"},
-                                                      {"title": "Сколько к оплате", "payload": "/utilities_balance"}])
+                    dispatcher.utter_message(response="utter_utilities_reminder_pay_due")
                     reminder.status = "done"
         return events

@@ -1,4 +1,4 @@
-"""Tables of the skill «ЖКУ»: accounts, meters, readings, tariffs, charges, payments, reminders, requests.
+"""Tables of the utilities skill: accounts, meters, readings, tariffs, charges, payments, reminders, requests.
 
 Revision ID: utilities_0001
 """

@@ -73,3 +73,8 @@ def test_a_trained_entity_names_the_meter():
 
 def test_a_number_without_a_meter_is_kept_for_the_resident_to_place():
     assert pairs("345") == [((), None, None, Decimal("345"))]
+
+
+def test_numerals_in_any_form_are_values_in_words():
+    assert [r.text for r in parse_readings("гвс двухсот пяти")] == ["двухсот", "пяти"]
+    assert parse_readings("электричество двести") == [ParsedReading(("electricity",), None, None, None, "двести")]

@@ -1,4 +1,4 @@
-"""nlu.rule_dates helpers, and relative dates seen from days other than the Sunday the end-to-end tests use."""
+"""nlu.rule_dates: dates without a year, and relative dates seen from days other than the tests' Sunday."""
 
 from __future__ import annotations
 
@@ -6,47 +6,17 @@ from datetime import date
 
 import pytest
 
-from nlu.rule_dates import date_without_year, find_dates, fold_text, parse_number_words, prev_word
+from nlu.rule_dates import date_without_year, find_dates
+from nlu.text_spans import fold_text
 
 MONDAY = date(2026, 11, 23)
 SATURDAY = date(2026, 11, 28)
 
 
 def dates(text: str, today: date) -> list:
-    """The date values found in `text`, longest first (the resolver in rule_patterns keeps the longest)."""
+    """The date values found in `text`, longest first (extract_rule_entities keeps the longest)."""
     found = sorted(find_dates(fold_text(text), today), key=lambda f: f.start - f.end)
     return [f.value for f in found]
-
-
-@pytest.mark.parametrize(
-    "run,value",
-    [
-        ("пятьсот", 500),
-        ("две тысячи пятьсот", 2500),
-        ("полторы тысячи", 1500),
-        ("тысяча", 1000),
-        ("двадцать один", 21),
-        ("сто двадцать три тысячи четыреста пять", 123_405),
-        ("два миллиона триста тысяч", 2_300_000),
-        ("два три", None),
-        ("двадцать пятнадцать", None),
-        ("тысяча миллион", None),
-    ],
-)
-def test_parse_number_words(run: str, value: float | None) -> None:
-    assert parse_number_words(run) == value
-
-
-def test_fold_text_keeps_length() -> None:
-    text = "Ёлка İ\u00a0500\u2014600"
-    folded = fold_text(text)
-    assert len(folded) == len(text)
-    assert folded == "елка İ 500-600"
-
-
-def test_prev_word() -> None:
-    assert prev_word("приду в  10", 9) == ("в", 6)
-    assert prev_word("(10", 1) == ("", 1)
 
 
 @pytest.mark.parametrize(

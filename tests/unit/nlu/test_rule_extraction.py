@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from nlu.rule_patterns import RuleEntity, extract_rule_entities
+from nlu.rule_extraction import RuleEntity, extract_rule_entities
 
 NOW = datetime(2026, 11, 22, 18, 0, tzinfo=ZoneInfo("Europe/Moscow"))  # a Sunday
 

@@ -1,0 +1,63 @@
+from actions.core.fallback import ActionClarifyIntent, ActionDefaultFallback, candidate_buttons, misses_in_a_row
+from engine.testing import assembled_domain, make_tracker, run_action, texts
+
+OPERATOR_BUTTONS = [{"title": "Позвать оператора", "payload": "/human_handoff"}, {"title": "Что ты умеешь?", "payload": "/help"}]
+
+
+def test_clarification_offers_the_two_likeliest_intents_with_entities():
+    latest = {
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.4},
+            {"name": "affirm", "confidence": 0.3},
+            {"name": "profile_show", "confidence": 0.2},
+            {"name": "human_handoff", "confidence": 0.1},
+            {"name": "greet", "confidence": 0.05},
+        ],
+        "entities": [{"entity": "phone", "value": "+79123456789"}],
+    }
+    titles = {"profile_show": "посмотреть свой профиль", "human_handoff": "позвать оператора", "greet": "поздороваться"}
+    assert candidate_buttons(latest, titles) == [
+        {"title": "Посмотреть свой профиль", "payload": '/profile_show{"phone": "+79123456789"}'},
+        {"title": "Позвать оператора", "payload": '/human_handoff{"phone": "+79123456789"}'},
+    ]
+
+
+def _fallback_event(text: str) -> dict:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": "nlu_fallback"}}}
+
+
+def test_first_miss_asks_which_intent_was_meant():
+    ranking = [{"name": "nlu_fallback"}, {"name": "profile_show"}, {"name": "help"}]
+    messages, events = run_action(ActionClarifyIntent(), make_tracker("абв", "nlu_fallback", intent_ranking=ranking))
+    assert texts(messages) == "Я не совсем понял. Вы имели в виду одно из этого? Если нет — перефразируйте, пожалуйста."
+    assert messages[0]["buttons"] == [
+        {"title": "Посмотреть свой профиль", "payload": "/profile_show"},
+        {"title": "Узнать, что умеет помощник", "payload": "/help"},
+    ]
+    assert events == []
+
+
+def test_second_miss_in_a_row_offers_an_operator():
+    ranking = [{"name": "nlu_fallback"}, {"name": "profile_show"}, {"name": "help"}]
+    second = make_tracker("где", "nlu_fallback", intent_ranking=ranking, events=[_fallback_event("абв")])
+    assert misses_in_a_row(second) == 2
+    messages, _ = run_action(ActionClarifyIntent(), second)
+    assert texts(messages) == "Простите, я всё ещё не понимаю. Позвать оператора? Он ответит здесь же."
+    assert assembled_domain()["responses"]["utter_clarify_offer_operator"][0]["buttons"] == OPERATOR_BUTTONS
+
+
+def test_nothing_to_offer_offers_an_operator_at_once():
+    messages, _ = run_action(ActionClarifyIntent(), make_tracker("абв", "nlu_fallback"))
+    assert [m["response"] for m in messages] == ["utter_clarify_offer_operator"]
+
+
+def test_a_miss_after_an_understood_message_counts_once():
+    understood = {"event": "user", "text": "привет", "parse_data": {"intent": {"name": "greet"}}}
+    assert misses_in_a_row(make_tracker("абв", "nlu_fallback", events=[understood])) == 1
+
+
+def test_default_fallback_offers_an_operator_and_reverts_the_message():
+    messages, events = run_action(ActionDefaultFallback(), make_tracker("абв", "greet"))
+    assert texts(messages) == "Извините, я запутался. Скажите по-другому, что нужно сделать, или позовите оператора."
+    assert assembled_domain()["responses"]["utter_fallback_confused"][0]["buttons"] == OPERATOR_BUTTONS
+    assert [e["event"] for e in events] == ["rewind"]
