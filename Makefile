@@ -26,6 +26,8 @@ build: install
 	$(PY) -m engine build
 
 check: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m engine check
 	$(PY) -m engine skill check
 
@@ -44,15 +46,13 @@ shell: install
 evaluate: install
 	$(PY) -m engine evaluate
 
-# Everything: checks of the assembled data, unit and store tests (SQLite and PostgreSQL), NLU evaluation,
-# Rasa test stories and end-to-end tests through the real servers.
-test: install
-	$(PY) -m engine check
-	$(PY) -m engine skill check
+# Everything: lint and format, checks of the assembled data and of every skill, unit and store tests
+# (SQLite and PostgreSQL), NLU evaluation, Rasa test stories and end-to-end tests through the real servers.
+test: check
 	$(PY) -m pytest
 
 # Without training or servers: a quick loop while editing code.
-test-fast: install
+test-fast: check
 	$(PY) -m pytest -m "not slow"
 
 clean:

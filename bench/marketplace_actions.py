@@ -14,8 +14,19 @@ from typing import Callable, Dict
 from timing import report
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 50
-ORDER_FORM = {"forms": {"market_order_form": {"required_slots": [
-    "market_category", "market_address", "market_day", "market_hour", "market_order_confirm"]}}}
+ORDER_FORM = {
+    "forms": {
+        "market_order_form": {
+            "required_slots": [
+                "market_category",
+                "market_address",
+                "market_day",
+                "market_hour",
+                "market_order_confirm",
+            ]
+        }
+    }
+}
 
 
 def main() -> None:
@@ -32,8 +43,13 @@ def main() -> None:
         demo.load_demo(session)
     tomorrow = (dispatch.to_local(utcnow()).date() + timedelta(days=1)).isoformat()
     plumber = [{"entity": "service_category", "value": "plumber"}, {"entity": "date", "value": tomorrow}]
-    placed = {"market_category": "plumber", "market_address": "ул. Ленина, 15, Заречный район",
-              "market_day": tomorrow, "market_hour": "10:00", "market_order_confirm": True}
+    placed = {
+        "market_category": "plumber",
+        "market_address": "ул. Ленина, 15, Заречный район",
+        "market_day": tomorrow,
+        "market_hour": "10:00",
+        "market_order_confirm": True,
+    }
 
     def validate_hour() -> None:
         slots = {**placed, "market_order_confirm": None, "requested_slot": "market_hour"}
@@ -42,13 +58,17 @@ def main() -> None:
         run_action(order.ValidateMarketOrderForm(), tracker, ORDER_FORM)
 
     def place() -> int:
-        run_action(order.ActionMarketOrderDone(), make_tracker("да", "affirm", slots=placed, sender_id="bench"))
+        run_action(
+            order.ActionMarketOrderDone(), make_tracker("да", "affirm", slots=placed, sender_id="bench")
+        )
         with session_scope() as session:
             return orders.customer_orders(session, identity_for(session, "rest", "bench").resident_id)[0].id
 
     def cancel(order_id: int) -> None:
         slots = {"market_cancel_order": order_id, "market_cancel_confirm": True}
-        run_action(my_orders.ActionMarketCancelDone(), make_tracker("да", "affirm", slots=slots, sender_id="bench"))
+        run_action(
+            my_orders.ActionMarketCancelDone(), make_tracker("да", "affirm", slots=slots, sender_id="bench")
+        )
 
     def place_and_cancel() -> None:
         cancel(place())
@@ -61,17 +81,22 @@ def main() -> None:
 
     cases: Dict[str, Callable[[], object]] = {
         "action_market_search (plumber tomorrow)": lambda: run_action(
-            search.ActionMarketSearch(), make_tracker("нужен сантехник на завтра", "market_search", plumber)),
+            search.ActionMarketSearch(), make_tracker("нужен сантехник на завтра", "market_search", plumber)
+        ),
         "validate_market_order_form (hour check)": validate_hour,
         "action_ask_market_order_confirm (quote)": lambda: run_action(
-            order.ActionAskMarketOrderConfirm(), make_tracker(slots=placed, sender_id="bench")),
+            order.ActionAskMarketOrderConfirm(), make_tracker(slots=placed, sender_id="bench")
+        ),
         "order placed + cancelled": place_and_cancel,
         "order placed + paid (sandbox) + cancelled": pay_and_cancel,
         "action_market_order_status (list)": lambda: run_action(
-            my_orders.ActionMarketOrderStatus(), make_tracker("мои заказы", "market_order_status", sender_id="bench")),
+            my_orders.ActionMarketOrderStatus(),
+            make_tracker("мои заказы", "market_order_status", sender_id="bench"),
+        ),
         "action_market_provider_stats": lambda: run_action(
             provider.ActionMarketProviderStats(),
-            make_tracker("сколько я заработал", "market_provider_stats", sender_id="master-ivan")),
+            make_tracker("сколько я заработал", "market_provider_stats", sender_id="master-ivan"),
+        ),
     }
     print(f"{RUNS} runs each, SQLite store with the demo data")
     report(cases, RUNS)

@@ -23,7 +23,9 @@ async def main() -> None:
         timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
-    print(f"{len(timings)} messages: median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms")
+    print(
+        f"{len(timings)} messages: median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -28,7 +28,9 @@ def main() -> None:
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "engine", "run", "--port", str(PORT), "--action-port", str(ACTION_PORT)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         while True:
@@ -44,8 +46,10 @@ def main() -> None:
             say(message)
             timings.append((time.perf_counter() - t0) * 1000)
         print(f"start to first answer: {ready:.1f} s ({first[0]['text'][:40]}…)")
-        print(f"answer latency over {len(timings)} messages: median {statistics.median(timings):.0f} ms, "
-              f"max {max(timings):.0f} ms")
+        print(
+            f"answer latency over {len(timings)} messages: median {statistics.median(timings):.0f} ms, "
+            f"max {max(timings):.0f} ms"
+        )
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)

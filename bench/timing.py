@@ -19,4 +19,6 @@ def report(cases: Dict[str, Callable[[], object]], runs: int, width: int = 45) -
             started = time.perf_counter()
             case()
             timings.append((time.perf_counter() - started) * 1000)
-        print(f"{name:{width}s} median {statistics.median(timings):6.1f} ms   p95 {percentile_95(timings):6.1f} ms")
+        print(
+            f"{name:{width}s} median {statistics.median(timings):6.1f} ms   p95 {percentile_95(timings):6.1f} ms"
+        )

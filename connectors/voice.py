@@ -66,7 +66,11 @@ class VoiceInput(InputChannel):
             metadata = {"timezone": body["timezone"]} if body.get("timezone") else None
             await on_new_message(
                 UserMessage(
-                    body["text"], collector, str(body["user_id"]), input_channel=self.name(), metadata=metadata
+                    body["text"],
+                    collector,
+                    str(body["user_id"]),
+                    input_channel=self.name(),
+                    metadata=metadata,
                 )
             )
             return response.json(speakable(collector.messages))

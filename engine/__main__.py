@@ -122,7 +122,9 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--port", type=int, default=port)
         command.add_argument("--action-port", type=int, default=action_port)
         command.set_defaults(handler=handler)
-    skill = commands.add_parser("skill", help=say("help.skill")).add_subparsers(dest="skill_command", required=True)
+    skill = commands.add_parser("skill", help=say("help.skill")).add_subparsers(
+        dest="skill_command", required=True
+    )
     new = skill.add_parser("new", help=say("help.skill_new"))
     new.add_argument("name")
     new.add_argument("--title", help=say("help.skill_title"))
@@ -155,13 +157,23 @@ def main(argv: Optional[List[str]] = None) -> int:
         from engine.skills.manifest import ManifestError
         from engine.training import TrainingFailed
 
-        known = (ActionLoadError, BuildError, LaunchError, LexiconError, ManifestError, ScaffoldError, TrainingFailed)
+        known = (
+            ActionLoadError,
+            BuildError,
+            LaunchError,
+            LexiconError,
+            ManifestError,
+            ScaffoldError,
+            TrainingFailed,
+        )
         if isinstance(error, known):
             print(say("error", error=error), file=sys.stderr)
         else:
             first_line = (str(error).strip().splitlines() or [""])[0]
             log = _log_unexpected(error)
-            print(say("unexpected_error", kind=type(error).__name__, error=first_line, log=log), file=sys.stderr)
+            print(
+                say("unexpected_error", kind=type(error).__name__, error=first_line, log=log), file=sys.stderr
+            )
         return 2
 
 

@@ -17,10 +17,10 @@ from typing import Any, Dict, Iterable, List, Set, Tuple
 import yaml
 
 from engine.settings import PROJECT_ROOT
-from nlu.morphology import FOLD_YO
 from engine.skills.discovery import CORE_NAME, DOMAIN_KINDS, SkillPackage, import_package_module
 from engine.skills.manifest import ManifestError
 from engine.skills.names import CORE_ONLY_DOMAIN_KEYS, fragment_problems, ownership_problems
+from nlu.morphology import FOLD_YO
 
 BUILD_DIR = PROJECT_ROOT / "build"
 MIN_TRAINING_EXAMPLES = 5
@@ -92,7 +92,9 @@ def merge_domains(packages: List[SkillPackage]) -> Dict[str, Any]:
             merged[kind] = {k: v for package in packages for k, v in (package.domain.get(kind) or {}).items()}
     for package in packages:
         if package.name == CORE_NAME:
-            merged.update({key: package.domain[key] for key in CORE_ONLY_DOMAIN_KEYS if key in package.domain})
+            merged.update(
+                {key: package.domain[key] for key in CORE_ONLY_DOMAIN_KEYS if key in package.domain}
+            )
     return merged
 
 
@@ -226,14 +228,21 @@ def build(packages: List[SkillPackage], out: Path = BUILD_DIR) -> BuildOutput:
     domain_path.write_text(yaml.safe_dump(domain, allow_unicode=True, sort_keys=False), encoding="utf-8")
     data_dir, tests_dir = out / "data", out / "tests"
     for package in packages:
-        _copy_tree((f, data_dir / package.name / f.relative_to(package.data_dir)) for f in _yaml_files(package.data_dir))
+        _copy_tree(
+            (f, data_dir / package.name / f.relative_to(package.data_dir))
+            for f in _yaml_files(package.data_dir)
+        )
         for kind in ("stories", "nlu"):
             source = package.tests_dir / kind
-            _copy_tree((f, tests_dir / kind / package.name / f.relative_to(source)) for f in _yaml_files(source))
+            _copy_tree(
+                (f, tests_dir / kind / package.name / f.relative_to(source)) for f in _yaml_files(source)
+            )
     (data_dir / "generated").mkdir(parents=True, exist_ok=True)
     preview_intents = [intent for p in packages if p.manifest.preview for intent in p.manifest.intents]
     (data_dir / "generated" / "rules.yml").write_text(
-        yaml.safe_dump(generated_rules(domain["forms"], preview_intents), allow_unicode=True, sort_keys=False),
+        yaml.safe_dump(
+            generated_rules(domain["forms"], preview_intents), allow_unicode=True, sort_keys=False
+        ),
         encoding="utf-8",
     )
     for kind in ("stories", "nlu"):
@@ -248,7 +257,10 @@ def build(packages: List[SkillPackage], out: Path = BUILD_DIR) -> BuildOutput:
     canonical_path.write_text(yaml.safe_dump(canonical, allow_unicode=True, sort_keys=True), encoding="utf-8")
 
     trained_from = [domain_path, canonical_path, *sorted(data_dir.rglob("*.yml"))]
-    fingerprint = _fingerprint(trained_from, out) + _fingerprint([*TRAINING_CODE.rglob("*.py"), *TRAINING_CODE.rglob("*.yml")], PROJECT_ROOT)[:8]
+    fingerprint = (
+        _fingerprint(trained_from, out)
+        + _fingerprint([*TRAINING_CODE.rglob("*.py"), *TRAINING_CODE.rglob("*.yml")], PROJECT_ROOT)[:8]
+    )
     return BuildOutput(
         root=out,
         domain=domain_path,

@@ -69,8 +69,12 @@ class Report:
     def as_dict(self) -> Dict[str, Any]:
         def scores(table: Dict[str, Score]) -> Dict[str, Dict[str, float]]:
             return {
-                name: {"precision": round(s.precision, 3), "recall": round(s.recall, 3), "f1": round(s.f1, 3),
-                       "support": s.true_positive + s.false_negative}
+                name: {
+                    "precision": round(s.precision, 3),
+                    "recall": round(s.recall, 3),
+                    "f1": round(s.f1, 3),
+                    "support": s.true_positive + s.false_negative,
+                }
                 for name, s in sorted(table.items())
             }
 
@@ -84,7 +88,9 @@ class Report:
         }
 
 
-def score_example(report: Report, expected_intent: str, expected: Set[Span], parsed: Dict[str, Any], text: str) -> None:
+def score_example(
+    report: Report, expected_intent: str, expected: Set[Span], parsed: Dict[str, Any], text: str
+) -> None:
     """Adds one parsed example: the intent must match; an entity counts when its type and span match exactly."""
     report.examples += 1
     predicted_intent = (parsed.get("intent") or {}).get("name")
@@ -103,8 +109,13 @@ def score_example(report: Report, expected_intent: str, expected: Set[Span], par
         report.entities[span[0]].false_positive += 1
     if predicted_intent != expected_intent or predicted != expected:
         report.errors.append(
-            {"text": text, "intent": expected_intent, "predicted_intent": predicted_intent,
-             "entities": sorted(expected), "predicted_entities": sorted(predicted)}
+            {
+                "text": text,
+                "intent": expected_intent,
+                "predicted_intent": predicted_intent,
+                "entities": sorted(expected),
+                "predicted_entities": sorted(predicted),
+            }
         )
 
 
@@ -115,7 +126,7 @@ def holdout_examples(folder: Path) -> Iterable[Tuple[str, str, Set[Span]]]:
             yield message.get("text"), message.get("intent"), spans
 
 
-def load_agent(model: Path) -> "Agent":
+def load_agent(model: Path) -> Agent:
     """The model loaded for in-process evaluation, with Rasa's per-parse debug logging silenced."""
     import structlog
     from rasa.core.agent import Agent
@@ -125,31 +136,45 @@ def load_agent(model: Path) -> "Agent":
     return Agent.load(str(model))
 
 
-async def _score(agent: "Agent", holdout: Path) -> Report:
+async def _score(agent: Agent, holdout: Path) -> Report:
     report = Report()
     for text, intent, spans in holdout_examples(holdout):
         score_example(report, intent, spans, await agent.parse_message(text), text)
     return report
 
 
-def evaluate(agent: "Agent", holdout: Path, out: Path) -> Report:
+def evaluate(agent: Agent, holdout: Path, out: Path) -> Report:
     """Scores the agent on every held-out file under `holdout` and writes `out/nlu_report.json`."""
     report = asyncio.run(_score(agent, holdout))
     out.mkdir(parents=True, exist_ok=True)
-    (out / "nlu_report.json").write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+    (out / "nlu_report.json").write_text(
+        json.dumps(report.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     return report
 
 
 def summary(report: Report) -> str:
     lines = [
-        say("evaluate_summary", examples=report.examples, accuracy=f"{report.intent_accuracy:.3f}",
-            entity_f1=f"{report.entity_total().f1:.3f}")
+        say(
+            "evaluate_summary",
+            examples=report.examples,
+            accuracy=f"{report.intent_accuracy:.3f}",
+            entity_f1=f"{report.entity_total().f1:.3f}",
+        )
     ]
     for name, score in sorted(report.intents.items()):
         lines.append(
-            say("evaluate_intent_line", name=name, f1=f"{score.f1:.3f}", tp=score.true_positive,
-                fn=score.false_negative, fp=score.false_positive)
+            say(
+                "evaluate_intent_line",
+                name=name,
+                f1=f"{score.f1:.3f}",
+                tp=score.true_positive,
+                fn=score.false_negative,
+                fp=score.false_positive,
+            )
         )
     for name, score in sorted(report.entities.items()):
-        lines.append(f"  [{name}]{' ' * max(1, 30 - len(name))}F1 {score.f1:.3f}  P {score.precision:.3f} R {score.recall:.3f}")
+        lines.append(
+            f"  [{name}]{' ' * max(1, 30 - len(name))}F1 {score.f1:.3f}  P {score.precision:.3f} R {score.recall:.3f}"
+        )
     return "\n".join(lines)

@@ -8,6 +8,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
@@ -37,7 +38,9 @@ def check_database(config: Settings) -> None:
         with get_engine(config.database_url).connect() as connection:
             connection.execute(text("SELECT 1"))
     except OperationalError as error:
-        raise LaunchError(say("database_unreachable", url=make_url(config.database_url).render_as_string(), error=error))
+        raise LaunchError(
+            say("database_unreachable", url=make_url(config.database_url).render_as_string(), error=error)
+        ) from error
 
 
 @dataclass
@@ -49,10 +52,11 @@ class Servers:
     def start(self, command: List[str], env: Dict[str, str], log: Optional[Path]) -> subprocess.Popen:
         if log:
             log.parent.mkdir(parents=True, exist_ok=True)
-        output = open(log, "ab") if log else None
-        process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=env, start_new_session=True, stdout=output, stderr=output
-        )
+        # The child keeps its own copy of the log's descriptor; the parent's closes at once.
+        with open(log, "ab") if log else nullcontext() as output:
+            process = subprocess.Popen(
+                command, cwd=PROJECT_ROOT, env=env, start_new_session=True, stdout=output, stderr=output
+            )
         self.processes.append(process)
         return process
 
@@ -77,7 +81,9 @@ def wait_until_up(url: str, servers: Servers, timeout: float = STARTUP_TIMEOUT_S
     while time.monotonic() < deadline:
         exited = servers.any_exited()
         if exited is not None:
-            raise LaunchError(say("process_exited", command=" ".join(map(str, exited.args[:3])), code=exited.returncode))
+            raise LaunchError(
+                say("process_exited", command=" ".join(map(str, exited.args[:3])), code=exited.returncode)
+            )
         try:
             with urllib.request.urlopen(url, timeout=2) as reply:
                 if reply.status == 200:
@@ -91,20 +97,30 @@ def wait_until_up(url: str, servers: Servers, timeout: float = STARTUP_TIMEOUT_S
 def start_action_server(
     servers: Servers, env: Dict[str, str], port: int, log: Optional[Path], wait: bool = True
 ) -> None:
-    servers.start([rasa_executable(), "run", "actions", "--actions", "engine.action_server", "--port", str(port)], env, log)
+    servers.start(
+        [rasa_executable(), "run", "actions", "--actions", "engine.action_server", "--port", str(port)],
+        env,
+        log,
+    )
     if wait:
         wait_until_up(f"http://127.0.0.1:{port}/health", servers)
 
 
 def rasa_server_command(model: Path, config: Settings, port: int) -> List[str]:
     return [
-        rasa_executable(), "run",
-        "--model", str(model),
-        "--endpoints", str(endpoints_file(config)),
-        "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-        "--port", str(port),
+        rasa_executable(),
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        str(endpoints_file(config)),
+        "--credentials",
+        str(PROJECT_ROOT / "credentials.yml"),
+        "--port",
+        str(port),
         "--enable-api",
-        "--cors", "*",
+        "--cors",
+        "*",
     ]
 
 
@@ -112,7 +128,9 @@ def print_where_to_talk(port: int) -> None:
     print(say("ready", base=f"http://localhost:{port}"), flush=True)
 
 
-def run_servers(model: Path, config: Settings, port: int, action_port: int, log_dir: Optional[Path] = None) -> int:
+def run_servers(
+    model: Path, config: Settings, port: int, action_port: int, log_dir: Optional[Path] = None
+) -> int:
     """Runs until Ctrl-C (or SIGTERM) or until one server dies; always stops both."""
     check_database(config)
     env = server_environment(config, action_port)
@@ -126,8 +144,12 @@ def run_servers(model: Path, config: Settings, port: int, action_port: int, log_
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         # Both load at once (TensorFlow and the model take most of the start-up); then wait for both.
-        start_action_server(servers, env, action_port, log_dir / "actions.log" if log_dir else None, wait=False)
-        servers.start(rasa_server_command(model, config, port), env, log_dir / "rasa.log" if log_dir else None)
+        start_action_server(
+            servers, env, action_port, log_dir / "actions.log" if log_dir else None, wait=False
+        )
+        servers.start(
+            rasa_server_command(model, config, port), env, log_dir / "rasa.log" if log_dir else None
+        )
         wait_until_up(f"http://127.0.0.1:{action_port}/health", servers)
         wait_until_up(f"http://127.0.0.1:{port}/status", servers)
         print_where_to_talk(port)
@@ -152,8 +174,15 @@ def run_shell(model: Path, config: Settings, action_port: int) -> int:
     servers = Servers()
     try:
         start_action_server(servers, env, action_port, PROJECT_ROOT / "var" / "actions.log")
-        command = [rasa_executable(), "shell", "--model", str(model), "--endpoints", str(endpoints_file(config))]
-        return subprocess.run(command, cwd=PROJECT_ROOT, env=env).returncode
+        command = [
+            rasa_executable(),
+            "shell",
+            "--model",
+            str(model),
+            "--endpoints",
+            str(endpoints_file(config)),
+        ]
+        return subprocess.run(command, cwd=PROJECT_ROOT, env=env, check=False).returncode
     except KeyboardInterrupt:
         return 0
     finally:

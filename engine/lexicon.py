@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, Dict, Mapping, Tuple
 
@@ -15,7 +15,7 @@ class LexiconError(ValueError):
     """A vocabulary file that cannot be read; the message names the file."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(path: Path) -> Dict[str, Any]:
     try:
         content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -27,19 +27,15 @@ MAX_CODES_PER_HOUR = 5
 def identity_for(session: Session, channel: str, external_id: str) -> ChannelIdentity:
     """The identity of a channel user, created with a new resident the first time they write."""
     identity = session.execute(
-        select(ChannelIdentity).where(ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id)
+        select(ChannelIdentity).where(
+            ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
+        )
     ).scalar_one_or_none()
     if identity is None:
         identity = ChannelIdentity(channel=channel, external_id=external_id, resident=Resident())
         session.add(identity)
         session.flush()
     return identity
-
-
-def find_identity(session: Session, channel: str, external_id: str) -> Optional[ChannelIdentity]:
-    return session.execute(
-        select(ChannelIdentity).where(ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id)
-    ).scalar_one_or_none()
 
 
 def _hash(code: str, salt: str) -> str:
@@ -52,15 +48,23 @@ class CodeRequest(enum.Enum):
 
 
 def request_code(
-    session: Session, identity: ChannelIdentity, phone: str, sender: CodeSender, now: Optional[datetime] = None
+    session: Session,
+    identity: ChannelIdentity,
+    phone: str,
+    sender: CodeSender,
+    now: Optional[datetime] = None,
 ) -> CodeRequest:
     """Sends a new code to `phone`; earlier unused codes of this identity stop working."""
     now = now or utcnow()
-    recent = session.execute(
-        select(OneTimeCode).where(
-            OneTimeCode.identity_id == identity.id, OneTimeCode.created_at > now - timedelta(hours=1)
+    recent = (
+        session.execute(
+            select(OneTimeCode).where(
+                OneTimeCode.identity_id == identity.id, OneTimeCode.created_at > now - timedelta(hours=1)
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     if len(recent) >= MAX_CODES_PER_HOUR:
         return CodeRequest.TOO_MANY
     for earlier in recent:

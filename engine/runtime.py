@@ -33,7 +33,9 @@ def endpoints_file(config: Settings) -> Path:
     return PROJECT_ROOT / "deploy" / "endpoints.postgres.yml"
 
 
-def server_environment(config: Settings, action_port: int, base: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+def server_environment(
+    config: Settings, action_port: int, base: Optional[Dict[str, str]] = None
+) -> Dict[str, str]:
     """Variables the Rasa and action servers need: where the store, the tracker store and the actions are."""
     env = dict(os.environ if base is None else base)
     env.update(QUIET_ENV)

@@ -29,5 +29,7 @@ def new_skill(name: str, title: str, target_root: Path = PROJECT_ROOT / "skills"
         relative = Path(Template(str(source.relative_to(TEMPLATE_DIR))).substitute(values))
         destination = target / str(relative)[: -len(TEMPLATE_SUFFIX)]
         destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_text(Template(source.read_text(encoding="utf-8")).substitute(values), encoding="utf-8")
+        destination.write_text(
+            Template(source.read_text(encoding="utf-8")).substitute(values), encoding="utf-8"
+        )
     return target

@@ -43,7 +43,7 @@ def _sqlite_url_from_project_root(url: str) -> str:
     """Relative SQLite paths are taken from the project root, wherever a process starts."""
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix + ":memory:":
-        return prefix + str(_absolute(url[len(prefix):]))
+        return prefix + str(_absolute(url[len(prefix) :]))
     return url
 
 

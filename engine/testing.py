@@ -60,7 +60,7 @@ class StoreTemplates:
         key = f"{_packages_key()}|{key}"
         db.dispose_engines()
         if url.startswith("sqlite:///"):
-            self._sqlite_prepared(Path(url[len("sqlite:///"):]), key, prepare)
+            self._sqlite_prepared(Path(url[len("sqlite:///") :]), key, prepare)
         else:
             self._postgres_prepared(make_url(url).database, key, prepare)
         db.dispose_engines()
@@ -79,8 +79,10 @@ class StoreTemplates:
     def _postgres_prepared(self, database: str, key: str, prepare: Callable[[], None]) -> None:
         template = self._postgres.get(key)
         if template is not None:
-            _admin_execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)',
-                           f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+            _admin_execute(
+                f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)',
+                f'CREATE DATABASE "{database}" TEMPLATE "{template}"',
+            )
             return
         if not _admin_scalar(f"SELECT count(*) FROM pg_database WHERE datname = '{database}'"):
             _admin_execute(f'CREATE DATABASE "{database}"')
@@ -177,8 +179,9 @@ def make_tracker(
         "entities": entities or [],
         "intent_ranking": intent_ranking or ([{"name": intent, "confidence": 1.0}] if intent else []),
     }
-    history = list(events or []) + [
-        {"event": "user", "text": text, "parse_data": latest, "input_channel": channel, "timestamp": 0}
+    history = [
+        *list(events or []),
+        {"event": "user", "text": text, "parse_data": latest, "input_channel": channel, "timestamp": 0},
     ]
     return Tracker(
         sender_id=sender_id,
@@ -227,7 +230,11 @@ def running_assistant(port: int, action_port: int, env: Dict[str, str]) -> Itera
     environment.pop("ACTION_ENDPOINT_URL", None)  # an inherited one would point Rasa at another action server
     process = subprocess.Popen(
         [sys.executable, "-m", "engine", "run", "--port", str(port), "--action-port", str(action_port)],
-        cwd=PROJECT_ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     output = []
     for line in process.stdout or []:
@@ -267,8 +274,20 @@ def rendered(message: Dict[str, Any], slots: Optional[Dict[str, Any]] = None) ->
     return phrase(assembled_domain(), name, **values)
 
 
-MESSAGE_KEYS = frozenset({"text", "response", "template", "buttons", "image", "elements", "attachment",
-                          "json_message", "custom", "quick_replies"})
+MESSAGE_KEYS = frozenset(
+    {
+        "text",
+        "response",
+        "template",
+        "buttons",
+        "image",
+        "elements",
+        "attachment",
+        "json_message",
+        "custom",
+        "quick_replies",
+    }
+)
 
 
 def texts(messages: List[Dict[str, Any]], slots: Optional[Dict[str, Any]] = None) -> str:
@@ -302,7 +321,9 @@ class RestClient:
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data, {"Content-Type": "application/json"}, method=method)
+        request = urllib.request.Request(
+            self.base + path, data, {"Content-Type": "application/json"}, method=method
+        )
         with urllib.request.urlopen(request, timeout=60) as reply:
             return json.loads(reply.read())
 
@@ -325,7 +346,7 @@ def trained_model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def trained_agent(trained_model: Path) -> "Agent":
+def trained_agent(trained_model: Path) -> Agent:
     """The trained model loaded once for the in-process evaluations: held-out NLU and test stories."""
     from engine.evaluate import load_agent
 

@@ -26,12 +26,18 @@ def model_path(output: BuildOutput, models_dir: Path, config_file: Path) -> Path
 
 def train_command(output: BuildOutput, models_dir: Path, config_file: Path) -> List[str]:
     return [
-        rasa_executable(), "train",
-        "--config", str(config_file),
-        "--domain", str(output.domain),
-        "--data", str(output.data),
-        "--out", str(models_dir),
-        "--fixed-model-name", model_path(output, models_dir, config_file).name[: -len(".tar.gz")],
+        rasa_executable(),
+        "train",
+        "--config",
+        str(config_file),
+        "--domain",
+        str(output.domain),
+        "--data",
+        str(output.data),
+        "--out",
+        str(models_dir),
+        "--fixed-model-name",
+        model_path(output, models_dir, config_file).name[: -len(".tar.gz")],
     ]
 
 
@@ -51,7 +57,10 @@ def ensure_model(
         return target
     print(say("training", packages=", ".join(output.packages)), flush=True)
     result = subprocess.run(
-        train_command(output, models_dir, config_file), cwd=PROJECT_ROOT, env=server_environment(config, 5055)
+        train_command(output, models_dir, config_file),
+        cwd=PROJECT_ROOT,
+        env=server_environment(config, 5055),
+        check=False,
     )
     if result.returncode != 0 or not target.exists():
         raise TrainingFailed(f"rasa train failed with exit code {result.returncode}")

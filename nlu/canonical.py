@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
 import yaml
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -41,7 +40,7 @@ def words_match(said: str, known: str) -> bool:
     if shortest < MIN_STEM + 1:
         return False
     common = 0
-    for a, b in zip(said, known):
+    for a, b in zip(said, known, strict=False):
         if a != b:
             break
         common += 1
@@ -81,7 +80,7 @@ def _find(phrase: Phrase, lemmas: Sequence[str], fuzzy: bool, start: int = 0) ->
     size = len(phrase)
     for index in range(start, len(lemmas) - size + 1):
         window = lemmas[index : index + size]
-        if all((w == p) or (fuzzy and words_match(w, p)) for w, p in zip(window, phrase)):
+        if all((w == p) or (fuzzy and words_match(w, p)) for w, p in zip(window, phrase, strict=True)):
             return index
     return None
 
@@ -102,7 +101,9 @@ class CanonicalEntityNormalizer(GraphComponent, EntityExtractorMixin):
         content = path.read_bytes() if path.is_file() else b""
         return source_fingerprint() + hashlib.sha256(content).hexdigest()
 
-    def __init__(self, config: Dict[Text, Any], vocabulary: Vocabulary, storage: ModelStorage, resource: Resource):
+    def __init__(
+        self, config: Dict[Text, Any], vocabulary: Vocabulary, storage: ModelStorage, resource: Resource
+    ):
         self._config = config
         self.vocabulary = vocabulary
         self._storage = storage
@@ -115,7 +116,7 @@ class CanonicalEntityNormalizer(GraphComponent, EntityExtractorMixin):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "CanonicalEntityNormalizer":
+    ) -> CanonicalEntityNormalizer:
         path = Path(config["vocabulary"])
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
         return cls(config, Vocabulary(raw or {}), model_storage, resource)
@@ -128,7 +129,7 @@ class CanonicalEntityNormalizer(GraphComponent, EntityExtractorMixin):
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "CanonicalEntityNormalizer":
+    ) -> CanonicalEntityNormalizer:
         with model_storage.read_from(resource) as directory:
             raw = yaml.safe_load((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
         return cls(config, Vocabulary(raw or {}), model_storage, resource)
@@ -157,8 +158,14 @@ class CanonicalEntityNormalizer(GraphComponent, EntityExtractorMixin):
                     start, end = tokens[index].start, tokens[index + len(phrase) - 1].end
                     if not any(e["start"] < end and start < e["end"] for e in taken + found):
                         found.append(
-                            {"entity": entity, "start": start, "end": end, "value": value,
-                             "confidence_entity": 1.0, "extractor": self.name}
+                            {
+                                "entity": entity,
+                                "start": start,
+                                "end": end,
+                                "value": value,
+                                "confidence_entity": 1.0,
+                                "extractor": self.name,
+                            }
                         )
                     index = _find(phrase, lemmas, fuzzy=False, start=index + 1)
         return found

@@ -6,7 +6,7 @@ part of the components' training-cache fingerprint (`nlu.morphology.source_finge
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, Dict, Iterable
 
@@ -15,7 +15,7 @@ import yaml
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 
 
-@lru_cache(maxsize=None)
+@cache
 def lexicon(name: str) -> Dict[str, Any]:
     """The content of `nlu/lexicon/<name>.yml`; callers must not modify it (it is shared)."""
     with (LEXICON_DIR / f"{name}.yml").open(encoding="utf-8") as stream:

@@ -53,6 +53,11 @@ def lemmas(words: List[str]) -> List[str]:
     return [lemma(word) for word in words]
 
 
+def is_numeral(word: str) -> bool:
+    """Whether the likeliest reading of a word is a numeral (part of speech NUMR, in any case form)."""
+    return "NUMR" in str(analyzer().parse(word.lower())[0].tag)
+
+
 def source_fingerprint() -> str:
     """Hash of the NLU package's source and vocabularies: Rasa's training cache keys on a component class only
     (see field notes), so a changed rule or word must change every custom component's fingerprint."""

@@ -6,7 +6,6 @@ from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text, Type
 
 import numpy as np
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -70,7 +69,7 @@ class NavecFeaturizer(DenseFeaturizer, GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "NavecFeaturizer":
+    ) -> NavecFeaturizer:
         return cls(config, execution_context)
 
     def process(self, messages: List[Message]) -> List[Message]:

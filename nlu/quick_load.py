@@ -32,8 +32,9 @@ def load_for_prediction(
 ) -> RasaModel:
     """`RasaModel.load` with the variables built by a prediction instead of a training step."""
     if finetune_mode or predict_data_example is None:
-        return rasa_load(cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
-                          *args, **kwargs)
+        return rasa_load(
+            cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs
+        )
     model = cls(*args, **kwargs)
     # The optimizer's slots are in the file too; prediction has no optimizer, so they stay unused on purpose.
     restore = model.load_weights(model_file_name)

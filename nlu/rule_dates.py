@@ -280,10 +280,7 @@ def _period(m: re.Match[str], today: date) -> tuple[date, date]:
         monday = _monday(today) + timedelta(days=0 if m.group("wmod") in _CURRENT_WEEK else 7)
         return max(monday, today), monday + timedelta(days=6)
     if m.group("mon"):
-        if m.group("mmod") in _CURRENT_MONTH:
-            first = today
-        else:
-            first = date(*_next_month(today.year, today.month), 1)
+        first = today if m.group("mmod") in _CURRENT_MONTH else date(*_next_month(today.year, today.month), 1)
         return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
     modifier = m.group("emod") or ""
     if modifier.startswith(_NEXT):

@@ -80,7 +80,7 @@ class RuleEntityExtractor(GraphComponent, EntityExtractorMixin):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "RuleEntityExtractor":
+    ) -> RuleEntityExtractor:
         return cls(config)
 
     def _as_dict(self, match: RuleEntity) -> Dict[str, Any]:
@@ -105,8 +105,9 @@ class RuleEntityExtractor(GraphComponent, EntityExtractorMixin):
                     value = reparse_value(entity, now)
                     if value is None:
                         continue
-                    entity = {**entity, "value": value}
-                kept.append(entity)
+                    kept.append({**entity, "value": value})
+                else:
+                    kept.append(entity)
             entities = sorted(kept + [self._as_dict(m) for m in matches], key=lambda e: e["start"])
             message.set(ENTITIES, entities, add_to_output=True)
         return messages

@@ -26,7 +26,9 @@ class RuleEntity:
     entity: str  # "date" | "time" | "amount" | "phone" | "account_number"
     start: int  # character offsets into the original text
     end: int
-    value: Any  # normalised: ISO date or {"from", "to"}, "HH:MM" or {"from", "to"}, float rubles, "+7…", digits
+    value: (
+        Any  # normalised: ISO date or {"from", "to"}, "HH:MM" or {"from", "to"}, float rubles, "+7…", digits
+    )
     text: str  # text[start:end]
 
 
@@ -191,4 +193,6 @@ def extract_rule_entities(text: str, now: datetime) -> list[RuleEntity]:
         *_phones(norm),
         *_accounts(norm),
     ]
-    return [RuleEntity(f.entity, f.start, f.end, f.value, text[f.start : f.end]) for f in _without_overlaps(found)]
+    return [
+        RuleEntity(f.entity, f.start, f.end, f.value, text[f.start : f.end]) for f in _without_overlaps(found)
+    ]

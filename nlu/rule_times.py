@@ -19,7 +19,9 @@ _WORDS = lexicon("times")
 
 # Hour words and the grammatical case they are in: nominative after "at", dative after "by", genitive after
 # "until/after/from/about".
-_HOUR_WORDS: dict[str, tuple[int, str]] = {word: (hour, cases) for word, (hour, cases) in _WORDS["hour_words"].items()}
+_HOUR_WORDS: dict[str, tuple[int, str]] = {
+    word: (hour, cases) for word, (hour, cases) in _WORDS["hour_words"].items()
+}
 _CUE_CASE: dict[str, str] = _WORDS["cue_cases"]
 _BARE_CUES = frozenset(_WORDS["bare_cues"])
 _POINT_CUES = frozenset(_WORDS["point_cues"])  # "at 10.10" is a time, "until 10.10" a date
@@ -52,9 +54,7 @@ _TIME_RANGE_RE = re.compile(
     + rf"(?:\s*-\s*|\s+(?P<join>{alternatives(_WORDS['range_joins'].values())})\s+)" + _clock_pattern("b", _END)
 )  # fmt: skip
 _ONE_OCLOCK: dict[str, str] = _WORDS["one_oclock"]["times"]
-_ONE_OCLOCK_RE = re.compile(
-    rf"\b{_WORDS['one_oclock']['word']}\s+(?P<pod>{alternatives(_ONE_OCLOCK)})(?!\w)"
-)
+_ONE_OCLOCK_RE = re.compile(rf"\b{_WORDS['one_oclock']['word']}\s+(?P<pod>{alternatives(_ONE_OCLOCK)})(?!\w)")
 _NOON, _MIDNIGHT = _WORDS["noon"], _WORDS["midnight"]
 _NOON_RE = re.compile(
     rf"\b(?:(?P<noon>{alternatives(_NOON['words'])})|{alternatives(_MIDNIGHT['words'])})(?!\w)"
@@ -82,7 +82,10 @@ class _Clock(NamedTuple):
     def looks_like_date(self) -> bool:
         """ "10.05" with nothing else could just as well be the 10th of May."""
         return (
-            self.sep == "." and not (self.hours_word or self.part) and 1 <= self.hour <= 31 and 1 <= self.minute <= 12
+            self.sep == "."
+            and not (self.hours_word or self.part)
+            and 1 <= self.hour <= 31
+            and 1 <= self.minute <= 12
         )
 
 
@@ -101,7 +104,9 @@ def _read_clock(m: re.Match[str], n: str, case: str) -> _Clock | None:
     if hour > 23 or minute > 59:
         return None
     part = m.group("pod" + n)
-    return _Clock(hour, minute, sep, bool(m.group("hw" + n)), _PART_OF[part] if part else None, raw.startswith("0"))
+    return _Clock(
+        hour, minute, sep, bool(m.group("hw" + n)), _PART_OF[part] if part else None, raw.startswith("0")
+    )
 
 
 def _with_part(hour: int, part: str) -> int | None:

@@ -21,7 +21,9 @@ class Found(NamedTuple):
     value: Any
 
 
-_LOWER_CASE_FOLD = {letter: plain for letter, plain in lexicon("alphabet")["fold"].items() if letter.islower()}
+_LOWER_CASE_FOLD = {
+    letter: plain for letter, plain in lexicon("alphabet")["fold"].items() if letter.islower()
+}
 _FOLD = str.maketrans(
     {**_LOWER_CASE_FOLD, "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2013": "-", "\u2014": "-"}
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text
 
 import regex
-
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -75,7 +74,7 @@ class RussianTokenizer(Tokenizer):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "RussianTokenizer":
+    ) -> RussianTokenizer:
         return cls(config)
 
     @classmethod

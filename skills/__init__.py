@@ -6,4 +6,4 @@ so a skill kept outside the project imports exactly like one inside it.
 
 from engine.settings import settings
 
-__path__ = list(__path__) + [str(p) for p in settings().skill_paths if str(p) not in __path__]  # noqa: F821
+__path__ = list(__path__) + [str(p) for p in settings().skill_paths if str(p) not in __path__]

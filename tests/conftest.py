@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Callable, List
 
 import pytest
+
 from engine.scaffold import new_skill
 from engine.settings import load_settings
 from engine.skills.discovery import SkillPackage, enabled_packages
@@ -30,7 +31,8 @@ def preview_skill(skills_dir) -> Path:
     (root / "__init__.py").write_text("", encoding="utf-8")
     (root / "manifest.yml").write_text(
         "name: soon\nprefix: soon\ntitle: Скоро\ndescription: готовится.\nversion: 0.1.0\npreview: true\n"
-        "intents: {soon_ask: спросить}\n", encoding="utf-8",
+        "intents: {soon_ask: спросить}\n",
+        encoding="utf-8",
     )
     (root / "domain.yml").write_text('version: "3.1"\nintents: [soon_ask]\n', encoding="utf-8")
     examples = "".join(f"      - скоро вопрос {n}\n" for n in range(5))

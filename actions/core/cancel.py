@@ -29,7 +29,9 @@ class ActionCancel(Action):
     def name(self) -> str:
         return "action_cancel"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         events = leave_form(tracker, domain)
         dispatcher.utter_message(response="utter_cancel_done" if events else "utter_cancel_nothing")
         return events

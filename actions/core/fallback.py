@@ -32,7 +32,9 @@ def _entities_payload(latest_message: Dict[str, Any]) -> str:
     return json.dumps(entities, ensure_ascii=False) if entities else ""
 
 
-def candidate_buttons(latest_message: Dict[str, Any], titles: Dict[str, str], count: int = 2) -> List[Dict[str, str]]:
+def candidate_buttons(
+    latest_message: Dict[str, Any], titles: Dict[str, str], count: int = 2
+) -> List[Dict[str, str]]:
     """Buttons for the likeliest intents the resident may have meant, keeping the entities already found; their
     titles are the intents' titles from the manifests."""
     entities = _entities_payload(latest_message)
@@ -51,7 +53,9 @@ class ActionClarifyIntent(Action):
     def name(self) -> str:
         return "action_clarify_intent"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         buttons = candidate_buttons(tracker.latest_message, intent_titles())
         if misses_in_a_row(tracker) >= 2 or not buttons:
             dispatcher.utter_message(response="utter_clarify_offer_operator")  # its buttons: operator, help
@@ -66,6 +70,8 @@ class ActionDefaultFallback(Action):
     def name(self) -> str:
         return "action_default_fallback"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         dispatcher.utter_message(response="utter_fallback_confused")  # its buttons: operator, help
         return [UserUtteranceReverted()]

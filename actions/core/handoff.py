@@ -24,7 +24,9 @@ def transcript_from_events(events: Iterable[Dict[str, Any]]) -> List[Dict[str, s
             continue
         moment = datetime.fromtimestamp(event.get("timestamp") or 0, tz=timezone.utc)
         speaker = "resident" if event["event"] == "user" else "bot"
-        lines.append({"speaker": speaker, "text": event["text"], "time": moment.isoformat(timespec="seconds")})
+        lines.append(
+            {"speaker": speaker, "text": event["text"], "time": moment.isoformat(timespec="seconds")}
+        )
     return lines[-TRANSCRIPT_LIMIT:]
 
 
@@ -37,7 +39,9 @@ class ActionHumanHandoff(Action):
     def name(self) -> str:
         return "action_human_handoff"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         channel, external_id = channel_identity(tracker)
         with session_scope() as session:
             identity = residents.identity_for(session, channel, external_id)

@@ -21,7 +21,9 @@ def help_answer(domain: Dict[str, Any], packages: List[SkillPackage]) -> Tuple[s
     for manifest in skills:
         values = {"title": manifest.title, "description": manifest.description}
         if manifest.examples:
-            lines.append(phrase(domain, "utter_help_skill_line_with_example", example=manifest.examples[0], **values))
+            lines.append(
+                phrase(domain, "utter_help_skill_line_with_example", example=manifest.examples[0], **values)
+            )
         else:
             lines.append(phrase(domain, "utter_help_skill_line", **values))
     if coming:

@@ -25,7 +25,9 @@ class ActionServicePreview(Action):
     def name(self) -> str:
         return "action_service_preview"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         response, values = preview_answer(served_packages(), intent)
         dispatcher.utter_message(response=response, **values)

@@ -41,7 +41,9 @@ class ActionProfileShow(Action):
     def name(self) -> str:
         return "action_profile_show"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         channel, external_id = channel_identity(tracker)
         with session_scope() as session:
             identity = residents.identity_for(session, channel, external_id)
@@ -85,7 +87,9 @@ class ValidateProfileLinkPhoneForm(FormValidationAction):
         if result.outcome is CodeCheck.LINKED:
             return {"otp_code": LINKED_SLOT_VALUE}
         if result.outcome is CodeCheck.WRONG:
-            dispatcher.utter_message(response="utter_profile_code_wrong", attempts_left=str(result.attempts_left))
+            dispatcher.utter_message(
+                response="utter_profile_code_wrong", attempts_left=str(result.attempts_left)
+            )
             return {"otp_code": None}
         dispatcher.utter_message(response="utter_profile_code_expired")
         return {"otp_code": None, "phone": None}
@@ -95,8 +99,12 @@ class ActionProfileLinkPhoneDone(Action):
     def name(self) -> str:
         return "action_profile_link_phone_done"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         phone = tracker.get_slot("phone")
         if tracker.get_slot("otp_code") == LINKED_SLOT_VALUE and phone:
-            dispatcher.utter_message(response="utter_profile_phone_linked", masked_phone=residents.mask_phone(phone))
+            dispatcher.utter_message(
+                response="utter_profile_phone_linked", masked_phone=residents.mask_phone(phone)
+            )
         return [SlotSet("phone", None), SlotSet("otp_code", None)]

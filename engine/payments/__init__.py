@@ -7,6 +7,7 @@ from engine.payments.provider import (
     ProviderResult,
     SandboxProvider,
     payment_provider,
+    payments_are_test,
 )
 from engine.payments.service import PENDING, PaymentRefused, is_test_payment, pay, receipt
 
@@ -21,5 +22,6 @@ __all__ = [
     "is_test_payment",
     "pay",
     "payment_provider",
+    "payments_are_test",
     "receipt",
 ]

@@ -56,3 +56,8 @@ def payment_provider() -> PaymentProvider:
     """The provider named by the settings."""
     module_name, _, class_name = settings().payment_provider.rpartition(".")
     return getattr(importlib.import_module(module_name), class_name)()
+
+
+def payments_are_test() -> bool:
+    """Whether the configured provider moves no money: confirmations then say the payment is a test."""
+    return payment_provider().name == SandboxProvider.name

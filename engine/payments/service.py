@@ -10,8 +10,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from engine import audit
-from engine.russian import money
 from engine.payments.provider import SUCCEEDED, PaymentProvider, SandboxProvider, payment_provider
+from engine.russian import money
 from engine.store.base import utcnow
 from engine.store.models import Payment
 
@@ -69,16 +69,26 @@ def pay(
     provider = provider or payment_provider()
     claimed = _claim_key(
         session,
-        dict(
-            idempotency_key=idempotency_key, resident_id=resident_id, skill=skill, purpose=purpose, amount=value,
-            currency=currency, status=PENDING, provider=provider.name, created_at=utcnow(),
-        ),
+        {
+            "idempotency_key": idempotency_key,
+            "resident_id": resident_id,
+            "skill": skill,
+            "purpose": purpose,
+            "amount": value,
+            "currency": currency,
+            "status": PENDING,
+            "provider": provider.name,
+            "created_at": utcnow(),
+        },
     )
     payment = session.execute(select(Payment).where(Payment.idempotency_key == idempotency_key)).scalar_one()
     if not claimed:
         return payment
     result = provider.charge(
-        idempotency_key=idempotency_key, amount=value, currency=currency, description=description,
+        idempotency_key=idempotency_key,
+        amount=value,
+        currency=currency,
+        description=description,
         payer_reference=f"resident-{resident_id}",
     )
     payment.status = result.status
@@ -91,8 +101,12 @@ def pay(
         action="payment_" + result.status,
         resident_id=resident_id,
         details={
-            "payment_id": payment.id, "purpose": purpose, "amount": str(value), "currency": currency,
-            "provider": provider.name, "receipt_number": result.receipt_number,
+            "payment_id": payment.id,
+            "purpose": purpose,
+            "amount": str(value),
+            "currency": currency,
+            "provider": provider.name,
+            "receipt_number": result.receipt_number,
         },
     )
     return payment

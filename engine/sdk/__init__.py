@@ -6,6 +6,7 @@ anything of `nlu`, or another skill. Every sentence a resident reads lives in th
 button titles with `phrase`.
 """
 
+from engine.lexicon import LexiconError, canonical_values, load_lexicon, skill_lexicon
 from engine.payments import (
     DECLINED,
     SUCCEEDED,
@@ -13,6 +14,7 @@ from engine.payments import (
     is_test_payment,
     pay,
     payment_provider,
+    payments_are_test,
     receipt,
 )
 from engine.russian import (
@@ -29,9 +31,16 @@ from engine.russian import (
     number,
     weekday_short,
 )
-from engine.lexicon import LexiconError, canonical_values, load_lexicon, skill_lexicon
 from engine.sdk import clock
-from engine.sdk.conversation import STOP, button, channel_identity, entity_value, entity_values, intent_payload, resident_id
+from engine.sdk.conversation import (
+    STOP,
+    button,
+    channel_identity,
+    entity_value,
+    entity_values,
+    intent_payload,
+    resident_id,
+)
 from engine.sdk.phrases import MissingResponse, phrase
 from engine.sdk.store import (
     Base,
@@ -44,15 +53,56 @@ from engine.sdk.store import (
     session_scope,
     utcnow,
 )
-from engine.sdk.words import fold_spelling, lemma, lemmas, parse_phone, words_of
+from engine.sdk.words import fold_spelling, is_numeral, lemma, lemmas, parse_phone, words_of
 
 __all__ = [
-    "DECLINED", "STOP", "SUCCEEDED",
-    "Base", "LexiconError", "MissingResponse", "Payment", "PaymentRefused",
-    "amount_text", "audit_record", "button", "canonical_values", "channel_identities_of", "channel_identity",
-    "clock", "day_month", "day_month_year", "entity_value", "entity_values", "fold_spelling", "full_date",
-    "intent_payload", "is_test_payment", "lemma", "lemmas", "load_lexicon", "mask_phone", "moment_text", "money",
-    "month_genitive", "month_nominative", "month_prepositional", "month_year", "number", "parse_phone", "pay",
-    "payment_by_id", "payment_provider", "phrase", "receipt", "resident_for", "resident_id", "session_scope",
-    "skill_lexicon", "utcnow", "weekday_short", "words_of",
+    "DECLINED",
+    "STOP",
+    "SUCCEEDED",
+    "Base",
+    "LexiconError",
+    "MissingResponse",
+    "Payment",
+    "PaymentRefused",
+    "amount_text",
+    "audit_record",
+    "button",
+    "canonical_values",
+    "channel_identities_of",
+    "channel_identity",
+    "clock",
+    "day_month",
+    "day_month_year",
+    "entity_value",
+    "entity_values",
+    "fold_spelling",
+    "full_date",
+    "intent_payload",
+    "is_numeral",
+    "is_test_payment",
+    "lemma",
+    "lemmas",
+    "load_lexicon",
+    "mask_phone",
+    "moment_text",
+    "money",
+    "month_genitive",
+    "month_nominative",
+    "month_prepositional",
+    "month_year",
+    "number",
+    "parse_phone",
+    "pay",
+    "payment_by_id",
+    "payment_provider",
+    "payments_are_test",
+    "phrase",
+    "receipt",
+    "resident_for",
+    "resident_id",
+    "session_scope",
+    "skill_lexicon",
+    "utcnow",
+    "weekday_short",
+    "words_of",
 ]

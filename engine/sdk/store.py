@@ -13,8 +13,15 @@ from engine.store import Base, session_scope, utcnow
 from engine.store.models import ChannelIdentity, Payment
 
 __all__ = [
-    "Base", "Payment", "audit_record", "channel_identities_of", "mask_phone", "payment_by_id", "resident_for",
-    "session_scope", "utcnow",
+    "Base",
+    "Payment",
+    "audit_record",
+    "channel_identities_of",
+    "mask_phone",
+    "payment_by_id",
+    "resident_for",
+    "session_scope",
+    "utcnow",
 ]
 
 mask_phone = residents.mask_phone

@@ -21,7 +21,8 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
-from engine.settings import PROJECT_ROOT, Settings, settings as current_settings
+from engine.settings import PROJECT_ROOT, Settings
+from engine.settings import settings as current_settings
 from engine.skills.manifest import Manifest, ManifestError, load_manifest
 
 ENTRY_POINT_GROUP = "city_assistant.skills"
@@ -30,7 +31,7 @@ CORE_NAME = "core"
 # Kinds of names a package owns; two packages may never own the same name of one kind. All but the tables are
 # declared in the package's domain.yml, the tables in its manifest.
 DOMAIN_KINDS: Tuple[str, ...] = ("intents", "entities", "slots", "responses", "actions", "forms")
-OWNED_KINDS: Tuple[str, ...] = DOMAIN_KINDS + ("tables",)
+OWNED_KINDS: Tuple[str, ...] = (*DOMAIN_KINDS, "tables")
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,9 @@ def _entry_point_package(entry_name: str, module_name: str, distribution: str) -
         raise ManifestError(
             f"entry point '{entry_name}' of {distribution}: its manifest names the skill '{manifest.name}'"
         )
-    return _skill_package(manifest, root, module_name, f"entry point '{entry_name}' of distribution {distribution}")
+    return _skill_package(
+        manifest, root, module_name, f"entry point '{entry_name}' of distribution {distribution}"
+    )
 
 
 def discover_skills(config: Optional[Settings] = None) -> Dict[str, SkillPackage]:
@@ -170,7 +173,9 @@ def enabled_packages(config: Optional[Settings] = None) -> List[SkillPackage]:
     skills = discover_skills(config)
     unknown = [name for name in config.enabled_skills if name != "*" and name not in skills]
     if unknown:
-        raise ManifestError(f"enabled skills not found: {', '.join(unknown)} (found: {', '.join(skills) or 'none'})")
+        raise ManifestError(
+            f"enabled skills not found: {', '.join(unknown)} (found: {', '.join(skills) or 'none'})"
+        )
     return [core_package()] + [skills[name] for name in sorted(skills) if config.skill_enabled(name)]
 
 

@@ -46,7 +46,9 @@ def _yaml_files(folder: Path) -> List[Path]:
 
 
 def layout_problems(package: SkillPackage) -> List[str]:
-    files, folders = (PREVIEW_FILES, PREVIEW_FOLDERS) if package.manifest.preview else (SHIPPED_FILES, SHIPPED_FOLDERS)
+    files, folders = (
+        (PREVIEW_FILES, PREVIEW_FOLDERS) if package.manifest.preview else (SHIPPED_FILES, SHIPPED_FOLDERS)
+    )
     problems = [f"missing {name}" for name in files if not (package.root / name).is_file()]
     problems += [f"missing folder {name}/" for name in folders if not (package.root / name).is_dir()]
     if package.root.name != package.name:
@@ -56,9 +58,9 @@ def layout_problems(package: SkillPackage) -> List[str]:
     for folder in ("tests/stories", "tests/nlu"):
         if (package.root / folder).is_dir() and not _yaml_files(package.root / folder):
             problems.append(f"{folder}/ holds no .yml file")
-    if not package.manifest.preview and (package.root / "tests").is_dir():
-        if not list((package.root / "tests").rglob("test_*.py")):
-            problems.append("tests/ holds no test_*.py")
+    tests = package.root / "tests"
+    if not package.manifest.preview and tests.is_dir() and not list(tests.rglob("test_*.py")):
+        problems.append("tests/ holds no test_*.py")
     return problems
 
 
@@ -127,8 +129,10 @@ def migration_problems(package: SkillPackage) -> List[str]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         values = {
             target.id: node.value
-            for node in tree.body if isinstance(node, ast.Assign)
-            for target in node.targets if isinstance(target, ast.Name)
+            for node in tree.body
+            if isinstance(node, ast.Assign)
+            for target in node.targets
+            if isinstance(target, ast.Name)
         }
         try:
             revision = ast.literal_eval(values["revision"])
@@ -146,7 +150,9 @@ def migration_problems(package: SkillPackage) -> List[str]:
     for root in roots:
         labels = revisions[root][1] or ()
         if package.name not in ((labels,) if isinstance(labels, str) else tuple(labels)):
-            problems.append(f"migrations/{revisions[root][2]}: the root revision needs branch_labels = ('{package.name}',)")
+            problems.append(
+                f"migrations/{revisions[root][2]}: the root revision needs branch_labels = ('{package.name}',)"
+            )
     parents = [down for down, _, _ in revisions.values() if down is not None]
     heads = [r for r in revisions if r not in parents]
     if len(heads) != 1:
@@ -154,7 +160,9 @@ def migration_problems(package: SkillPackage) -> List[str]:
     for revision, (down, _, name) in revisions.items():
         for parent in (down,) if isinstance(down, str) else (down or ()):
             if parent not in revisions:
-                problems.append(f"migrations/{name}: down_revision '{parent}' is not a revision of this skill")
+                problems.append(
+                    f"migrations/{name}: down_revision '{parent}' is not a revision of this skill"
+                )
         if not revision.startswith(f"{package.name}_"):
             problems.append(f"migrations/{name}: revision ids start with '{package.name}_'")
     return problems

@@ -14,8 +14,8 @@ from typing import Dict, List, Tuple
 from rasa_sdk import Action
 from rasa_sdk.utils import all_subclasses
 
-from engine.skills.guard import guard
 from engine.skills.discovery import SkillPackage, enabled_packages, import_package_module
+from engine.skills.guard import guard
 
 
 class ActionLoadError(RuntimeError):
@@ -43,7 +43,9 @@ def load_actions(packages: List[SkillPackage]) -> Dict[str, Tuple[str, type]]:
                     f"action '{name}' is defined by both skill '{found[name][0]}' and skill '{package.name}'"
                 )
             if name not in package.owned("actions"):
-                raise ActionLoadError(f"skill '{package.name}': action '{name}' is not declared in its manifest")
+                raise ActionLoadError(
+                    f"skill '{package.name}': action '{name}' is not declared in its manifest"
+                )
             guard(action_class, package.name)
             found[name] = (package.name, action_class)
     return found
@@ -57,4 +59,6 @@ def served_packages() -> Tuple[SkillPackage, ...]:
 
 def intent_titles() -> Dict[str, str]:
     """Short Russian titles of every served intent, for "did you mean ...?" buttons."""
-    return {intent: title for package in served_packages() for intent, title in package.manifest.intents.items()}
+    return {
+        intent: title for package in served_packages() for intent, title in package.manifest.intents.items()
+    }

@@ -18,8 +18,17 @@ SKILL_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 PREFIX = re.compile(r"^[a-z][a-z0-9_]*$")
 KNOWN_KEYS = frozenset(
     {
-        "name", "prefix", "title", "description", "version", "examples", "intents", "contract_entities",
-        "canonical_values", "tables", "preview",
+        "name",
+        "prefix",
+        "title",
+        "description",
+        "version",
+        "examples",
+        "intents",
+        "contract_entities",
+        "canonical_values",
+        "tables",
+        "preview",
     }
 )
 
@@ -44,7 +53,9 @@ class Manifest:
     description: str
     version: str
     examples: Tuple[str, ...]
-    intents: Mapping[str, str]  # intent name -> short Russian title, shown when the bot asks "did you mean ...?"
+    intents: Mapping[
+        str, str
+    ]  # intent name -> short Russian title, shown when the bot asks "did you mean ...?"
     tables: Tuple[str, ...]
     # Entities whose names the NLU contract fixes; they keep those names and need no prefix.
     contract_entities: Tuple[str, ...] = ()
@@ -104,7 +115,9 @@ def load_manifest(path: Path) -> Manifest:
         raise ManifestError(f"{path}: name '{raw['name']}' must be lower-case latin letters, digits and '_'")
     prefix = raw.get("prefix", "")
     if raw["name"] != "core" and (not isinstance(prefix, str) or not PREFIX.match(prefix)):
-        raise ManifestError(f"{path}: 'prefix' is required: lower-case latin letters and digits, e.g. 'market'")
+        raise ManifestError(
+            f"{path}: 'prefix' is required: lower-case latin letters and digits, e.g. 'market'"
+        )
     preview = raw.get("preview", False)
     if not isinstance(preview, bool):
         raise ManifestError(f"{path}: 'preview' must be true or false")

@@ -36,16 +36,22 @@ def fragment_problems(package: SkillPackage) -> List[str]:
     if manifest.preview:
         owned = [kind for kind in PREVIEW_FORBIDDEN if package.owned(kind)]
         if owned:
-            problems.append(f"skill '{package.name}': a preview skill has no dialogue yet: no {', '.join(owned)}")
+            problems.append(
+                f"skill '{package.name}': a preview skill has no dialogue yet: no {', '.join(owned)}"
+            )
     intents = set(package.owned("intents"))
     untitled, stray = sorted(intents - set(manifest.intents)), sorted(set(manifest.intents) - intents)
     if untitled:
         problems.append(f"skill '{package.name}': manifest.yml gives no Russian title to intents {untitled}")
     if stray:
-        problems.append(f"skill '{package.name}': manifest.yml titles intents {stray} that domain.yml does not define")
+        problems.append(
+            f"skill '{package.name}': manifest.yml titles intents {stray} that domain.yml does not define"
+        )
     entities = set(package.owned("entities"))
     for entity in sorted(set(manifest.canonical_values) - entities):
-        problems.append(f"skill '{package.name}': canonical_values for '{entity}', an entity this skill does not own")
+        problems.append(
+            f"skill '{package.name}': canonical_values for '{entity}', an entity this skill does not own"
+        )
     for entity in sorted(set(manifest.contract_entities) - entities):
         problems.append(f"skill '{package.name}': contract entity '{entity}' is not in its domain.yml")
     return problems + prefix_problems(package)
@@ -63,7 +69,9 @@ def prefix_problems(package: SkillPackage) -> List[str]:
     problems = []
     for kind in OWNED_KINDS:
         outside = [
-            n for n in package.owned(kind) if not has_prefix(n, prefix, kind) and not (kind == "entities" and n in exempt)
+            n
+            for n in package.owned(kind)
+            if not has_prefix(n, prefix, kind) and not (kind == "entities" and n in exempt)
         ]
         if outside:
             problems.append(f"skill '{package.name}': {kind} {outside} lack the skill's prefix '{prefix}_'")
@@ -78,12 +86,16 @@ def ownership_problems(packages: Iterable[SkillPackage]) -> List[str]:
     for package in packages:
         prefix = package.manifest.prefix
         if prefix and prefixes.setdefault(prefix, package.name) != package.name:
-            problems.append(f"prefix '{prefix}' is declared by both skill '{prefixes[prefix]}' and '{package.name}'")
+            problems.append(
+                f"prefix '{prefix}' is declared by both skill '{prefixes[prefix]}' and '{package.name}'"
+            )
         for kind in OWNED_KINDS:
             for name in package.owned(kind):
                 other = owners.setdefault((kind, name), package.name)
                 if other != package.name:
-                    problems.append(f"{kind[:-1]} '{name}' is owned by both skill '{other}' and skill '{package.name}'")
+                    problems.append(
+                        f"{kind[:-1]} '{name}' is owned by both skill '{other}' and skill '{package.name}'"
+                    )
     return problems
 
 

@@ -78,7 +78,9 @@ def _within(module: str, package: str) -> bool:
     return module == package or module.startswith(package + ".")
 
 
-def forbidden_imports(path: Path, own_module: str, other_skill_modules: Sequence[str], test: bool) -> List[SourceProblem]:
+def forbidden_imports(
+    path: Path, own_module: str, other_skill_modules: Sequence[str], test: bool
+) -> List[SourceProblem]:
     """Imports of a skill module that go around the SDK: other engine modules, `nlu`, another skill."""
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))

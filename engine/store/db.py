@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Dict, Iterator, Optional
 
@@ -44,7 +44,7 @@ def _create_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
 
 
-@lru_cache(maxsize=None)
+@cache
 def _session_factory(url: str) -> sessionmaker:
     return sessionmaker(bind=get_engine(url), class_=Session, future=True, expire_on_commit=False)
 

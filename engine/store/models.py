@@ -3,7 +3,18 @@ payments."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Session, relationship
 
 from engine.store.base import Base, utcnow
@@ -89,7 +100,9 @@ class AuditLogIsAppendOnly(RuntimeError):
 @event.listens_for(Session, "before_flush")
 def _refuse_audit_changes(session: Session, _context, _instances) -> None:  # type: ignore[no-untyped-def]
     for instance in list(session.dirty) + list(session.deleted):
-        if isinstance(instance, AuditRecord) and (instance in session.deleted or session.is_modified(instance)):
+        if isinstance(instance, AuditRecord) and (
+            instance in session.deleted or session.is_modified(instance)
+        ):
             raise AuditLogIsAppendOnly("the audit log is append-only")
 
 

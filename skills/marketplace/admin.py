@@ -43,7 +43,10 @@ def say(out: TextIO, key: str, **values: Any) -> None:
 
 def post_json(url: str, payload: dict) -> bool:
     request = urllib.request.Request(
-        url, data=json.dumps(payload).encode("utf-8"), headers={"Content-Type": "application/json"}, method="POST"
+        url,
+        data=json.dumps(payload).encode("utf-8"),
+        headers={"Content-Type": "application/json"},
+        method="POST",
     )
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
@@ -71,8 +74,10 @@ def _applications(_: argparse.Namespace, out: TextIO) -> int:
             say(out, "no_applications")
         for provider in pending:
             categories = texts.category_titles(provider.categories)
-            print(f"{provider.id}\t{provider.name}\t{provider.phone}\t{categories}\t{', '.join(provider.districts)}",
-                  file=out)
+            print(
+                f"{provider.id}\t{provider.name}\t{provider.phone}\t{categories}\t{', '.join(provider.districts)}",
+                file=out,
+            )
     return 0
 
 
@@ -122,7 +127,9 @@ def _verify_log(_: argparse.Namespace, out: TextIO) -> int:
 
 def parser() -> argparse.ArgumentParser:
     helps = MESSAGES["help"]
-    root = argparse.ArgumentParser(prog="python -m skills.marketplace.admin", description=MESSAGES["description"])
+    root = argparse.ArgumentParser(
+        prog="python -m skills.marketplace.admin", description=MESSAGES["description"]
+    )
     commands = root.add_subparsers(dest="command", required=True)
     commands.add_parser("applications", help=helps["applications"])
     approve = commands.add_parser("approve", help=helps["approve"])

@@ -144,9 +144,17 @@ def _cards(session: Session, query: SearchQuery) -> List[OfferCard]:
 
 def _card(offer: MarketOffer, provider: MarketProvider, slot: Optional[datetime]) -> OfferCard:
     return OfferCard(
-        offer_id=offer.id, provider_id=provider.id, provider_name=provider.name, category=offer.category,
-        title=offer.title, price=offer.price, unit=offer.unit, rating=Decimal(provider.rating),
-        review_count=provider.review_count, nearest_slot=slot, warranty_days=offer.warranty_days,
+        offer_id=offer.id,
+        provider_id=provider.id,
+        provider_name=provider.name,
+        category=offer.category,
+        title=offer.title,
+        price=offer.price,
+        unit=offer.unit,
+        rating=Decimal(provider.rating),
+        review_count=provider.review_count,
+        nearest_slot=slot,
+        warranty_days=offer.warranty_days,
     )
 
 
@@ -195,5 +203,9 @@ def compare(session: Session, offer_ids: Sequence[int], now: Optional[datetime] 
         provider = session.get(MarketProvider, offer.provider_id)
         if provider.status != APPROVED:
             continue
-        cards.append(_card(offer, provider, dispatch.nearest_free_slot(session, provider, after, offer.duration_minutes)))
+        cards.append(
+            _card(
+                offer, provider, dispatch.nearest_free_slot(session, provider, after, offer.duration_minutes)
+            )
+        )
     return cards

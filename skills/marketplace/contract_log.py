@@ -35,7 +35,9 @@ def canonical(payload: Dict[str, Any]) -> str:
 
 
 def record_hash(prev_hash: str, order_id: int, kind: str, payload: str, created_at: datetime) -> str:
-    material = "|".join((prev_hash, str(order_id), kind, payload, created_at.isoformat(timespec="microseconds")))
+    material = "|".join(
+        (prev_hash, str(order_id), kind, payload, created_at.isoformat(timespec="microseconds"))
+    )
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
@@ -54,7 +56,11 @@ def append(session: Session, order_id: int, kind: str, payload: Dict[str, Any]) 
     body = canonical(payload)
     created_at = utcnow()
     event = MarketContractEvent(
-        order_id=order_id, kind=kind, payload=body, created_at=created_at, prev_hash=prev_hash,
+        order_id=order_id,
+        kind=kind,
+        payload=body,
+        created_at=created_at,
+        prev_hash=prev_hash,
         hash=record_hash(prev_hash, order_id, kind, body, created_at),
     )
     session.add(event)
@@ -76,6 +82,8 @@ def verify(session: Session) -> Optional[int]:
 def events_of(session: Session, order_id: int) -> List[MarketContractEvent]:
     return list(
         session.execute(
-            select(MarketContractEvent).where(MarketContractEvent.order_id == order_id).order_by(MarketContractEvent.id)
+            select(MarketContractEvent)
+            .where(MarketContractEvent.order_id == order_id)
+            .order_by(MarketContractEvent.id)
         ).scalars()
     )

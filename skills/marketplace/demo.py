@@ -50,8 +50,13 @@ def _districts(value: Any) -> List[str]:
 
 def _provider(spec: Dict[str, Any]) -> DemoProvider:
     return DemoProvider(
-        name=spec["name"], phone=spec["phone"], districts=_districts(spec["districts"]), hours=tuple(spec["hours"]),
-        offers=tuple(tuple(offer) for offer in spec["offers"]), ratings=tuple(spec["ratings"]), about=spec["about"],
+        name=spec["name"],
+        phone=spec["phone"],
+        districts=_districts(spec["districts"]),
+        hours=tuple(spec["hours"]),
+        offers=tuple(tuple(offer) for offer in spec["offers"]),
+        ratings=tuple(spec["ratings"]),
+        about=spec["about"],
     )
 
 
@@ -65,17 +70,30 @@ def load_demo(session: Session, now: Optional[datetime] = None) -> bool:
         return False
     now = now or utcnow()
     today = clock.to_local(now).date()
-    session.add(MarketParameters(commission_percent=Decimal(DEMO["commission_percent"]),
-                                 monthly_fee=Decimal(DEMO["monthly_fee"]),
-                                 effective_from=today.replace(day=1) - timedelta(days=365)))
+    session.add(
+        MarketParameters(
+            commission_percent=Decimal(DEMO["commission_percent"]),
+            monthly_fee=Decimal(DEMO["monthly_fee"]),
+            effective_from=today.replace(day=1) - timedelta(days=365),
+        )
+    )
     customers = [resident_for(session, "rest", customer) for customer in CUSTOMERS]
     for index, spec in enumerate(PROVIDERS):
         resident_id = resident_for(session, *PROVIDER_IDENTITY) if index == 0 else None
         provider = MarketProvider(
-            resident_id=resident_id, name=spec.name, phone=spec.phone, about=spec.about, status=APPROVED,
-            decided_at=now - timedelta(days=200), categories=list(dict.fromkeys(o[0] for o in spec.offers)),
-            districts=spec.districts, work_start_hour=spec.hours[0], work_end_hour=spec.hours[1],
-            rating=Decimal("0"), review_count=0, created_at=now - timedelta(days=210),
+            resident_id=resident_id,
+            name=spec.name,
+            phone=spec.phone,
+            about=spec.about,
+            status=APPROVED,
+            decided_at=now - timedelta(days=200),
+            categories=list(dict.fromkeys(o[0] for o in spec.offers)),
+            districts=spec.districts,
+            work_start_hour=spec.hours[0],
+            work_end_hour=spec.hours[1],
+            rating=Decimal("0"),
+            review_count=0,
+            created_at=now - timedelta(days=210),
         )
         session.add(provider)
         session.flush()
@@ -83,14 +101,26 @@ def load_demo(session: Session, now: Optional[datetime] = None) -> bool:
         session.add_all(offers)
         session.flush()
         for number, rating in enumerate(spec.ratings):
-            _past_order(session, customers[number % 3], offers[number % len(offers)], today, index, number, rating)
+            _past_order(
+                session, customers[number % 3], offers[number % len(offers)], today, index, number, rating
+            )
     applicant = DEMO["applicant"]
-    session.add(MarketProvider(
-        resident_id=resident_for(session, *APPLICANT_IDENTITY), name=applicant["name"], phone=applicant["phone"],
-        about=applicant["about"], status=PENDING, categories=list(applicant["categories"]),
-        districts=_districts(applicant["districts"]), work_start_hour=applicant["hours"][0],
-        work_end_hour=applicant["hours"][1], rating=Decimal("0"), review_count=0, created_at=now - timedelta(days=1),
-    ))
+    session.add(
+        MarketProvider(
+            resident_id=resident_for(session, *APPLICANT_IDENTITY),
+            name=applicant["name"],
+            phone=applicant["phone"],
+            about=applicant["about"],
+            status=PENDING,
+            categories=list(applicant["categories"]),
+            districts=_districts(applicant["districts"]),
+            work_start_hour=applicant["hours"][0],
+            work_end_hour=applicant["hours"][1],
+            rating=Decimal("0"),
+            review_count=0,
+            created_at=now - timedelta(days=1),
+        )
+    )
     session.flush()
     return True
 
@@ -98,19 +128,28 @@ def load_demo(session: Session, now: Optional[datetime] = None) -> bool:
 def _offer(provider: MarketProvider, spec: OfferSpec, now: datetime) -> MarketOffer:
     category, title, price, unit, duration, warranty = spec
     return MarketOffer(
-        provider_id=provider.id, category=category, title=title, price=Decimal(price), unit=unit,
-        duration_minutes=duration, warranty_days=warranty, active=True, created_at=now - timedelta(days=200),
+        provider_id=provider.id,
+        category=category,
+        title=title,
+        price=Decimal(price),
+        unit=unit,
+        duration_minutes=duration,
+        warranty_days=warranty,
+        active=True,
+        created_at=now - timedelta(days=200),
     )
 
 
-def _past_order(session: Session, customer_id: int, offer: MarketOffer, today: date, index: int, number: int,
-                rating: int) -> None:
+def _past_order(
+    session: Session, customer_id: int, offer: MarketOffer, today: date, index: int, number: int, rating: int
+) -> None:
     """A done and paid order some weeks ago, with its review."""
     day = today - timedelta(days=12 + 9 * number + index % 5)
     provider = session.get(MarketProvider, offer.provider_id)
     start = clock.local_moment(day, provider.work_start_hour + 1)
-    order = orders.book_order(session, customer_id, offer, ADDRESSES[(index + number) % len(ADDRESSES)], start,
-                              offer.price)
+    order = orders.book_order(
+        session, customer_id, offer, ADDRESSES[(index + number) % len(ADDRESSES)], start, offer.price
+    )
     ledger.pay_order(session, customer_id, order.id, f"demo-market-order-{order.id}")
     orders.set_state(session, order, orders.DONE, now=order.slot_end)
     reviews.leave_review(session, customer_id, order.id, rating, None)

@@ -65,7 +65,8 @@ def is_free(session: Session, provider_id: int, start: datetime, end: datetime) 
 def book(session: Session, provider_id: int, order_id: int, start: datetime, end: datetime) -> None:
     """Holds the slot's hours; flushing raises IntegrityError if another order holds one of them."""
     session.add_all(
-        MarketBooking(provider_id=provider_id, slot_start=hour, order_id=order_id) for hour in hours_of(start, end)
+        MarketBooking(provider_id=provider_id, slot_start=hour, order_id=order_id)
+        for hour in hours_of(start, end)
     )
     session.flush()
 
@@ -99,7 +100,11 @@ def main_offer(session: Session, provider_id: int, category: str) -> Optional[Ma
     """The provider's cheapest active offer in the category: what a dispatched order is priced by."""
     return session.execute(
         select(MarketOffer)
-        .where(MarketOffer.provider_id == provider_id, MarketOffer.category == category, MarketOffer.active.is_(True))
+        .where(
+            MarketOffer.provider_id == provider_id,
+            MarketOffer.category == category,
+            MarketOffer.active.is_(True),
+        )
         .order_by(MarketOffer.price, MarketOffer.id)
         .limit(1)
     ).scalar_one_or_none()
@@ -115,8 +120,10 @@ def specialists(session: Session, category: str, district: Optional[str] = None)
         select(MarketProvider).where(MarketProvider.status == APPROVED).order_by(MarketProvider.id)
     ).scalars()
     return [
-        provider for provider in providers
-        if category in (provider.categories or []) and (district is None or district in (provider.districts or []))
+        provider
+        for provider in providers
+        if category in (provider.categories or [])
+        and (district is None or district in (provider.districts or []))
     ]
 
 
@@ -146,7 +153,9 @@ def candidates(
         end = clock.to_store(slot_end) if slot_end is not None else slot_end_for(offer, slot_start)
         if works_at(provider, slot_start, end) and is_free(session, provider.id, slot_start, end):
             load = day_load(session, provider.id, slot_start)
-            found.append(Candidate(provider, offer, score(load, provider.rating, provider.review_count, provider.id)))
+            found.append(
+                Candidate(provider, offer, score(load, provider.rating, provider.review_count, provider.id))
+            )
     return sorted(found, key=lambda candidate: candidate.score)
 
 
@@ -182,7 +191,9 @@ def nearest_free_slot(
     duration = timedelta(minutes=duration_minutes)
     for current in days:
         for hour in range(provider.work_start_hour, provider.work_end_hour):
-            if (time_from is not None and time(hour) < time_from) or (time_to is not None and time(hour) >= time_to):
+            if (time_from is not None and time(hour) < time_from) or (
+                time_to is not None and time(hour) >= time_to
+            ):
                 continue
             start = clock.local_moment(current, hour)
             if start < after:

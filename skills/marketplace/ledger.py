@@ -62,7 +62,9 @@ def split(amount: Decimal, commission_percent: Decimal) -> Tuple[Decimal, Decima
 
 
 def payment_of(session: Session, order_id: int) -> Optional[MarketPayment]:
-    return session.execute(select(MarketPayment).where(MarketPayment.order_id == order_id)).scalar_one_or_none()
+    return session.execute(
+        select(MarketPayment).where(MarketPayment.order_id == order_id)
+    ).scalar_one_or_none()
 
 
 def is_paid(session: Session, order_id: int) -> bool:
@@ -70,8 +72,13 @@ def is_paid(session: Session, order_id: int) -> bool:
 
 
 def _paid(session: Session, record: MarketPayment) -> PaidOrder:
-    return PaidOrder(payment_by_id(session, record.payment_id), record.order_id, record.provider_share,
-                     record.commission, record.commission_percent)
+    return PaidOrder(
+        payment_by_id(session, record.payment_id),
+        record.order_id,
+        record.provider_share,
+        record.commission,
+        record.commission_percent,
+    )
 
 
 def pay_order(session: Session, customer_id: int, order_id: int, idempotency_key: str) -> PaidOrder:
@@ -89,16 +96,27 @@ def pay_order(session: Session, customer_id: int, order_id: int, idempotency_key
     if order.warranty_claim_id or order.price <= 0:
         raise NotPayable("warranty_visit_free", order_id=order.id)
     payment = pay(
-        session, resident_id=customer_id, skill=SKILL, purpose=f"market_order:{order.id}", amount=order.price,
-        idempotency_key=idempotency_key, description=PAYMENT_DESCRIPTION.format(order_id=order.id),
+        session,
+        resident_id=customer_id,
+        skill=SKILL,
+        purpose=f"market_order:{order.id}",
+        amount=order.price,
+        idempotency_key=idempotency_key,
+        description=PAYMENT_DESCRIPTION.format(order_id=order.id),
     )
     if payment.status != SUCCEEDED:
         raise NotPayable("payment_declined", payment=payment)
     percent, _ = parameters(session, utcnow().date())
     share, commission = split(payment.amount, percent)
     record = MarketPayment(
-        order_id=order.id, payment_id=payment.id, idempotency_key=idempotency_key, amount=payment.amount,
-        provider_share=share, commission=commission, commission_percent=percent, created_at=utcnow(),
+        order_id=order.id,
+        payment_id=payment.id,
+        idempotency_key=idempotency_key,
+        amount=payment.amount,
+        provider_share=share,
+        commission=commission,
+        commission_percent=percent,
+        created_at=utcnow(),
     )
     session.add(record)
     session.flush()

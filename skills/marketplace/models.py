@@ -79,7 +79,9 @@ class MarketOrder(Base):
     slot_end = Column(DateTime, nullable=False)
     price = Column(Numeric(12, 2), nullable=False)
     state = Column(String(16), nullable=False, default="new")
-    warranty_claim_id = Column(Integer, nullable=True)  # set on a free repeat visit booked for a warranty claim
+    warranty_claim_id = Column(
+        Integer, nullable=True
+    )  # set on a free repeat visit booked for a warranty claim
     cancel_fee = Column(Numeric(12, 2), nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow)

@@ -26,7 +26,14 @@ from . import catalog, contract_log, dispatch
 from .models import APPROVED, MarketClaim, MarketOffer, MarketOrder, MarketProvider, MarketWarranty
 from .refusals import Refusal, Refused, refusal
 
-NEW, ASSIGNED, CONFIRMED, IN_PROGRESS, DONE, CANCELLED = "new", "assigned", "confirmed", "in_progress", "done", "cancelled"
+NEW, ASSIGNED, CONFIRMED, IN_PROGRESS, DONE, CANCELLED = (
+    "new",
+    "assigned",
+    "confirmed",
+    "in_progress",
+    "done",
+    "cancelled",
+)
 LIFECYCLE = (NEW, ASSIGNED, CONFIRMED, IN_PROGRESS, DONE)
 PROVIDER_STATES = (CONFIRMED, IN_PROGRESS, DONE)
 MIN_LEAD = timedelta(hours=1)
@@ -111,8 +118,12 @@ def _check_chosen(session: Session, offer: MarketOffer, slot_start: datetime) ->
     provider = session.get(MarketProvider, offer.provider_id)
     slot_end = dispatch.slot_end_for(offer, slot_start)
     if not dispatch.works_at(provider, slot_start, slot_end):
-        raise InvalidSlot("outside_hours", provider=provider.name, start_hour=provider.work_start_hour,
-                          end_hour=provider.work_end_hour)
+        raise InvalidSlot(
+            "outside_hours",
+            provider=provider.name,
+            start_hour=provider.work_start_hour,
+            end_hour=provider.work_end_hour,
+        )
     if not dispatch.is_free(session, provider.id, slot_start, slot_end):
         nearest = dispatch.nearest_free_slot(session, provider, slot_start, offer.duration_minutes)
         if nearest is None:
@@ -120,7 +131,9 @@ def _check_chosen(session: Session, offer: MarketOffer, slot_start: datetime) ->
         raise SlotTaken("provider_busy", provider=provider.name, nearest=nearest)
 
 
-def _dispatched(session: Session, category: str, slot_start: datetime, district: Optional[str]) -> dispatch.Candidate:
+def _dispatched(
+    session: Session, category: str, slot_start: datetime, district: Optional[str]
+) -> dispatch.Candidate:
     if category not in catalog.CATEGORIES:
         raise NoProviderAvailable("unknown_category")
     found = dispatch.candidates(session, category, slot_start, district=district)
@@ -148,8 +161,13 @@ def quote(
         candidate = _dispatched(session, category or "", slot_start, catalog.district_of(address))
         offer, provider = candidate.offer, candidate.provider
     return Quote(
-        price=offer.price, unit=offer.unit, provider_name=provider.name, offer_id=offer.id,
-        duration_minutes=offer.duration_minutes, provider_id=provider.id, title=offer.title,
+        price=offer.price,
+        unit=offer.unit,
+        provider_name=provider.name,
+        offer_id=offer.id,
+        duration_minutes=offer.duration_minutes,
+        provider_id=provider.id,
+        title=offer.title,
     )
 
 
@@ -177,14 +195,28 @@ def place_order(
 
 
 def book_order(
-    session: Session, customer_id: int, offer: MarketOffer, address: str, slot_start: datetime, price: Decimal,
+    session: Session,
+    customer_id: int,
+    offer: MarketOffer,
+    address: str,
+    slot_start: datetime,
+    price: Decimal,
     warranty_claim_id: Optional[int] = None,
 ) -> MarketOrder:
     slot_end = dispatch.slot_end_for(offer, slot_start)
     order = MarketOrder(
-        customer_id=customer_id, provider_id=offer.provider_id, offer_id=offer.id, category=offer.category,
-        address=address, slot_start=slot_start, slot_end=slot_end, price=price, state=NEW,
-        warranty_claim_id=warranty_claim_id, created_at=utcnow(), updated_at=utcnow(),
+        customer_id=customer_id,
+        provider_id=offer.provider_id,
+        offer_id=offer.id,
+        category=offer.category,
+        address=address,
+        slot_start=slot_start,
+        slot_end=slot_end,
+        price=price,
+        state=NEW,
+        warranty_claim_id=warranty_claim_id,
+        created_at=utcnow(),
+        updated_at=utcnow(),
     )
     try:
         with session.begin_nested():
@@ -255,7 +287,9 @@ def advance(
     return set_state(session, order, new_state, now)
 
 
-def set_state(session: Session, order: MarketOrder, new_state: str, now: Optional[datetime] = None) -> MarketOrder:
+def set_state(
+    session: Session, order: MarketOrder, new_state: str, now: Optional[datetime] = None
+) -> MarketOrder:
     """Moves an order forward in its lifecycle (the provider's side, or an administrator)."""
     now = _now(now)
     if new_state not in PROVIDER_STATES:
@@ -276,23 +310,46 @@ def _record_done(session: Session, order: MarketOrder) -> None:
     if order.warranty_claim_id:
         claim = session.get(MarketClaim, order.warranty_claim_id)
         claim.status = "resolved"
-        contract_log.append(session, claim.order_id, contract_log.VISIT_DONE, {
-            "claim_id": claim.id, "visit_order_id": order.id, "done_at": order.done_at.isoformat(),
-        })
+        contract_log.append(
+            session,
+            claim.order_id,
+            contract_log.VISIT_DONE,
+            {
+                "claim_id": claim.id,
+                "visit_order_id": order.id,
+                "done_at": order.done_at.isoformat(),
+            },
+        )
         return
     offer = order.offer
     starts_on = clock.to_local(order.done_at).date()
     warranty = MarketWarranty(
-        order_id=order.id, starts_on=starts_on, ends_on=starts_on + timedelta(days=offer.warranty_days),
+        order_id=order.id,
+        starts_on=starts_on,
+        ends_on=starts_on + timedelta(days=offer.warranty_days),
         created_at=order.done_at,
     )
     session.add(warranty)
     session.flush()
-    contract_log.append(session, order.id, contract_log.ORDER_DONE, {
-        "provider_id": order.provider_id, "customer_id": order.customer_id, "price": str(order.price),
-        "done_at": order.done_at.isoformat(),
-    })
-    contract_log.append(session, order.id, contract_log.WARRANTY_STARTED, {
-        "warranty_id": warranty.id, "starts_on": warranty.starts_on.isoformat(),
-        "ends_on": warranty.ends_on.isoformat(), "days": offer.warranty_days,
-    })
+    contract_log.append(
+        session,
+        order.id,
+        contract_log.ORDER_DONE,
+        {
+            "provider_id": order.provider_id,
+            "customer_id": order.customer_id,
+            "price": str(order.price),
+            "done_at": order.done_at.isoformat(),
+        },
+    )
+    contract_log.append(
+        session,
+        order.id,
+        contract_log.WARRANTY_STARTED,
+        {
+            "warranty_id": warranty.id,
+            "starts_on": warranty.starts_on.isoformat(),
+            "ends_on": warranty.ends_on.isoformat(),
+            "days": offer.warranty_days,
+        },
+    )

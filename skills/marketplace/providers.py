@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Iterable, List, Optional
 
 import pymorphy3
@@ -21,8 +21,17 @@ from .refusals import Refused
 
 LEXICON = skill_lexicon(__file__)
 DEFAULT_WARRANTY_DAYS = {
-    "plumber": 90, "electrician": 90, "appliance_repair": 60, "renovation": 180, "computer_help": 30,
-    "cleaning": 3, "delivery": 1, "movers": 1, "tutor": 0, "nanny": 0, "beauty": 7,
+    "plumber": 90,
+    "electrician": 90,
+    "appliance_repair": 60,
+    "renovation": 180,
+    "computer_help": 30,
+    "cleaning": 3,
+    "delivery": 1,
+    "movers": 1,
+    "tutor": 0,
+    "nanny": 0,
+    "beauty": 7,
 }
 UNITS = tuple((pattern, unit) for pattern, unit in LEXICON["service_units"])
 DEFAULT_UNIT = LEXICON["default_unit"]
@@ -65,7 +74,12 @@ def _clean(values: Iterable[str], allowed: Iterable[str]) -> List[str]:
 
 
 def apply(
-    session: Session, resident_id: int, name: str, categories: Iterable[str], districts: Iterable[str], phone: str
+    session: Session,
+    resident_id: int,
+    name: str,
+    categories: Iterable[str],
+    districts: Iterable[str],
+    phone: str,
 ) -> MarketProvider:
     """An application to join (status pending). A pending or approved application is returned as it is;
     a rejected one may be filed again."""
@@ -133,7 +147,9 @@ def upsert_service(
     if provider is None:
         raise NotAMember("not_a_member")
     if category not in (provider.categories or []):
-        raise ServiceRefused("category_not_in_profile", category=category, categories=list(provider.categories))
+        raise ServiceRefused(
+            "category_not_in_profile", category=category, categories=list(provider.categories)
+        )
     title = (title or "").strip()
     try:
         price = Decimal(price).quantize(Decimal("0.01"))
@@ -142,16 +158,23 @@ def upsert_service(
     if not title or not MIN_PRICE <= price <= MAX_PRICE:
         raise ServiceRefused("no_title_or_price")
     # Compared in Python: SQLite's lower() leaves Cyrillic as it is.
-    offer = next((
-        existing for existing in session.execute(
-            select(MarketOffer).where(MarketOffer.provider_id == provider.id).order_by(MarketOffer.id)
-        ).scalars()
-        if existing.title.casefold() == title.casefold()
-    ), None)
+    offer = next(
+        (
+            existing
+            for existing in session.execute(
+                select(MarketOffer).where(MarketOffer.provider_id == provider.id).order_by(MarketOffer.id)
+            ).scalars()
+            if existing.title.casefold() == title.casefold()
+        ),
+        None,
+    )
     if offer is None:
         offer = MarketOffer(
-            provider_id=provider.id, category=category, title=title[:128],
-            duration_minutes=dispatch.DEFAULT_DURATION_MINUTES, warranty_days=DEFAULT_WARRANTY_DAYS.get(category, 30),
+            provider_id=provider.id,
+            category=category,
+            title=title[:128],
+            duration_minutes=dispatch.DEFAULT_DURATION_MINUTES,
+            warranty_days=DEFAULT_WARRANTY_DAYS.get(category, 30),
             created_at=utcnow(),
         )
         session.add(offer)
@@ -193,8 +216,10 @@ def parse_service(text: str) -> Optional[ServiceDraft]:
         return None
     first, _, rest = title.partition(" ")
     title = (_nominative(first.lower()) + (" " + rest if rest else "")).strip()
-    tail = text[match.end():].lower()
-    unit = next((name for pattern, name in UNITS if re.search(UNIT_LEAD + "(?:" + pattern + ")", tail)), DEFAULT_UNIT)
+    tail = text[match.end() :].lower()
+    unit = next(
+        (name for pattern, name in UNITS if re.search(UNIT_LEAD + "(?:" + pattern + ")", tail)), DEFAULT_UNIT
+    )
     return ServiceDraft(title=title[0].upper() + title[1:], price=price, unit=unit)
 
 
@@ -228,11 +253,15 @@ def stats(session: Session, provider_resident_id: int, today: date) -> ProviderS
     )
     shares = session.execute(
         select(
-            func.coalesce(func.sum(MarketPayment.provider_share), 0), func.coalesce(func.sum(MarketPayment.commission), 0)
+            func.coalesce(func.sum(MarketPayment.provider_share), 0),
+            func.coalesce(func.sum(MarketPayment.commission), 0),
         ).where(MarketPayment.order_id.in_([order.id for order in done] or [-1]))
     ).one()
     _, fee = ledger.parameters(session, today)
     return ProviderStats(
-        upcoming=upcoming, done_this_month=len(done), earned_this_month=Decimal(shares[0]).quantize(Decimal("0.01")),
-        commission_this_month=Decimal(shares[1]).quantize(Decimal("0.01")), monthly_fee=fee,
+        upcoming=upcoming,
+        done_this_month=len(done),
+        earned_this_month=Decimal(shares[0]).quantize(Decimal("0.01")),
+        commission_this_month=Decimal(shares[1]).quantize(Decimal("0.01")),
+        monthly_fee=fee,
     )

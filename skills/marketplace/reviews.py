@@ -39,14 +39,18 @@ def parse_rating(value: Union[str, int, float, None]) -> Optional[int]:
     words = WORD.findall(text)
     for rating, stems in RATING_WORDS:
         for stem in stems:
-            if any(word == stem or (len(stem) > WHOLE_WORD_LENGTH and word.startswith(stem)) for word in words):
+            if any(
+                word == stem or (len(stem) > WHOLE_WORD_LENGTH and word.startswith(stem)) for word in words
+            ):
                 return rating
     return None
 
 
 def _recompute(session: Session, provider_id: int) -> None:
     average, count = session.execute(
-        select(func.avg(MarketReview.rating), func.count(MarketReview.id)).where(MarketReview.provider_id == provider_id)
+        select(func.avg(MarketReview.rating), func.count(MarketReview.id)).where(
+            MarketReview.provider_id == provider_id
+        )
     ).one()
     provider = session.get(MarketProvider, provider_id)
     provider.review_count = count
@@ -63,12 +67,18 @@ def leave_review(
         raise ReviewRefused("review_not_done", order_id=order.id)
     if parse_rating(rating) is None:
         raise ReviewRefused("bad_rating")
-    exists = session.execute(select(MarketReview.id).where(MarketReview.order_id == order.id)).scalar_one_or_none()
+    exists = session.execute(
+        select(MarketReview.id).where(MarketReview.order_id == order.id)
+    ).scalar_one_or_none()
     if exists is not None:
         raise ReviewRefused("already_reviewed", order_id=order.id)
     review = MarketReview(
-        order_id=order.id, provider_id=order.provider_id, customer_id=customer_id, rating=int(rating),
-        text=(text or "").strip() or None, created_at=utcnow(),
+        order_id=order.id,
+        provider_id=order.provider_id,
+        customer_id=customer_id,
+        rating=int(rating),
+        text=(text or "").strip() or None,
+        created_at=utcnow(),
     )
     session.add(review)
     session.flush()

@@ -95,17 +95,29 @@ def refusal_text(domain: Mapping[str, Any], refusal: Refusal) -> str:
 
 def order_values(domain: Mapping[str, Any], order: MarketOrder, notes: Iterable[str] = ()) -> Dict[str, str]:
     """The values of utter_market_order_summary[_unassigned] for an order, with notes added after it."""
-    price = phrase(domain, "utter_market_price_warranty_visit") if order.warranty_claim_id else rubles(order.price)
+    price = (
+        phrase(domain, "utter_market_price_warranty_visit")
+        if order.warranty_claim_id
+        else rubles(order.price)
+    )
     return {
-        "order_id": str(order.id), "category": category_title(order.category), "slot": slot_text(order.slot_start),
-        "address": order.address, "price": price, "state": state_title(order.state),
+        "order_id": str(order.id),
+        "category": category_title(order.category),
+        "slot": slot_text(order.slot_start),
+        "address": order.address,
+        "price": price,
+        "state": state_title(order.state),
         "provider": order.provider.name if order.provider is not None else "",
         "notes": "".join(" " + note for note in notes),
     }
 
 
 def summary_response(order: MarketOrder) -> str:
-    return "utter_market_order_summary" if order.provider is not None else "utter_market_order_summary_unassigned"
+    return (
+        "utter_market_order_summary"
+        if order.provider is not None
+        else "utter_market_order_summary_unassigned"
+    )
 
 
 def order_summary(domain: Mapping[str, Any], order: MarketOrder, notes: Iterable[str] = ()) -> str:

@@ -41,7 +41,9 @@ class ClaimResult:
 
 
 def warranty_of(session: Session, order_id: int) -> Optional[MarketWarranty]:
-    return session.execute(select(MarketWarranty).where(MarketWarranty.order_id == order_id)).scalar_one_or_none()
+    return session.execute(
+        select(MarketWarranty).where(MarketWarranty.order_id == order_id)
+    ).scalar_one_or_none()
 
 
 def claimable_orders(session: Session, customer_id: int, today: date) -> List[MarketOrder]:
@@ -61,16 +63,29 @@ def claimable_orders(session: Session, customer_id: int, today: date) -> List[Ma
     )
 
 
-def _refuse(session: Session, order: MarketOrder, customer_id: int, description: str, reason: str, now: datetime,
-            **values: Any) -> ClaimResult:
+def _refuse(
+    session: Session,
+    order: MarketOrder,
+    customer_id: int,
+    description: str,
+    reason: str,
+    now: datetime,
+    **values: Any,
+) -> ClaimResult:
     """A refused claim, recorded with its reason code."""
     claim = MarketClaim(
-        order_id=order.id, customer_id=customer_id, description=description, status=REFUSED, reason=reason,
+        order_id=order.id,
+        customer_id=customer_id,
+        description=description,
+        status=REFUSED,
+        reason=reason,
         created_at=now,
     )
     session.add(claim)
     session.flush()
-    contract_log.append(session, order.id, contract_log.CLAIM_REFUSED, {"claim_id": claim.id, "reason": reason})
+    contract_log.append(
+        session, order.id, contract_log.CLAIM_REFUSED, {"claim_id": claim.id, "reason": reason}
+    )
     return ClaimResult(False, reason, {"order_id": order.id, **values}, claim.id, None)
 
 
@@ -84,7 +99,9 @@ def _visit(session: Session, order: MarketOrder, claim: MarketClaim, now: dateti
         if slot is None:
             return None
     try:
-        return orders.book_order(session, order.customer_id, offer, order.address, slot, Decimal("0.00"), claim.id)
+        return orders.book_order(
+            session, order.customer_id, offer, order.address, slot, Decimal("0.00"), claim.id
+        )
     except orders.SlotTaken:
         return None
 
@@ -96,7 +113,9 @@ def _other_provider(
         local_day = clock.to_local(after).date() + timedelta(days=day)
         for hour in range(24):
             start = clock.local_moment(local_day, hour)
-            found = dispatch.candidates(session, order.category, start, exclude_provider_ids=[order.provider_id])
+            found = dispatch.candidates(
+                session, order.category, start, exclude_provider_ids=[order.provider_id]
+            )
             if found:
                 return found[0].offer, start
     return None, None
@@ -117,20 +136,45 @@ def open_claim(
     if not ledger.is_paid(session, order.id):
         return _refuse(session, order, customer_id, description, "claim_unpaid", now)
     if not warranty.starts_on <= today <= warranty.ends_on:
-        return _refuse(session, order, customer_id, description, "claim_expired", now,
-                       starts_on=warranty.starts_on, ends_on=warranty.ends_on, today=today)
+        return _refuse(
+            session,
+            order,
+            customer_id,
+            description,
+            "claim_expired",
+            now,
+            starts_on=warranty.starts_on,
+            ends_on=warranty.ends_on,
+            today=today,
+        )
     claim = MarketClaim(
-        order_id=order.id, customer_id=customer_id, description=description, status=ACCEPTED, created_at=now,
+        order_id=order.id,
+        customer_id=customer_id,
+        description=description,
+        status=ACCEPTED,
+        created_at=now,
     )
     session.add(claim)
     session.flush()
     visit = _visit(session, order, claim, now)
     claim.visit_order_id = visit.id if visit is not None else None
-    contract_log.append(session, order.id, contract_log.CLAIM_OPENED, {
-        "claim_id": claim.id, "description": description, "visit_order_id": claim.visit_order_id,
-        "warranty_ends_on": warranty.ends_on.isoformat(),
-    })
-    values = {"claim_id": claim.id, "order_id": order.id, "category": order.category, "ends_on": warranty.ends_on}
+    contract_log.append(
+        session,
+        order.id,
+        contract_log.CLAIM_OPENED,
+        {
+            "claim_id": claim.id,
+            "description": description,
+            "visit_order_id": claim.visit_order_id,
+            "warranty_ends_on": warranty.ends_on.isoformat(),
+        },
+    )
+    values = {
+        "claim_id": claim.id,
+        "order_id": order.id,
+        "category": order.category,
+        "ends_on": warranty.ends_on,
+    }
     if visit is None:
         return ClaimResult(True, "no_free_time", values, claim.id, None)
     how = "same_master" if visit.provider_id == order.provider_id else "other_master"

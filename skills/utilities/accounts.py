@@ -73,14 +73,18 @@ class Linkable(enum.Enum):
 
 
 def find_account(session: Session, number: str) -> Optional[UtilitiesAccount]:
-    return session.execute(select(UtilitiesAccount).where(UtilitiesAccount.number == number)).scalar_one_or_none()
+    return session.execute(
+        select(UtilitiesAccount).where(UtilitiesAccount.number == number)
+    ).scalar_one_or_none()
 
 
 def is_locked(account: UtilitiesAccount, now: datetime) -> bool:
     return account.locked_until is not None and account.locked_until > now
 
 
-def linkable(session: Session, number: str, resident_id: int, now: datetime) -> Tuple[Linkable, Optional[UtilitiesAccount]]:
+def linkable(
+    session: Session, number: str, resident_id: int, now: datetime
+) -> Tuple[Linkable, Optional[UtilitiesAccount]]:
     account = find_account(session, number)
     if account is None:
         return Linkable.NOT_FOUND, None
@@ -107,7 +111,9 @@ class OwnershipResult:
     locked_until: Optional[datetime] = None
 
 
-def verify_and_link(session: Session, number: str, resident_id: int, answer: str, now: datetime) -> OwnershipResult:
+def verify_and_link(
+    session: Session, number: str, resident_id: int, answer: str, now: datetime
+) -> OwnershipResult:
     """Checks the answer (last 4 digits of the phone on file); links on success, counts and locks on failure."""
     state, account = linkable(session, number, resident_id, now)
     if state is Linkable.LOCKED:
@@ -117,15 +123,30 @@ def verify_and_link(session: Session, number: str, resident_id: int, answer: str
     if hmac.compare_digest(answer, account.holder_phone[-4:]):
         account.resident_id, account.linked_at, account.failed_checks = resident_id, now, 0
         session.flush()
-        audit_record(session, skill=SKILL, action="account_linked", resident_id=resident_id,
-                     details={"account": account.number})
+        audit_record(
+            session,
+            skill=SKILL,
+            action="account_linked",
+            resident_id=resident_id,
+            details={"account": account.number},
+        )
         return OwnershipResult(Ownership.LINKED)
     account.failed_checks += 1
-    audit_record(session, skill=SKILL, action="account_link_failed", resident_id=resident_id,
-                 details={"account": account.number, "failed_checks": account.failed_checks})
+    audit_record(
+        session,
+        skill=SKILL,
+        action="account_link_failed",
+        resident_id=resident_id,
+        details={"account": account.number, "failed_checks": account.failed_checks},
+    )
     if account.failed_checks >= MAX_WRONG_ANSWERS:
         account.failed_checks, account.locked_until = 0, now + LOCK_DURATION
-        audit_record(session, skill=SKILL, action="account_locked", resident_id=resident_id,
-                     details={"account": account.number, "until": account.locked_until.isoformat()})
+        audit_record(
+            session,
+            skill=SKILL,
+            action="account_locked",
+            resident_id=resident_id,
+            details={"account": account.number, "until": account.locked_until.isoformat()},
+        )
         return OwnershipResult(Ownership.LOCKED, locked_until=account.locked_until)
     return OwnershipResult(Ownership.WRONG, attempts_left=MAX_WRONG_ANSWERS - account.failed_checks)

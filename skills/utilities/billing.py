@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -13,7 +14,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import clock
-from .models import UtilitiesAccount, UtilitiesCharge, UtilitiesMeter, UtilitiesPayment, UtilitiesReading, UtilitiesTariff
+from .models import (
+    UtilitiesAccount,
+    UtilitiesCharge,
+    UtilitiesMeter,
+    UtilitiesPayment,
+    UtilitiesReading,
+    UtilitiesTariff,
+)
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -42,10 +50,14 @@ def latest_period(session: Session, account: UtilitiesAccount) -> Optional[date]
 
 def balance_of(session: Session, account: UtilitiesAccount) -> Balance:
     charged = session.execute(
-        select(func.coalesce(func.sum(UtilitiesCharge.amount), 0)).where(UtilitiesCharge.account_id == account.id)
+        select(func.coalesce(func.sum(UtilitiesCharge.amount), 0)).where(
+            UtilitiesCharge.account_id == account.id
+        )
     ).scalar_one()
     paid = session.execute(
-        select(func.coalesce(func.sum(UtilitiesPayment.amount), 0)).where(UtilitiesPayment.account_id == account.id)
+        select(func.coalesce(func.sum(UtilitiesPayment.amount), 0)).where(
+            UtilitiesPayment.account_id == account.id
+        )
     ).scalar_one()
     saldo = rubles(Decimal(str(charged)) - Decimal(str(paid)))
     period = latest_period(session, account)
@@ -71,7 +83,9 @@ def charges_for(session: Session, account: UtilitiesAccount, period: Optional[da
     )
 
 
-PER_AREA_SERVICES = frozenset({"maintenance", "major_repairs"})  # charged per m² of the flat, not by consumption
+PER_AREA_SERVICES = frozenset(
+    {"maintenance", "major_repairs"}
+)  # charged per m² of the flat, not by consumption
 
 
 @dataclass(frozen=True)
@@ -99,19 +113,28 @@ def explain_changes(current: List[UtilitiesCharge], previous: List[UtilitiesChar
         if abs(difference) < old.amount * NOTABLE_CHANGE:
             continue
         by_use = charge.quantity != old.quantity and charge.service not in PER_AREA_SERVICES
-        changes.append(ChargeChange(
-            charge, difference, is_new=False,
-            tariff_before=old.tariff if charge.tariff != old.tariff else None,
-            quantity_before=old.quantity if by_use else None,
-        ))
+        changes.append(
+            ChargeChange(
+                charge,
+                difference,
+                is_new=False,
+                tariff_before=old.tariff if charge.tariff != old.tariff else None,
+                quantity_before=old.quantity if by_use else None,
+            )
+        )
     return changes
 
 
-def current_tariff(session: Session, service: str, zone: Optional[str], on: date) -> Optional[UtilitiesTariff]:
+def current_tariff(
+    session: Session, service: str, zone: Optional[str], on: date
+) -> Optional[UtilitiesTariff]:
     return session.execute(
         select(UtilitiesTariff)
-        .where(UtilitiesTariff.service == service, UtilitiesTariff.zone.is_(zone) if zone is None
-               else UtilitiesTariff.zone == zone, UtilitiesTariff.effective_from <= on)
+        .where(
+            UtilitiesTariff.service == service,
+            UtilitiesTariff.zone.is_(zone) if zone is None else UtilitiesTariff.zone == zone,
+            UtilitiesTariff.effective_from <= on,
+        )
         .order_by(UtilitiesTariff.effective_from.desc())
         .limit(1)
     ).scalar_one_or_none()
@@ -121,7 +144,9 @@ def tariff_histories(session: Session, on: date) -> Dict[Tuple[str, Optional[str
     """Tariffs in force by `on` per (service, zone), newest first."""
     histories: Dict[Tuple[str, Optional[str]], List[UtilitiesTariff]] = defaultdict(list)
     rows = session.execute(
-        select(UtilitiesTariff).where(UtilitiesTariff.effective_from <= on).order_by(UtilitiesTariff.effective_from.desc())
+        select(UtilitiesTariff)
+        .where(UtilitiesTariff.effective_from <= on)
+        .order_by(UtilitiesTariff.effective_from.desc())
     ).scalars()
     for tariff in rows:
         histories[(tariff.service, tariff.zone)].append(tariff)
@@ -135,10 +160,12 @@ def percent_change(before: Decimal, after: Decimal) -> Decimal:
 def monthly_consumptions(session: Session, meter: UtilitiesMeter) -> List[Decimal]:
     values = list(
         session.execute(
-            select(UtilitiesReading.value).where(UtilitiesReading.meter_id == meter.id).order_by(UtilitiesReading.taken_on)
+            select(UtilitiesReading.value)
+            .where(UtilitiesReading.meter_id == meter.id)
+            .order_by(UtilitiesReading.taken_on)
         ).scalars()
     )
-    return [Decimal(b) - Decimal(a) for a, b in zip(values, values[1:])][-12:]
+    return [Decimal(b) - Decimal(a) for a, b in itertools.pairwise(values)][-12:]
 
 
 def median_consumption(session: Session, meter: UtilitiesMeter) -> Optional[Decimal]:
@@ -146,6 +173,8 @@ def median_consumption(session: Session, meter: UtilitiesMeter) -> Optional[Deci
     return Decimal(median(usage)) if usage else None
 
 
-def expected_charge(session: Session, meter: UtilitiesMeter, consumption: Decimal, on: date) -> Optional[Decimal]:
+def expected_charge(
+    session: Session, meter: UtilitiesMeter, consumption: Decimal, on: date
+) -> Optional[Decimal]:
     tariff = current_tariff(session, meter.resource, meter.zone, on)
     return rubles(consumption * tariff.price) if tariff else None

@@ -20,15 +20,17 @@ SUSPICIOUS_FACTOR = 3  # consumption above 3 × the median month is asked about
 
 def meters_of(session: Session, account: UtilitiesAccount) -> List[UtilitiesMeter]:
     return list(
-        session.execute(select(UtilitiesMeter).where(UtilitiesMeter.account_id == account.id).order_by(UtilitiesMeter.id))
-        .scalars()
+        session.execute(
+            select(UtilitiesMeter).where(UtilitiesMeter.account_id == account.id).order_by(UtilitiesMeter.id)
+        ).scalars()
     )
 
 
 def candidates(meters: List[UtilitiesMeter], parsed: ParsedReading) -> List[UtilitiesMeter]:
     """The meters the value may be for; more than one means the resident must choose."""
     return [
-        m for m in meters
+        m
+        for m in meters
         if (not parsed.resources or m.resource in parsed.resources)
         and (parsed.zone is None or m.zone == parsed.zone)
         and (parsed.place is None or m.place == parsed.place)

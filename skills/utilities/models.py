@@ -1,6 +1,17 @@
 """Tables of the utilities skill (declared in manifest.yml, created by migrations/)."""
 
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 
 from engine.sdk import Base, utcnow
 
@@ -32,7 +43,9 @@ class UtilitiesMeter(Base):
     account_id = Column(Integer, ForeignKey("utilities_accounts.id"), nullable=False, index=True)
     resource = Column(String(16), nullable=False)  # cold_water, hot_water, electricity, gas, heating
     zone = Column(String(8), nullable=True)  # day, night or none
-    place = Column(String(32), nullable=True)  # in the resident's words; tells apart two meters of one resource
+    place = Column(
+        String(32), nullable=True
+    )  # in the resident's words; tells apart two meters of one resource
     serial_number = Column(String(32), nullable=False)
     digits = Column(Integer, nullable=False)  # digits before the decimal point the counter can show
     last_reading = Column(Numeric(12, 3), nullable=False)  # the latest accepted (verified) reading

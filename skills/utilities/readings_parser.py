@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from engine.sdk import canonical_values, lemma, skill_lexicon
+from engine.sdk import canonical_values, is_numeral, lemma, skill_lexicon
 
 _WORDS = skill_lexicon(__file__)
 TOKEN = re.compile(_WORDS["reading_tokens"], re.IGNORECASE)
@@ -25,7 +25,6 @@ WATER_LEMMAS = frozenset(_WORDS["water_lemmas"])
 ZONE_LEMMAS: Dict[str, str] = dict(_WORDS["zone_lemmas"])
 ZONE_CODES = {"1": "day", "2": "night"}
 PLACE_LEMMAS: Dict[str, str] = dict(_WORDS["place_lemmas"])
-NUMBER_LEMMAS = frozenset(_WORDS["number_lemmas"])
 
 
 @dataclass(frozen=True)
@@ -62,12 +61,10 @@ def _tokens(text: str) -> List[_Token]:
     for match in TOKEN.finditer(text):
         kind = match.lastgroup or "word"
         surface = match.group()
-        tokens.append(_Token(kind, surface, lemma(surface) if kind == "word" else surface.lower(), *match.span()))
+        tokens.append(
+            _Token(kind, surface, lemma(surface) if kind == "word" else surface.lower(), *match.span())
+        )
     return tokens
-
-
-def _is_number_word(token: _Token) -> bool:
-    return token.lemma in NUMBER_LEMMAS
 
 
 def _entity_meter_at(token: _Token, entities: Iterable[Dict[str, Any]]) -> Optional[Tuple[str, int]]:
@@ -84,7 +81,9 @@ def _phrase_at(tokens: List[_Token], index: int) -> Optional[Tuple[str, int]]:
     """(canonical meter type, tokens used) of the longest meter phrase starting at `index`."""
     for phrase, canonical in meter_phrases():
         window = tokens[index : index + len(phrase)]
-        if len(window) == len(phrase) and all(t.kind == "word" and t.lemma == p for t, p in zip(window, phrase)):
+        if len(window) == len(phrase) and all(
+            t.kind == "word" and t.lemma == p for t, p in zip(window, phrase, strict=True)
+        ):
             return canonical, len(phrase)
     return None
 
@@ -119,7 +118,7 @@ def parse_readings(text: str, entities: Iterable[Dict[str, Any]] = ()) -> List[P
             zone = ZONE_LEMMAS[token.lemma]
         elif token.lemma in PLACE_LEMMAS:
             place = PLACE_LEMMAS[token.lemma]
-        elif resources and _is_number_word(token):
+        elif resources and token.kind == "word" and is_numeral(token.text):
             found.append(ParsedReading(resources, zone, place, None, token.text))
         index += 1
     return found

@@ -1,7 +1,15 @@
-from actions.core.fallback import ActionClarifyIntent, ActionDefaultFallback, candidate_buttons, misses_in_a_row
+from actions.core.fallback import (
+    ActionClarifyIntent,
+    ActionDefaultFallback,
+    candidate_buttons,
+    misses_in_a_row,
+)
 from engine.testing import assembled_domain, make_tracker, run_action, texts
 
-OPERATOR_BUTTONS = [{"title": "Позвать оператора", "payload": "/human_handoff"}, {"title": "Что ты умеешь?", "payload": "/help"}]
+OPERATOR_BUTTONS = [
+    {"title": "Позвать оператора", "payload": "/human_handoff"},
+    {"title": "Что ты умеешь?", "payload": "/help"},
+]
 
 
 def test_clarification_offers_the_two_likeliest_intents_with_entities():
@@ -15,7 +23,11 @@ def test_clarification_offers_the_two_likeliest_intents_with_entities():
         ],
         "entities": [{"entity": "phone", "value": "+79123456789"}],
     }
-    titles = {"profile_show": "посмотреть свой профиль", "human_handoff": "позвать оператора", "greet": "поздороваться"}
+    titles = {
+        "profile_show": "посмотреть свой профиль",
+        "human_handoff": "позвать оператора",
+        "greet": "поздороваться",
+    }
     assert candidate_buttons(latest, titles) == [
         {"title": "Посмотреть свой профиль", "payload": '/profile_show{"phone": "+79123456789"}'},
         {"title": "Позвать оператора", "payload": '/human_handoff{"phone": "+79123456789"}'},
@@ -28,8 +40,13 @@ def _fallback_event(text: str) -> dict:
 
 def test_first_miss_asks_which_intent_was_meant():
     ranking = [{"name": "nlu_fallback"}, {"name": "profile_show"}, {"name": "help"}]
-    messages, events = run_action(ActionClarifyIntent(), make_tracker("абв", "nlu_fallback", intent_ranking=ranking))
-    assert texts(messages) == "Я не совсем понял. Вы имели в виду одно из этого? Если нет — перефразируйте, пожалуйста."
+    messages, events = run_action(
+        ActionClarifyIntent(), make_tracker("абв", "nlu_fallback", intent_ranking=ranking)
+    )
+    assert (
+        texts(messages)
+        == "Я не совсем понял. Вы имели в виду одно из этого? Если нет — перефразируйте, пожалуйста."
+    )
     assert messages[0]["buttons"] == [
         {"title": "Посмотреть свой профиль", "payload": "/profile_show"},
         {"title": "Узнать, что умеет помощник", "payload": "/help"},
@@ -58,6 +75,9 @@ def test_a_miss_after_an_understood_message_counts_once():
 
 def test_default_fallback_offers_an_operator_and_reverts_the_message():
     messages, events = run_action(ActionDefaultFallback(), make_tracker("абв", "greet"))
-    assert texts(messages) == "Извините, я запутался. Скажите по-другому, что нужно сделать, или позовите оператора."
+    assert (
+        texts(messages)
+        == "Извините, я запутался. Скажите по-другому, что нужно сделать, или позовите оператора."
+    )
     assert assembled_domain()["responses"]["utter_fallback_confused"][0]["buttons"] == OPERATOR_BUTTONS
     assert [e["event"] for e in events] == ["rewind"]

@@ -13,7 +13,9 @@ class Exploding(Action):
     def name(self) -> str:
         return "action_exploding"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[Dict[str, Any]]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         dispatcher.utter_message(text="половина ответа")
         raise ZeroDivisionError("boom")
 
@@ -32,7 +34,9 @@ guard(Rejecting, "broken_skill")
 
 def test_a_failing_action_apologises_and_logs_the_skill(caplog):
     messages, events = run_action(Exploding(), make_tracker("x"))
-    assert messages == [{"response": "utter_skill_error", **{k: v for k, v in messages[0].items() if k != "response"}}]
+    assert messages == [
+        {"response": "utter_skill_error", **{k: v for k, v in messages[0].items() if k != "response"}}
+    ]
     assert events == []
     assert "skill 'broken_skill': action 'action_exploding' failed" in caplog.text
 

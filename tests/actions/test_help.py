@@ -28,14 +28,20 @@ def test_a_skill_without_examples_is_listed_without_one(make_skill, packages):
     root = make_skill("notes")
     manifest = root / "manifest.yml"
     manifest.write_text(
-        "\n".join(line for line in manifest.read_text(encoding="utf-8").splitlines() if not line.startswith("examples:")),
+        "\n".join(
+            line
+            for line in manifest.read_text(encoding="utf-8").splitlines()
+            if not line.startswith("examples:")
+        ),
         encoding="utf-8",
     )
     assert "• Notes — Что умеет навык «Notes» — одной фразой для жителя.\n" in help_text(packages())
 
 
 def test_help_without_skills_says_so():
-    assert help_text([core_package()]) == f"Городские услуги пока не подключены. Сейчас я умею:\n{CORE_FEATURES}"
+    assert (
+        help_text([core_package()]) == f"Городские услуги пока не подключены. Сейчас я умею:\n{CORE_FEATURES}"
+    )
 
 
 def test_help_names_preview_skills_as_coming(preview_skill, packages):
@@ -48,7 +54,7 @@ def test_help_names_preview_skills_as_coming(preview_skill, packages):
 
 def test_help_action_answers_from_the_served_packages(make_skill, packages, monkeypatch):
     make_skill("notes")
-    monkeypatch.setattr("actions.core.help.served_packages", lambda: packages())
+    monkeypatch.setattr("actions.core.help.served_packages", packages)
     messages, events = run_action(ActionHelp(), make_tracker("что ты умеешь", "help"))
     assert [m["response"] for m in messages] == ["utter_help"]
     assert texts(messages).splitlines() == [

@@ -1,4 +1,5 @@
 from datetime import date
+from typing import ClassVar, List
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -19,7 +20,7 @@ FORM = "profile_link_phone_form"
 
 
 class CapturingSender:
-    codes = []
+    codes: ClassVar[List[str]] = []
 
     def send(self, phone: str, code: str) -> None:
         CapturingSender.codes.append(code)
@@ -28,7 +29,7 @@ class CapturingSender:
 @pytest.fixture
 def sender(monkeypatch):
     CapturingSender.codes = []
-    monkeypatch.setattr("actions.core.profile.code_sender", lambda: CapturingSender())
+    monkeypatch.setattr("actions.core.profile.code_sender", CapturingSender)
     return CapturingSender
 
 
@@ -36,7 +37,9 @@ def validate(slot: str, value: str, **slots):
     """Runs one slot validator of the form: (slots it returns, what the resident reads)."""
     validator = ValidateProfileLinkPhoneForm()
     method = getattr(validator, f"validate_{slot}")
-    tracker = make_tracker(value, "inform", active_loop=FORM, slots=slots, sender_id="web-1", channel="socketio")
+    tracker = make_tracker(
+        value, "inform", active_loop=FORM, slots=slots, sender_id="web-1", channel="socketio"
+    )
     dispatcher = CollectingDispatcher()
     result = method(value, dispatcher, tracker, {})
     return result, [texts([m]) for m in dispatcher.messages]
@@ -55,7 +58,9 @@ def test_not_phones(text):
 def test_full_linking_flow(store, sender):
     result, said = validate("phone", "8 912 345 67 89")
     assert result == {"phone": "+79123456789"} and said == ["Отправил код на номер +7 912 ***-**-89."]
-    result, said = validate("otp_code", "000 000" if sender.codes[0] != "000000" else "111111", phone="+79123456789")
+    result, said = validate(
+        "otp_code", "000 000" if sender.codes[0] != "000000" else "111111", phone="+79123456789"
+    )
     assert result == {"otp_code": None} and said == ["Код не подошёл. Осталось попыток: 2."]
     result, said = validate("otp_code", sender.codes[0], phone="+79123456789")
     assert result == {"otp_code": "linked"} and said == []
@@ -108,7 +113,9 @@ def test_development_sender_logs_clearly(caplog):
 
 
 def test_profile_of_a_new_resident(store):
-    messages, events = run_action(ActionProfileShow(), make_tracker("мой профиль", "profile_show", channel="telegram"))
+    messages, events = run_action(
+        ActionProfileShow(), make_tracker("мой профиль", "profile_show", channel="telegram")
+    )
     assert [m["response"] for m in messages] == ["utter_profile_without_phone"]
     assert texts(messages) == (
         "Ваш профиль:\n• телефон: не привязан (напишите «привяжи телефон»)\n• каналы связи: Telegram\n"
@@ -119,12 +126,18 @@ def test_profile_of_a_new_resident(store):
 
 def test_profile_with_a_phone_names_every_channel_once():
     profile = Profile(
-        resident_id=1, phone="+79123456789", member_since=date(2026, 3, 5),
+        resident_id=1,
+        phone="+79123456789",
+        member_since=date(2026, 3, 5),
         channels=[("socketio", False), ("rest", True), ("telegram", True), ("kiosk", False)],
     )
     response, values = profile_answer(profile)
     assert response == "utter_profile"
-    assert values == {"masked_phone": "+7 912 ***-**-89", "channels": "Telegram, kiosk, веб-чат", "member_since": "05.03.2026"}
+    assert values == {
+        "masked_phone": "+7 912 ***-**-89",
+        "channels": "Telegram, kiosk, веб-чат",
+        "member_since": "05.03.2026",
+    }
     assert texts([{"response": response, **values}]) == (
         "Ваш профиль:\n• телефон: +7 912 ***-**-89\n• каналы связи: Telegram, kiosk, веб-чат\n• с нами с 05.03.2026"
     )
@@ -132,6 +145,9 @@ def test_profile_with_a_phone_names_every_channel_once():
 
 def test_channel_names_come_from_the_core_lexicon():
     assert channel_names() == {
-        "telegram": "Telegram", "socketio": "веб-чат", "rest": "веб-чат", "voice": "голосовой помощник",
+        "telegram": "Telegram",
+        "socketio": "веб-чат",
+        "rest": "веб-чат",
+        "voice": "голосовой помощник",
         "cmdline": "терминал",
     }

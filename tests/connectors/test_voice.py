@@ -4,7 +4,10 @@ from connectors.voice import speakable, spoken_choices
 def test_buttons_become_choices_said_aloud():
     messages = [
         {"text": "Позвать оператора?", "buttons": [{"title": "Да", "payload": "/affirm"}]},
-        {"text": "Или выберите:", "buttons": [{"title": "Нет", "payload": "/deny"}, {"title": "Помощь", "payload": "/help"}]},
+        {
+            "text": "Или выберите:",
+            "buttons": [{"title": "Нет", "payload": "/deny"}, {"title": "Помощь", "payload": "/help"}],
+        },
     ]
     assert speakable(messages) == {
         "text": "Позвать оператора? Или выберите: Скажите: «Да» или «Нет» или «Помощь».",

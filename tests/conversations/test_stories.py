@@ -16,10 +16,16 @@ from engine.build import BUILD_DIR
 @pytest.mark.slow
 def test_all_test_stories_pass(trained_agent, tmp_path):
     asyncio.run(
-        evaluate_stories(str(BUILD_DIR / "tests" / "stories"), trained_agent, out_directory=str(tmp_path),
-                         disable_plotting=True)
+        evaluate_stories(
+            str(BUILD_DIR / "tests" / "stories"),
+            trained_agent,
+            out_directory=str(tmp_path),
+            disable_plotting=True,
+        )
     )
-    conversations = json.loads((tmp_path / "story_report.json").read_text(encoding="utf-8"))["conversation_accuracy"]
+    conversations = json.loads((tmp_path / "story_report.json").read_text(encoding="utf-8"))[
+        "conversation_accuracy"
+    ]
     failed = (tmp_path / "failed_test_stories.yml").read_text(encoding="utf-8")
     assert conversations["total"] >= 30
     assert conversations["correct"] == conversations["total"], failed

@@ -65,8 +65,18 @@ def install_entry_point_skill(tmp_path: Path) -> Path:
     )
     site = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--target", str(site), str(source)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(site),
+            str(source),
+        ],
         check=True,
     )
     return site
@@ -105,9 +115,14 @@ def test_folder_and_entry_point_skills_train_and_answer(tmp_path, monkeypatch):
 
     servers = Servers()
     try:
-        start_action_server(servers, server_environment(settings, ACTION_PORT), ACTION_PORT, tmp_path / "actions.log")
+        start_action_server(
+            servers, server_environment(settings, ACTION_PORT), ACTION_PORT, tmp_path / "actions.log"
+        )
         folder_reply, plugged_reply, help_reply = asyncio.run(
-            answers(model, ["folder заметка купить хлеб", "plugged запиши заметку позвонить маме", "что ты умеешь"])
+            answers(
+                model,
+                ["folder заметка купить хлеб", "plugged запиши заметку позвонить маме", "что ты умеешь"],
+            )
         )
     finally:
         servers.stop()

@@ -73,7 +73,10 @@ def test_messages_are_parsed_alike(trained_agent, rasa_loaded):
 def test_next_action_is_predicted_alike(trained_agent, rasa_loaded):
     domain = trained_agent.domain
     greeting = asyncio.run(trained_agent.parse_message("привет"))
-    events = [ActionExecuted("action_listen"), UserUttered("привет", greeting["intent"], greeting["entities"])]
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("привет", greeting["intent"], greeting["entities"]),
+    ]
     tracker = DialogueStateTracker.from_events("quick-load", events, domain.slots)
     quick = component(trained_agent, TEDPolicy).predict_action_probabilities(tracker, domain)
     own = component(rasa_loaded, TEDPolicy).predict_action_probabilities(tracker, domain)

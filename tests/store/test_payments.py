@@ -13,6 +13,7 @@ from engine.payments import (
     SandboxProvider,
     is_test_payment,
     pay,
+    payments_are_test,
     receipt,
 )
 from engine.sdk import phrase
@@ -36,7 +37,10 @@ class CountingProvider:
             self.charges.append(idempotency_key)
         time.sleep(self.delay)
         return SandboxProvider().charge(
-            idempotency_key=idempotency_key, amount=amount, currency=currency, description=description,
+            idempotency_key=idempotency_key,
+            amount=amount,
+            currency=currency,
+            description=description,
             payer_reference=payer_reference,
         )
 
@@ -48,7 +52,10 @@ class DecliningProvider:
 
     def charge(self, *, idempotency_key, amount, currency, description, payer_reference) -> ProviderResult:
         return ProviderResult(
-            status=DECLINED, provider_reference=f"bank-{idempotency_key}", receipt_number="R-77", message="declined"
+            status=DECLINED,
+            provider_reference=f"bank-{idempotency_key}",
+            receipt_number="R-77",
+            message="declined",
         )
 
 
@@ -64,8 +71,14 @@ def _pay(resident_id: int, key: str, provider=None, amount: str = "1500.50") -> 
     """`amount` goes in as text on purpose: `pay` must refuse what is not a sum of money."""
     with session_scope() as session:
         return pay(
-            session, resident_id=resident_id, skill="utilities", purpose="account:1002003004",
-            amount=amount, idempotency_key=key, description="Квартплата", provider=provider,
+            session,
+            resident_id=resident_id,
+            skill="utilities",
+            purpose="account:1002003004",
+            amount=amount,
+            idempotency_key=key,
+            description="Квартплата",
+            provider=provider,
         )
 
 
@@ -77,19 +90,28 @@ def test_a_payment_is_stored_audited_and_marked_as_a_test(store):
     # "TEST-" and the first 10 hex digits of sha256("key-1"): the same key always gets the same receipt number.
     assert payment.receipt_number == "TEST-BE29745469"
     assert receipt(payment) == (
-        "utter_payment_receipt_paid_sandbox", {"receipt_number": "TEST-BE29745469", "amount": "1 500,50 ₽"}
+        "utter_payment_receipt_paid_sandbox",
+        {"receipt_number": "TEST-BE29745469", "amount": "1 500,50 ₽"},
     )
     with session_scope() as session:
-        (entry,) = session.execute(select(AuditRecord).where(AuditRecord.action == "payment_succeeded")).scalars()
+        (entry,) = session.execute(
+            select(AuditRecord).where(AuditRecord.action == "payment_succeeded")
+        ).scalars()
         assert entry.resident_id == resident_id and entry.details["amount"] == "1500.50"
-        assert entry.details["receipt_number"] == payment.receipt_number and entry.details["provider"] == "sandbox"
+        assert (
+            entry.details["receipt_number"] == payment.receipt_number
+            and entry.details["provider"] == "sandbox"
+        )
 
 
 def test_a_declined_payment_is_final_for_its_key_and_its_receipt_says_so(store):
     resident_id = _resident()
     payment = _pay(resident_id, "key-declined", DecliningProvider())
     assert payment.status == DECLINED and payment.receipt_number == "R-77" and not is_test_payment(payment)
-    assert receipt(payment) == ("utter_payment_receipt_declined", {"receipt_number": "R-77", "amount": "1 500,50 ₽"})
+    assert receipt(payment) == (
+        "utter_payment_receipt_declined",
+        {"receipt_number": "R-77", "amount": "1 500,50 ₽"},
+    )
     again = _pay(resident_id, "key-declined", CountingProvider())
     assert again.id == payment.id and again.status == DECLINED
 
@@ -104,11 +126,15 @@ def _payment(status: str, provider: str, receipt_number: str = "R-1") -> Payment
         (SUCCEEDED, "bank", "utter_payment_receipt_paid", "Квитанция № R-1: 1 234,50 ₽, оплачено."),
         (DECLINED, "bank", "utter_payment_receipt_declined", "Квитанция № R-1: 1 234,50 ₽, платёж отклонён."),
         (
-            SUCCEEDED, "sandbox", "utter_payment_receipt_paid_sandbox",
+            SUCCEEDED,
+            "sandbox",
+            "utter_payment_receipt_paid_sandbox",
             "ТЕСТОВЫЙ ПЛАТЁЖ (песочница). Квитанция № R-1: 1 234,50 ₽, оплачено. Деньги не списаны.",
         ),
         (
-            DECLINED, "sandbox", "utter_payment_receipt_declined_sandbox",
+            DECLINED,
+            "sandbox",
+            "utter_payment_receipt_declined_sandbox",
             "ТЕСТОВЫЙ ПЛАТЁЖ (песочница). Квитанция № R-1: 1 234,50 ₽, платёж отклонён. Деньги не списаны.",
         ),
     ],
@@ -138,7 +164,7 @@ def test_concurrent_requests_with_one_key_charge_once(store):
     def attempt() -> None:
         try:
             results.append(_pay(resident_id, "key-race", provider).id)
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+        except Exception as error:
             errors.append(error)
 
     threads = [threading.Thread(target=attempt) for _ in range(2)]
@@ -171,3 +197,17 @@ def test_the_provider_comes_from_the_settings(store, monkeypatch):
     finally:
         settings.cache_clear()  # the next settings() reads the environment monkeypatch restores
     assert payment.provider == "declining" and payment.status == DECLINED
+
+
+def test_only_the_sandbox_counts_as_test_payments(monkeypatch):
+    from engine.settings import settings
+
+    try:
+        monkeypatch.setenv("ASSISTANT_PAYMENT_PROVIDER", "engine.payments.SandboxProvider")
+        settings.cache_clear()
+        assert payments_are_test()
+        monkeypatch.setenv("ASSISTANT_PAYMENT_PROVIDER", "tests.store.test_payments.DecliningProvider")
+        settings.cache_clear()
+        assert not payments_are_test()
+    finally:
+        settings.cache_clear()

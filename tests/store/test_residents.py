@@ -35,7 +35,7 @@ def test_code_links_phone_and_records_audit(store):
     with session_scope() as session:
         identity = residents.identity_for(session, "telegram", "42")
         assert residents.request_code(session, identity, PHONE, sender) is CodeRequest.SENT
-    (phone, code), = sender.sent
+    ((phone, code),) = sender.sent
     assert phone == PHONE and len(code) == 6 and code.isdigit()
     with session_scope() as session:
         identity = residents.identity_for(session, "telegram", "42")
@@ -117,33 +117,29 @@ def test_codes_per_hour_are_limited(store):
 def test_audit_log_refuses_changes_in_the_orm(store):
     with session_scope() as session:
         session.add(AuditRecord(skill="core", action="x", details={}))
-    with pytest.raises(AuditLogIsAppendOnly):
-        with session_scope() as session:
-            entry = session.execute(select(AuditRecord)).scalar_one()
-            entry.action = "rewritten"
-    with pytest.raises(AuditLogIsAppendOnly):
-        with session_scope() as session:
-            session.delete(session.execute(select(AuditRecord)).scalar_one())
+    with pytest.raises(AuditLogIsAppendOnly), session_scope() as session:
+        entry = session.execute(select(AuditRecord)).scalar_one()
+        entry.action = "rewritten"
+    with pytest.raises(AuditLogIsAppendOnly), session_scope() as session:
+        session.delete(session.execute(select(AuditRecord)).scalar_one())
 
 
 def test_audit_log_refuses_changes_in_the_database(store):
     with session_scope() as session:
         session.add(AuditRecord(skill="core", action="x", details={}))
     for statement in ("UPDATE audit_log SET action = 'y'", "DELETE FROM audit_log"):
-        with pytest.raises(DatabaseError):
-            with session_scope() as session:
-                session.execute(text(statement))
+        with pytest.raises(DatabaseError), session_scope() as session:
+            session.execute(text(statement))
     with session_scope() as session:
         assert session.execute(select(AuditRecord.action)).scalars().all() == ["x"]
 
 
 def test_identity_is_unique_per_channel(store):
-    with pytest.raises(DatabaseError):
-        with session_scope() as session:
-            resident = Resident()
-            session.add_all(
-                [
-                    ChannelIdentity(channel="rest", external_id="1", resident=resident),
-                    ChannelIdentity(channel="rest", external_id="1", resident=resident),
-                ]
-            )
+    with pytest.raises(DatabaseError), session_scope() as session:
+        resident = Resident()
+        session.add_all(
+            [
+                ChannelIdentity(channel="rest", external_id="1", resident=resident),
+                ChannelIdentity(channel="rest", external_id="1", resident=resident),
+            ]
+        )

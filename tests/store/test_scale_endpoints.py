@@ -33,7 +33,10 @@ def scale_env(postgres_store, monkeypatch):
 def test_trackers_are_shared_through_postgresql(scale_env):
     async def scenario():
         config = read_endpoint_config(SCALE_ENDPOINTS, "tracker_store")
-        first, second = TrackerStore.create(config, Domain.empty()), TrackerStore.create(config, Domain.empty())
+        first, second = (
+            TrackerStore.create(config, Domain.empty()),
+            TrackerStore.create(config, Domain.empty()),
+        )
         tracker = DialogueStateTracker("resident-1", [])
         tracker.update(UserUttered("привет", {"name": "greet", "confidence": 1.0}))
         await first.save(tracker)
@@ -61,7 +64,10 @@ def test_one_conversation_is_locked_across_instances(scale_env):
         await asyncio.gather(turn(first, "A"), turn(second, "B"))
 
     asyncio.run(asyncio.wait_for(scenario(), timeout=60))
-    assert trail in (["A starts", "A ends", "B starts", "B ends"], ["B starts", "B ends", "A starts", "A ends"])
+    assert trail in (
+        ["A starts", "A ends", "B starts", "B ends"],
+        ["B starts", "B ends", "A starts", "A ends"],
+    )
 
 
 def test_events_are_published_to_rabbitmq(scale_env):
@@ -72,8 +78,10 @@ def test_events_are_published_to_rabbitmq(scale_env):
         try:
             broker.publish({"event": "user", "text": marker, "sender_id": "resident-1"})
             connection = await aio_pika.connect_robust(
-                host=os.environ["RABBITMQ_HOST"], port=int(os.environ["RABBITMQ_PORT"]),
-                login=os.environ["RABBITMQ_USER"], password=os.environ["RABBITMQ_PASSWORD"],
+                host=os.environ["RABBITMQ_HOST"],
+                port=int(os.environ["RABBITMQ_PORT"]),
+                login=os.environ["RABBITMQ_USER"],
+                password=os.environ["RABBITMQ_PASSWORD"],
             )
             async with connection:
                 queue = await (await connection.channel()).declare_queue("gorodskoy_events", durable=True)

@@ -60,7 +60,11 @@ def positions(text: str, digits: bool = True) -> List[int]:
                 found.append(int(word))
             continue
         for stem, number in ORDINALS:
-            if word.startswith(stem) and len(word) <= len(stem) + ORDINAL_EXTRA_LETTERS and not word.startswith(WEEKDAY_STEMS):
+            if (
+                word.startswith(stem)
+                and len(word) <= len(stem) + ORDINAL_EXTRA_LETTERS
+                and not word.startswith(WEEKDAY_STEMS)
+            ):
                 found.append(number)
                 break
     return list(dict.fromkeys(found))
@@ -91,5 +95,8 @@ def order_lines(orders: Iterable[MarketOrder]) -> str:
 
 
 def _choice_values(order: MarketOrder) -> Dict[str, str]:
-    return {"order_id": str(order.id), "category": texts.category_title(order.category),
-            "slot": texts.slot_text(order.slot_start)}
+    return {
+        "order_id": str(order.id),
+        "category": texts.category_title(order.category),
+        "slot": texts.slot_text(order.slot_start),
+    }

@@ -40,10 +40,14 @@ def status_values(session: Session, domain: Mapping[str, Any], order: MarketOrde
     notes = []
     if order.state != orders.CANCELLED and not order.warranty_claim_id:
         paid = ledger.is_paid(session, order.id)
-        notes.append(phrase(domain, "utter_market_order_paid_note" if paid else "utter_market_order_unpaid_note"))
+        notes.append(
+            phrase(domain, "utter_market_order_paid_note" if paid else "utter_market_order_unpaid_note")
+        )
     contract = warranty.warranty_of(session, order.id)
     if contract is not None:
-        notes.append(phrase(domain, "utter_market_order_warranty_note", ends_on=day_month_year(contract.ends_on)))
+        notes.append(
+            phrase(domain, "utter_market_order_warranty_note", ends_on=day_month_year(contract.ends_on))
+        )
     return texts.order_values(domain, order, notes)
 
 
@@ -52,13 +56,20 @@ def status_text(session: Session, domain: Mapping[str, Any], order: MarketOrder)
 
 
 def fee_values(fee: Decimal) -> Dict[str, str]:
-    return {"fee": texts.rubles(fee), "free_hours": str(orders.FREE_CANCEL_HOURS),
-            "fee_percent": f"{orders.LATE_CANCEL_FEE_PERCENT:.0f}"}
+    return {
+        "fee": texts.rubles(fee),
+        "free_hours": str(orders.FREE_CANCEL_HOURS),
+        "fee_percent": f"{orders.LATE_CANCEL_FEE_PERCENT:.0f}",
+    }
 
 
 class CancellableOrders(OrderChoice):
     def candidates(self, session: Session, customer: int) -> List[MarketOrder]:
-        return [order for order in orders.customer_orders(session, customer) if orders.cancel_refusal(order) is None]
+        return [
+            order
+            for order in orders.customer_orders(session, customer)
+            if orders.cancel_refusal(order) is None
+        ]
 
     def refusal(self, session: Session, customer: int, order_id: int) -> Optional[Refusal]:
         order = orders.order_of(session, customer, order_id)
@@ -72,7 +83,9 @@ class ActionMarketOrderStatus(Action):
     def name(self) -> str:
         return "action_market_order_status"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         number = order_number(entity_value(tracker, "order_id"))
         with session_scope() as session:
             customer = resident_id(session, tracker)
@@ -81,15 +94,18 @@ class ActionMarketOrderStatus(Action):
                 if order is None:
                     say_refusal(dispatcher, domain, refusal("not_yours", order_id=number))
                 else:
-                    dispatcher.utter_message(response=texts.summary_response(order),
-                                             **status_values(session, domain, order))
+                    dispatcher.utter_message(
+                        response=texts.summary_response(order), **status_values(session, domain, order)
+                    )
                 return []
             recent = orders.customer_orders(session, customer)[:RECENT_SHOWN]
             if not recent:
                 dispatcher.utter_message(response="utter_market_no_orders")
                 return []
-            dispatcher.utter_message(response="utter_market_orders_list",
-                                     orders="\n".join(status_text(session, domain, o) for o in recent))
+            dispatcher.utter_message(
+                response="utter_market_orders_list",
+                orders="\n".join(status_text(session, domain, o) for o in recent),
+            )
         return []
 
 
@@ -111,13 +127,17 @@ class ActionAskMarketCancelConfirm(Action):
     def name(self) -> str:
         return "action_ask_market_cancel_confirm"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         with session_scope() as session:
             order = orders.order_of(session, resident_id(session, tracker), int(tracker.get_slot(ORDER)))
             fee = orders.cancellation_fee(order, utcnow())
             summary = texts.order_summary(domain, order)
         if fee:
-            dispatcher.utter_message(response="utter_market_cancel_confirm_fee", summary=summary, **fee_values(fee))
+            dispatcher.utter_message(
+                response="utter_market_cancel_confirm_fee", summary=summary, **fee_values(fee)
+            )
         else:
             dispatcher.utter_message(response="utter_market_cancel_confirm_free", summary=summary)
         return []
@@ -127,7 +147,9 @@ class ActionMarketCancelDone(Action):
     def name(self) -> str:
         return "action_market_cancel_done"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         cleared = [SlotSet(ORDER, None), SlotSet(CONFIRM, None)]
         order_id = tracker.get_slot(ORDER)
         if order_id in (None, STOP):
@@ -139,13 +161,19 @@ class ActionMarketCancelDone(Action):
             customer = resident_id(session, tracker)
             result = orders.cancel(session, customer, int(order_id))
             if result.cancelled:
-                audit_record(session, skill=SKILL, action="order_cancelled", resident_id=customer,
-                             details={"order_id": int(order_id), "fee": str(result.fee)})
+                audit_record(
+                    session,
+                    skill=SKILL,
+                    action="order_cancelled",
+                    resident_id=customer,
+                    details={"order_id": int(order_id), "fee": str(result.fee)},
+                )
         if result.refused is not None:
             say_refusal(dispatcher, domain, result.refused)
         elif result.fee:
-            dispatcher.utter_message(response="utter_market_cancelled_with_fee", order_id=result.order_id,
-                                     **fee_values(result.fee))
+            dispatcher.utter_message(
+                response="utter_market_cancelled_with_fee", order_id=result.order_id, **fee_values(result.fee)
+            )
         else:
             dispatcher.utter_message(response="utter_market_cancelled_free", order_id=result.order_id)
         return cleared

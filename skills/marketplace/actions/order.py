@@ -64,7 +64,12 @@ def slot_starts(day: date, hours: when.Hours) -> List[datetime]:
 
 
 def first_quote(
-    session: Session, category: str, day: date, hours: when.Hours, offer_id: Optional[int], address: Optional[str]
+    session: Session,
+    category: str,
+    day: date,
+    hours: when.Hours,
+    offer_id: Optional[int],
+    address: Optional[str],
 ) -> Tuple[Optional[orders.Quote], Optional[datetime], Optional[Refusal]]:
     """The first acceptable hour that can be booked: (quote, start, None), or (None, None, why not)."""
     refused = refusal("no_booking")
@@ -74,19 +79,30 @@ def first_quote(
         except orders.OrderError as error:
             refused = error.refusal
     if len(hours.hours) > 1:
-        refused = refusal("hours_busy", day=day, first=when.hour_text(hours.hours[0]),
-                          last=when.hour_text(hours.hours[-1] + 1), cause=refused)
+        refused = refusal(
+            "hours_busy",
+            day=day,
+            first=when.hour_text(hours.hours[0]),
+            last=when.hour_text(hours.hours[-1] + 1),
+            cause=refused,
+        )
     return None, None, refused
 
 
 def existing_order(session: Session, customer: int, category: str, start: datetime) -> Optional[MarketOrder]:
     """An open order the resident already placed for the same service and hour (a retried confirmation)."""
-    return session.execute(
-        select(MarketOrder).where(
-            MarketOrder.customer_id == customer, MarketOrder.category == category,
-            MarketOrder.slot_start == clock.to_store(start), MarketOrder.state.in_(dispatch.OPEN_STATES),
+    return (
+        session.execute(
+            select(MarketOrder).where(
+                MarketOrder.customer_id == customer,
+                MarketOrder.category == category,
+                MarketOrder.slot_start == clock.to_store(start),
+                MarketOrder.state.in_(dispatch.OPEN_STATES),
+            )
         )
-    ).scalars().first()
+        .scalars()
+        .first()
+    )
 
 
 class ValidateMarketOrderForm(FormValidationAction):
@@ -130,8 +146,14 @@ class ValidateMarketOrderForm(FormValidationAction):
         if str(slot_value or "").startswith("/"):  # a button's payload: the address is its entity
             slot_value = entity_value(tracker, "location")
         address = ADDRESS_LEAD.sub("", " ".join(str(slot_value or "").split()))
-        if not 5 <= len(address) <= 200 or not any(ch.isalpha() for ch in address) or not any(ch.isdigit() for ch in address):
-            if tracker.get_slot(REQUESTED_SLOT) == ADDRESS:  # a district named up front is asked for properly next
+        if (
+            not 5 <= len(address) <= 200
+            or not any(ch.isalpha() for ch in address)
+            or not any(ch.isdigit() for ch in address)
+        ):
+            if (
+                tracker.get_slot(REQUESTED_SLOT) == ADDRESS
+            ):  # a district named up front is asked for properly next
                 dispatcher.utter_message(response="utter_market_address_again")
             return {ADDRESS: None}
         return {ADDRESS: address}
@@ -192,7 +214,9 @@ class ActionAskMarketAddress(Action):
     def name(self) -> str:
         return "action_ask_market_address"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         with session_scope() as session:
             previous = orders.customer_orders(session, resident_id(session, tracker))
             last_address = previous[0].address if previous else None
@@ -205,7 +229,9 @@ class ActionAskMarketOrderConfirm(Action):
     def name(self) -> str:
         return "action_ask_market_order_confirm"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         category, address = tracker.get_slot(CATEGORY), tracker.get_slot(ADDRESS)
         day, hours = when.parse_day(tracker.get_slot(DAY)), when.parse_hours(tracker.get_slot(HOUR))
         if day is None or hours is None:
@@ -215,17 +241,26 @@ class ActionAskMarketOrderConfirm(Action):
         with session_scope() as session:
             quote, start, refused = first_quote(session, category, day, hours, picked, address)
             if quote is None:
-                dispatcher.utter_message(response="utter_market_hour_refused",
-                                         reason=texts.refusal_text(domain, refused))
+                dispatcher.utter_message(
+                    response="utter_market_hour_refused", reason=texts.refusal_text(domain, refused)
+                )
                 return [SlotSet(HOUR, None), SlotSet(QUOTED, None), SlotSet(REQUESTED_SLOT, HOUR)]
             provider = session.get(MarketProvider, quote.provider_id)
             rating, reviews = provider.rating, provider.review_count
         how = "utter_market_order_confirm_picked" if picked else "utter_market_order_confirm_dispatched"
         dispatcher.utter_message(
-            response="utter_market_order_confirm", category=texts.category_title(category), title=quote.title,
-            slot=texts.slot_text(start), hours=quote.duration_minutes // 60, address=address,
-            provider=quote.provider_name, rating=f"{rating:.1f}", reviews=reviews, how=phrase(domain, how),
-            price=texts.price_text(domain, quote.price, quote.unit), free_hours=orders.FREE_CANCEL_HOURS,
+            response="utter_market_order_confirm",
+            category=texts.category_title(category),
+            title=quote.title,
+            slot=texts.slot_text(start),
+            hours=quote.duration_minutes // 60,
+            address=address,
+            provider=quote.provider_name,
+            rating=f"{rating:.1f}",
+            reviews=reviews,
+            how=phrase(domain, how),
+            price=texts.price_text(domain, quote.price, quote.unit),
+            free_hours=orders.FREE_CANCEL_HOURS,
         )
         return [SlotSet(QUOTED, quote.offer_id), SlotSet(HOUR, f"{clock.to_local(start):%H:%M}")]
 
@@ -234,7 +269,9 @@ class ActionMarketOrderDone(Action):
     def name(self) -> str:
         return "action_market_order_done"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         cleared = [SlotSet(slot, None) for slot in ORDER_SLOTS]
         if not tracker.get_slot(CONFIRM):
             dispatcher.utter_message(response="utter_market_order_declined")
@@ -249,18 +286,31 @@ class ActionMarketOrderDone(Action):
             customer = resident_id(session, tracker)
             order = existing_order(session, customer, category, start)
             if order is not None:
-                dispatcher.utter_message(response="utter_market_order_exists",
-                                         summary=texts.order_summary(domain, order))
+                dispatcher.utter_message(
+                    response="utter_market_order_exists", summary=texts.order_summary(domain, order)
+                )
                 return cleared
             try:
-                order = orders.place_order(session, customer, category, address, start,
-                                           offer_id=tracker.get_slot(QUOTED) or tracker.get_slot(OFFER))
+                order = orders.place_order(
+                    session,
+                    customer,
+                    category,
+                    address,
+                    start,
+                    offer_id=tracker.get_slot(QUOTED) or tracker.get_slot(OFFER),
+                )
             except orders.OrderError as error:
-                dispatcher.utter_message(response="utter_market_order_not_placed",
-                                         reason=texts.refusal_text(domain, error.refusal))
+                dispatcher.utter_message(
+                    response="utter_market_order_not_placed", reason=texts.refusal_text(domain, error.refusal)
+                )
                 return cleared
-            audit_record(session, skill=SKILL, action="order_placed", resident_id=customer,
-                         details={"order_id": order.id, "provider_id": order.provider_id, "price": str(order.price)})
+            audit_record(
+                session,
+                skill=SKILL,
+                action="order_placed",
+                resident_id=customer,
+                details={"order_id": order.id, "provider_id": order.provider_id, "price": str(order.price)},
+            )
             summary, order_id = texts.order_summary(domain, order), order.id
         buttons = [
             button(phrase(domain, "utter_market_pay_now_button"), "market_pay_order", order_id=order_id),

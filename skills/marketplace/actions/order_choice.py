@@ -96,12 +96,15 @@ class AskWhichOrder(OrderChoice, Action, ABC):
 
     question: Text
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         with session_scope() as session:
             found = self.candidates(session, resident_id(session, tracker))
             if found:
-                dispatcher.utter_message(response=self.question, orders=order_lines(found),
-                                         buttons=order_buttons(found))
+                dispatcher.utter_message(
+                    response=self.question, orders=order_lines(found), buttons=order_buttons(found)
+                )
             else:
                 dispatcher.utter_message(response=f"{self.question}_number")
         return []

@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from engine.sdk import STOP, audit_record, payment_provider, phrase, receipt, resident_id, session_scope
+from engine.sdk import STOP, audit_record, payments_are_test, phrase, receipt, resident_id, session_scope
 
 from .. import ledger, orders, texts
 from ..models import MarketOrder
@@ -24,14 +24,16 @@ from .common import say_refusal
 from .order_choice import AskWhichOrder, OrderChoice, OrderChoiceForm
 
 ORDER, CONFIRM, KEY = "market_pay_order", "market_pay_confirm", "market_pay_key"
-SANDBOX = "sandbox"
 
 
 class UnpaidOrders(OrderChoice):
     def candidates(self, session: Session, customer: int) -> List[MarketOrder]:
         return [
-            order for order in orders.customer_orders(session, customer)
-            if order.state != orders.CANCELLED and not order.warranty_claim_id and not ledger.is_paid(session, order.id)
+            order
+            for order in orders.customer_orders(session, customer)
+            if order.state != orders.CANCELLED
+            and not order.warranty_claim_id
+            and not ledger.is_paid(session, order.id)
         ]
 
     def refusal(self, session: Session, customer: int, order_id: int) -> Optional[Refusal]:
@@ -68,16 +70,25 @@ class ActionAskMarketPayConfirm(Action):
     def name(self) -> str:
         return "action_ask_market_pay_confirm"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         with session_scope() as session:
             order = orders.order_of(session, resident_id(session, tracker), int(tracker.get_slot(ORDER)))
             percent, _ = ledger.parameters(session)
             share, commission = ledger.split(order.price, percent)
-            values = {"order_id": order.id, "price": texts.rubles(order.price), "provider": order.provider.name,
-                      "share": texts.rubles(share), "commission": texts.rubles(commission), "percent": f"{percent:.0f}"}
-        sandbox = payment_provider().name == SANDBOX
-        dispatcher.utter_message(response="utter_market_pay_confirm_sandbox" if sandbox else "utter_market_pay_confirm",
-                                 **values)
+            values = {
+                "order_id": order.id,
+                "price": texts.rubles(order.price),
+                "provider": order.provider.name,
+                "share": texts.rubles(share),
+                "commission": texts.rubles(commission),
+                "percent": f"{percent:.0f}",
+            }
+        sandbox = payments_are_test()
+        dispatcher.utter_message(
+            response="utter_market_pay_confirm_sandbox" if sandbox else "utter_market_pay_confirm", **values
+        )
         return [] if tracker.get_slot(KEY) else [SlotSet(KEY, uuid.uuid4().hex)]
 
 
@@ -85,7 +96,9 @@ class ActionMarketPayDone(Action):
     def name(self) -> str:
         return "action_market_pay_done"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         cleared = [SlotSet(ORDER, None), SlotSet(CONFIRM, None), SlotSet(KEY, None)]
         order_id, key = tracker.get_slot(ORDER), tracker.get_slot(KEY)
         if order_id in (None, STOP):
@@ -102,13 +115,24 @@ class ActionMarketPayDone(Action):
                 say_refusal(dispatcher, domain, error.refusal)
                 return cleared
             if not retried:
-                audit_record(session, skill=ledger.SKILL, action="order_paid", resident_id=customer,
-                             details={"order_id": int(order_id), "payment_id": paid.payment.id,
-                                      "amount": str(paid.payment.amount)})
+                audit_record(
+                    session,
+                    skill=ledger.SKILL,
+                    action="order_paid",
+                    resident_id=customer,
+                    details={
+                        "order_id": int(order_id),
+                        "payment_id": paid.payment.id,
+                        "amount": str(paid.payment.amount),
+                    },
+                )
             name, values = receipt(paid.payment)
             dispatcher.utter_message(
-                response="utter_market_paid", receipt=phrase(domain, name, **values), order_id=paid.order_id,
-                share=texts.rubles(paid.provider_share), commission=texts.rubles(paid.commission),
+                response="utter_market_paid",
+                receipt=phrase(domain, name, **values),
+                order_id=paid.order_id,
+                share=texts.rubles(paid.provider_share),
+                commission=texts.rubles(paid.commission),
                 percent=f"{paid.commission_percent:.0f}",
             )
         return cleared

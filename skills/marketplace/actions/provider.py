@@ -18,11 +18,18 @@ from ..models import APPROVED, PENDING, REJECTED, MarketProvider
 from .common import order_number, say_refusal
 
 LEXICON = skill_lexicon(__file__)
-NAME, CATEGORIES, DISTRICTS, PHONE = "market_join_name", "market_join_categories", "market_join_districts", "market_join_phone"
+NAME, CATEGORIES, DISTRICTS, PHONE = (
+    "market_join_name",
+    "market_join_categories",
+    "market_join_districts",
+    "market_join_phone",
+)
 JOIN_SLOTS = (NAME, CATEGORIES, DISTRICTS, PHONE)
 SKILL = "marketplace"
 ALL_DISTRICTS = re.compile(LEXICON["all_districts_pattern"], re.IGNORECASE)
-STATE_WORDS = tuple((state, re.compile(pattern, re.IGNORECASE)) for state, pattern in LEXICON["order_state_patterns"].items())
+STATE_WORDS = tuple(
+    (state, re.compile(pattern, re.IGNORECASE)) for state, pattern in LEXICON["order_state_patterns"].items()
+)
 NEGATED = re.compile(LEXICON["negation_pattern"], re.IGNORECASE)
 PHONE_PATTERN = re.compile(r"\+?\d{10,15}")
 PHONE_NOISE = re.compile(r"[\s()-]")
@@ -51,8 +58,9 @@ def say_decision(dispatcher: CollectingDispatcher, application: MarketProvider) 
     if application.status == APPROVED:
         dispatcher.utter_message(response="utter_market_application_approved", name=application.name)
     elif application.status == REJECTED and application.decision_reason:
-        dispatcher.utter_message(response="utter_market_application_rejected_reason",
-                                 reason=application.decision_reason)
+        dispatcher.utter_message(
+            response="utter_market_application_rejected_reason", reason=application.decision_reason
+        )
     elif application.status == REJECTED:
         dispatcher.utter_message(response="utter_market_application_rejected")
     else:
@@ -74,13 +82,13 @@ class ValidateMarketJoinForm(FormValidationAction):
             if application is None or application.status not in (PENDING, APPROVED):
                 return {}
             say_decision(dispatcher, application)
-        return {slot: STOP for slot in JOIN_SLOTS}
+        return dict.fromkeys(JOIN_SLOTS, STOP)
 
     def validate_market_join_name(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         if slot_value == STOP:
-            return {slot: STOP for slot in JOIN_SLOTS}
+            return dict.fromkeys(JOIN_SLOTS, STOP)
         name = " ".join(str(slot_value or "").split())
         if not 2 <= len(name) <= 128 or not any(ch.isalpha() for ch in name):
             dispatcher.utter_message(response="utter_market_join_name_again")
@@ -95,8 +103,10 @@ class ValidateMarketJoinForm(FormValidationAction):
         values = slot_value if isinstance(slot_value, list) else [slot_value]
         chosen = [value for value in dict.fromkeys(values) if value in catalog.CATEGORIES]
         if not chosen:
-            dispatcher.utter_message(response="utter_market_join_categories_again",
-                                     categories=texts.category_titles(catalog.CATEGORIES))
+            dispatcher.utter_message(
+                response="utter_market_join_categories_again",
+                categories=texts.category_titles(catalog.CATEGORIES),
+            )
             return {CATEGORIES: None}
         return {CATEGORIES: chosen}
 
@@ -107,8 +117,9 @@ class ValidateMarketJoinForm(FormValidationAction):
             return {DISTRICTS: STOP}
         found = districts_in(str(slot_value or ""))
         if not found:
-            dispatcher.utter_message(response="utter_market_join_districts_again",
-                                     districts=", ".join(catalog.DISTRICTS))
+            dispatcher.utter_message(
+                response="utter_market_join_districts_again", districts=", ".join(catalog.DISTRICTS)
+            )
             return {DISTRICTS: None}
         return {DISTRICTS: ", ".join(found)}
 
@@ -128,7 +139,9 @@ class ActionMarketJoinDone(Action):
     def name(self) -> str:
         return "action_market_join_done"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         cleared = [SlotSet(slot, None) for slot in JOIN_SLOTS]
         values = {slot: tracker.get_slot(slot) for slot in JOIN_SLOTS}
         if STOP in values.values() or None in values.values():
@@ -137,17 +150,31 @@ class ActionMarketJoinDone(Action):
             resident = resident_id(session, tracker)
             try:
                 application = providers.apply(
-                    session, resident, values[NAME], values[CATEGORIES], values[DISTRICTS].split(", "), values[PHONE]
+                    session,
+                    resident,
+                    values[NAME],
+                    values[CATEGORIES],
+                    values[DISTRICTS].split(", "),
+                    values[PHONE],
                 )
             except providers.ServiceRefused as error:
-                dispatcher.utter_message(response="utter_market_join_not_filed",
-                                         reason=texts.refusal_text(domain, error.refusal))
+                dispatcher.utter_message(
+                    response="utter_market_join_not_filed", reason=texts.refusal_text(domain, error.refusal)
+                )
                 return cleared
-            audit_record(session, skill=SKILL, action="provider_applied", resident_id=resident,
-                         details={"provider_id": application.id})
+            audit_record(
+                session,
+                skill=SKILL,
+                action="provider_applied",
+                resident_id=resident,
+                details={"provider_id": application.id},
+            )
             dispatcher.utter_message(
-                response="utter_market_join_filed", application_id=application.id, name=application.name,
-                categories=texts.category_titles(application.categories), districts=", ".join(application.districts),
+                response="utter_market_join_filed",
+                application_id=application.id,
+                name=application.name,
+                categories=texts.category_titles(application.categories),
+                districts=", ".join(application.districts),
                 phone=application.phone,
             )
         return cleared
@@ -159,7 +186,9 @@ class ActionMarketApplicationDecided(Action):
     def name(self) -> str:
         return "action_market_application_decided"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         with session_scope() as session:
             application = providers.application_of(session, resident_id(session, tracker))
             if application is not None:
@@ -171,7 +200,9 @@ class ActionMarketProviderAddService(Action):
     def name(self) -> str:
         return "action_market_provider_add_service"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         draft = providers.parse_service(tracker.latest_message.get("text") or "")
         with session_scope() as session:
             resident = resident_id(session, tracker)
@@ -189,20 +220,30 @@ class ActionMarketProviderAddService(Action):
                 dispatcher.utter_message(
                     response="utter_market_add_service_which_category",
                     categories=texts.category_titles(member.categories),
-                    category=texts.category_title(member.categories[0]), title=draft.title.lower(),
+                    category=texts.category_title(member.categories[0]),
+                    title=draft.title.lower(),
                     price=f"{draft.price:.0f}",
                 )
                 return []
             try:
-                offer = providers.upsert_service(session, resident, category, draft.title, draft.price, draft.unit)
+                offer = providers.upsert_service(
+                    session, resident, category, draft.title, draft.price, draft.unit
+                )
             except providers.ServiceRefused as error:
                 say_refusal(dispatcher, domain, error.refusal)
                 return []
-            audit_record(session, skill=SKILL, action="service_saved", resident_id=resident,
-                         details={"offer_id": offer.id, "price": str(offer.price), "unit": offer.unit})
+            audit_record(
+                session,
+                skill=SKILL,
+                action="service_saved",
+                resident_id=resident,
+                details={"offer_id": offer.id, "price": str(offer.price), "unit": offer.unit},
+            )
             dispatcher.utter_message(
-                response="utter_market_service_saved", title=offer.title,
-                price=texts.price_text(domain, offer.price, offer.unit), category=texts.category_title(offer.category),
+                response="utter_market_service_saved",
+                title=offer.title,
+                price=texts.price_text(domain, offer.price, offer.unit),
+                category=texts.category_title(offer.category),
                 warranty_days=offer.warranty_days,
             )
         return []
@@ -212,7 +253,9 @@ class ActionMarketProviderStats(Action):
     def name(self) -> str:
         return "action_market_provider_stats"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         with session_scope() as session:
             try:
                 stats = providers.stats(session, resident_id(session, tracker), clock.today())
@@ -220,10 +263,16 @@ class ActionMarketProviderStats(Action):
                 say_refusal(dispatcher, domain, error.refusal)
                 return []
             upcoming = [texts.order_summary(domain, order) for order in stats.upcoming[:UPCOMING_SHOWN]]
-        values = {"done": stats.done_this_month, "earned": texts.rubles(stats.earned_this_month),
-                  "commission": texts.rubles(stats.commission_this_month), "fee": texts.rubles(stats.monthly_fee)}
+        values = {
+            "done": stats.done_this_month,
+            "earned": texts.rubles(stats.earned_this_month),
+            "commission": texts.rubles(stats.commission_this_month),
+            "fee": texts.rubles(stats.monthly_fee),
+        }
         if upcoming:
-            dispatcher.utter_message(response="utter_market_provider_stats", upcoming="\n".join(upcoming), **values)
+            dispatcher.utter_message(
+                response="utter_market_provider_stats", upcoming="\n".join(upcoming), **values
+            )
         else:
             dispatcher.utter_message(response="utter_market_provider_stats_no_upcoming", **values)
         return []
@@ -233,7 +282,9 @@ class ActionMarketProviderOrderUpdate(Action):
     def name(self) -> str:
         return "action_market_provider_order_update"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         number = order_number(entity_value(tracker, "order_id")) or order_number(text)
         state = state_named(text)
@@ -250,8 +301,13 @@ class ActionMarketProviderOrderUpdate(Action):
             except orders.OrderError as error:
                 say_refusal(dispatcher, domain, error.refusal)
                 return []
-            audit_record(session, skill=SKILL, action="order_advanced", resident_id=resident,
-                         details={"order_id": order.id, "state": state})
+            audit_record(
+                session,
+                skill=SKILL,
+                action="order_advanced",
+                resident_id=resident,
+                details={"order_id": order.id, "state": state},
+            )
             summary = texts.order_summary(domain, order)
         response = "utter_market_order_marked_done" if state == orders.DONE else "utter_market_order_marked"
         dispatcher.utter_message(response=response, summary=summary)

@@ -31,8 +31,8 @@ def without_order_number(value: Any, tracker: Tracker) -> Any:
     rating."""
     if not isinstance(value, str) or value != tracker.latest_message.get("text"):
         return value
-    for number in tracker.get_latest_entity_values("order_id"):
-        number = re.escape(str(number))
+    for named in tracker.get_latest_entity_values("order_id"):
+        number = re.escape(str(named))
         value, found = re.subn(ORDER_REFERENCE + number + r"(?!\d)", " ", value, count=1, flags=re.IGNORECASE)
         if not found:
             value = re.sub(rf"(?<!\d){number}(?!\d)", " ", value, count=1)
@@ -40,14 +40,17 @@ def without_order_number(value: Any, tracker: Tracker) -> Any:
 
 
 def reviewed(session: Session, order_id: int) -> bool:
-    return session.execute(select(MarketReview.id).where(MarketReview.order_id == order_id)).first() is not None
+    return (
+        session.execute(select(MarketReview.id).where(MarketReview.order_id == order_id)).first() is not None
+    )
 
 
 class OrdersToReview(OrderChoice):
     def candidates(self, session: Session, customer: int) -> List[MarketOrder]:
         """Done orders of the resident that have no review yet, newest first."""
         return [
-            order for order in orders.customer_orders(session, customer)
+            order
+            for order in orders.customer_orders(session, customer)
             if order.state == orders.DONE and not reviewed(session, order.id)
         ]
 
@@ -102,7 +105,9 @@ class ActionMarketReviewDone(Action):
     def name(self) -> str:
         return "action_market_review_done"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         cleared = [SlotSet(ORDER, None), SlotSet(RATING, None), SlotSet(TEXT, None)]
         order_id, rating, text = tracker.get_slot(ORDER), tracker.get_slot(RATING), tracker.get_slot(TEXT)
         if STOP in (order_id, rating) or order_id is None or rating is None:
@@ -110,15 +115,30 @@ class ActionMarketReviewDone(Action):
         with session_scope() as session:
             customer = resident_id(session, tracker)
             try:
-                review = reviews.leave_review(session, customer, int(order_id), int(rating),
-                                              None if text in (None, NO_COMMENT, STOP) else text)
+                review = reviews.leave_review(
+                    session,
+                    customer,
+                    int(order_id),
+                    int(rating),
+                    None if text in (None, NO_COMMENT, STOP) else text,
+                )
             except reviews.ReviewRefused as error:
                 say_refusal(dispatcher, domain, error.refusal)
                 return cleared
-            audit_record(session, skill="marketplace", action="review_left", resident_id=customer,
-                         details={"order_id": review.order_id, "rating": review.rating})
+            audit_record(
+                session,
+                skill="marketplace",
+                action="review_left",
+                resident_id=customer,
+                details={"order_id": review.order_id, "rating": review.rating},
+            )
             provider = session.get(MarketOrder, review.order_id).provider
-            dispatcher.utter_message(response="utter_market_review_saved", rating=rating, order_id=order_id,
-                                     provider=provider.name, provider_rating=f"{provider.rating:.2f}",
-                                     review_count=provider.review_count)
+            dispatcher.utter_message(
+                response="utter_market_review_saved",
+                rating=rating,
+                order_id=order_id,
+                provider=provider.name,
+                provider_rating=f"{provider.rating:.2f}",
+                review_count=provider.review_count,
+            )
         return cleared

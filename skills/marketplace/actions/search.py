@@ -31,20 +31,42 @@ def rating_text(card: OfferCard) -> str:
 
 
 def card_line(domain: Mapping[str, Any], number: int, card: OfferCard) -> str:
-    nearest = (phrase(domain, "utter_market_search_card_nearest", slot=texts.slot_text(card.nearest_slot))
-               if card.nearest_slot else "")
+    nearest = (
+        phrase(domain, "utter_market_search_card_nearest", slot=texts.slot_text(card.nearest_slot))
+        if card.nearest_slot
+        else ""
+    )
     response = "utter_market_search_card" if card.review_count else "utter_market_search_card_unreviewed"
-    return phrase(domain, response, number=number, provider=card.provider_name, title=card.title,
-                  price=texts.price_text(domain, card.price, card.unit), rating=rating_text(card),
-                  review_count=card.review_count, nearest=nearest)
+    return phrase(
+        domain,
+        response,
+        number=number,
+        provider=card.provider_name,
+        title=card.title,
+        price=texts.price_text(domain, card.price, card.unit),
+        rating=rating_text(card),
+        review_count=card.review_count,
+        nearest=nearest,
+    )
 
 
 def compare_line(domain: Mapping[str, Any], card: OfferCard) -> str:
-    slot = (texts.slot_text(card.nearest_slot) if card.nearest_slot
-            else phrase(domain, "utter_market_compare_no_slot"))
-    return phrase(domain, "utter_market_compare_line", provider=card.provider_name, title=card.title,
-                  price=texts.price_text(domain, card.price, card.unit), rating=rating_text(card),
-                  reviews=card.review_count, warranty_days=card.warranty_days, slot=slot)
+    slot = (
+        texts.slot_text(card.nearest_slot)
+        if card.nearest_slot
+        else phrase(domain, "utter_market_compare_no_slot")
+    )
+    return phrase(
+        domain,
+        "utter_market_compare_line",
+        provider=card.provider_name,
+        title=card.title,
+        price=texts.price_text(domain, card.price, card.unit),
+        rating=rating_text(card),
+        reviews=card.review_count,
+        warranty_days=card.warranty_days,
+        slot=slot,
+    )
 
 
 def query_of(tracker: Tracker, category: Optional[str]) -> SearchQuery:
@@ -58,7 +80,10 @@ def query_of(tracker: Tracker, category: Optional[str]) -> SearchQuery:
         if len(hours.hours) == 1 and UPPER_BOUND.search(text):
             time_to = time(hours.hours[0])
         else:
-            time_from, time_to = time(hours.hours[0]), time(hours.hours[-1] + 1) if hours.hours[-1] < 23 else None
+            time_from, time_to = (
+                time(hours.hours[0]),
+                time(hours.hours[-1] + 1) if hours.hours[-1] < 23 else None,
+            )
     amount = entity_value(tracker, "amount")
     try:
         budget = Decimal(str(amount)) if amount is not None else None
@@ -67,7 +92,10 @@ def query_of(tracker: Tracker, category: Optional[str]) -> SearchQuery:
     return SearchQuery(
         category=category,
         district=catalog.district_of(str(location)) if location else catalog.district_of(text),
-        day=day, time_from=time_from, time_to=time_to, budget=budget,
+        day=day,
+        time_from=time_from,
+        time_to=time_to,
+        budget=budget,
         sort="price" if CHEAPER.search(text) else "rating",
     )
 
@@ -97,33 +125,46 @@ def _hint(domain: Mapping[str, Any], result: SearchResult) -> str:
         return phrase(domain, "utter_market_search_hint_any")
     count = len(relaxed.cards)
     if relaxed.name == "budget":
-        return phrase(domain, "utter_market_search_hint_budget", count=count, cheapest=texts.rubles(relaxed.cheapest))
+        return phrase(
+            domain, "utter_market_search_hint_budget", count=count, cheapest=texts.rubles(relaxed.cheapest)
+        )
     if relaxed.name == "district":
         return phrase(domain, "utter_market_search_hint_district", count=count)
     if relaxed.nearest_slot is None:
         return phrase(domain, "utter_market_search_hint_time_no_slot", count=count)
-    return phrase(domain, "utter_market_search_hint_time", count=count, slot=texts.slot_text(relaxed.nearest_slot))
+    return phrase(
+        domain, "utter_market_search_hint_time", count=count, slot=texts.slot_text(relaxed.nearest_slot)
+    )
 
 
-def say_nothing_found(dispatcher: CollectingDispatcher, domain: Mapping[str, Any], query: SearchQuery,
-                      result: SearchResult) -> None:
+def say_nothing_found(
+    dispatcher: CollectingDispatcher, domain: Mapping[str, Any], query: SearchQuery, result: SearchResult
+) -> None:
     """Why nothing was found and which filter to relax."""
     category = texts.category_title(query.category or "")
     if result.category_empty:
         dispatcher.utter_message(response="utter_market_search_empty_category", category=category)
     elif result.unmet:
         unmet = ", ".join(_unmet_text(domain, query, name) for name in result.unmet)
-        dispatcher.utter_message(response="utter_market_search_nothing_with", category=category, unmet=unmet,
-                                 hint=_hint(domain, result))
+        dispatcher.utter_message(
+            response="utter_market_search_nothing_with",
+            category=category,
+            unmet=unmet,
+            hint=_hint(domain, result),
+        )
     else:
-        dispatcher.utter_message(response="utter_market_search_nothing", category=category, hint=_hint(domain, result))
+        dispatcher.utter_message(
+            response="utter_market_search_nothing", category=category, hint=_hint(domain, result)
+        )
 
 
 class ActionMarketSearch(Action):
     def name(self) -> str:
         return "action_market_search"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         shown = tracker.get_slot(LAST_OFFERS) or []
         if COMPARE.search(text) and shown and len(positions(text)) >= 2:
@@ -140,18 +181,27 @@ class ActionMarketSearch(Action):
             return [SlotSet(LAST_OFFERS, None)]
         cards = "\n".join(card_line(domain, number, card) for number, card in enumerate(result.cards, 1))
         buttons = [
-            button(phrase(domain, "utter_market_order_offer_button", number=number), "market_order",
-                   market_offer_position=number)
+            button(
+                phrase(domain, "utter_market_order_offer_button", number=number),
+                "market_order",
+                market_offer_position=number,
+            )
             for number in range(1, min(ORDER_BUTTONS, len(result.cards)) + 1)
         ]
-        response = "utter_market_search_results_by_price" if query.sort == "price" else "utter_market_search_results_by_rating"
-        dispatcher.utter_message(response=response, category=texts.category_title(category), cards=cards,
-                                 buttons=buttons)
+        response = (
+            "utter_market_search_results_by_price"
+            if query.sort == "price"
+            else "utter_market_search_results_by_rating"
+        )
+        dispatcher.utter_message(
+            response=response, category=texts.category_title(category), cards=cards, buttons=buttons
+        )
         return [SlotSet(LAST_OFFERS, [card.offer_id for card in result.cards])]
 
     @staticmethod
-    def _compare(dispatcher: CollectingDispatcher, domain: Mapping[str, Any], shown: List[int],
-                 picked: List[int]) -> List[EventType]:
+    def _compare(
+        dispatcher: CollectingDispatcher, domain: Mapping[str, Any], shown: List[int], picked: List[int]
+    ) -> List[EventType]:
         ids = [shown[number - 1] for number in picked if number <= len(shown)]
         with session_scope() as session:
             cards = catalog.compare(session, ids)
@@ -160,6 +210,10 @@ class ActionMarketSearch(Action):
             return []
         cheapest = min(cards, key=lambda c: c.price)
         best = max(cards, key=lambda c: (c.rating, c.review_count))
-        dispatcher.utter_message(response="utter_market_compare", lines="\n".join(compare_line(domain, c) for c in cards),
-                                 cheapest=cheapest.provider_name, best=best.provider_name)
+        dispatcher.utter_message(
+            response="utter_market_compare",
+            lines="\n".join(compare_line(domain, c) for c in cards),
+            cheapest=cheapest.provider_name,
+            best=best.provider_name,
+        )
         return []

@@ -28,7 +28,9 @@ class ClaimableOrders(OrderChoice):
 
     def refusal(self, session: Session, customer: int, order_id: int) -> Optional[Refusal]:
         """Only a foreign order is refused here: term and payment are checked by open_claim, which records it."""
-        return None if orders.order_of(session, customer, order_id) else refusal("not_yours", order_id=order_id)
+        return (
+            None if orders.order_of(session, customer, order_id) else refusal("not_yours", order_id=order_id)
+        )
 
     def nothing_response(self, session: Session, customer: int) -> str:
         return "utter_market_nothing_to_claim"
@@ -63,7 +65,9 @@ class ActionMarketWarrantyDone(Action):
     def name(self) -> str:
         return "action_market_warranty_done"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         cleared = [SlotSet(ORDER, None), SlotSet(TEXT, None)]
         order_id, text = tracker.get_slot(ORDER), tracker.get_slot(TEXT)
         if STOP in (order_id, text) or order_id is None:
@@ -72,11 +76,22 @@ class ActionMarketWarrantyDone(Action):
             customer = resident_id(session, tracker)
             result = warranty.open_claim(session, customer, int(order_id), text or "")
             if result.claim_id is not None:
-                audit_record(session, skill="marketplace", action="warranty_claim", resident_id=customer,
-                             details={"order_id": int(order_id), "claim_id": result.claim_id,
-                                      "accepted": result.accepted, "visit_order_id": result.visit_order_id})
+                audit_record(
+                    session,
+                    skill="marketplace",
+                    action="warranty_claim",
+                    resident_id=customer,
+                    details={
+                        "order_id": int(order_id),
+                        "claim_id": result.claim_id,
+                        "accepted": result.accepted,
+                        "visit_order_id": result.visit_order_id,
+                    },
+                )
         if result.accepted:
-            dispatcher.utter_message(response=f"utter_market_claim_{result.reason}", **texts.shown(domain, result.values))
+            dispatcher.utter_message(
+                response=f"utter_market_claim_{result.reason}", **texts.shown(domain, result.values)
+            )
         else:
             say_refusal(dispatcher, domain, refusal(result.reason, **result.values))
         return cleared

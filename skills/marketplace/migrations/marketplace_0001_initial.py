@@ -184,7 +184,15 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "market_parameters", "market_contract_events", "market_claims", "market_warranties", "market_reviews",
-        "market_payments", "market_bookings", "market_orders", "market_offers", "market_providers",
+        "market_parameters",
+        "market_contract_events",
+        "market_claims",
+        "market_warranties",
+        "market_reviews",
+        "market_payments",
+        "market_bookings",
+        "market_orders",
+        "market_offers",
+        "market_providers",
     ):
         op.drop_table(table)

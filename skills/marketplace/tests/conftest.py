@@ -41,25 +41,51 @@ class Factory:
     def resident(self, external_id: str) -> int:
         return resident_for(self.session, "rest", external_id)
 
-    def provider(self, name, categories=("plumber",), rating="4.50", reviews=10, hours=(9, 20),
-                 districts=("Заречный",), status="approved", resident_id=None, price="1000", duration=120,
-                 warranty_days=30):
+    def provider(
+        self,
+        name,
+        categories=("plumber",),
+        rating="4.50",
+        reviews=10,
+        hours=(9, 20),
+        districts=("Заречный",),
+        status="approved",
+        resident_id=None,
+        price="1000",
+        duration=120,
+        warranty_days=30,
+    ):
         from decimal import Decimal
 
         from skills.marketplace.models import MarketOffer, MarketProvider
 
         provider = MarketProvider(
-            name=name, phone="+79990000000", status=status, categories=list(categories), districts=list(districts),
-            work_start_hour=hours[0], work_end_hour=hours[1], rating=Decimal(rating), review_count=reviews,
+            name=name,
+            phone="+79990000000",
+            status=status,
+            categories=list(categories),
+            districts=list(districts),
+            work_start_hour=hours[0],
+            work_end_hour=hours[1],
+            rating=Decimal(rating),
+            review_count=reviews,
             resident_id=resident_id,
         )
         self.session.add(provider)
         self.session.flush()
         for category in categories:
-            self.session.add(MarketOffer(
-                provider_id=provider.id, category=category, title=f"{name}: {category}", price=Decimal(price),
-                unit="выезд", duration_minutes=duration, warranty_days=warranty_days, active=True,
-            ))
+            self.session.add(
+                MarketOffer(
+                    provider_id=provider.id,
+                    category=category,
+                    title=f"{name}: {category}",
+                    price=Decimal(price),
+                    unit="выезд",
+                    duration_minutes=duration,
+                    warranty_days=warranty_days,
+                    active=True,
+                )
+            )
         self.session.flush()
         return provider
 
@@ -68,7 +94,11 @@ class Factory:
 
         from skills.marketplace.models import MarketOffer
 
-        return self.session.execute(select(MarketOffer).where(MarketOffer.provider_id == provider.id)).scalars().first()
+        return (
+            self.session.execute(select(MarketOffer).where(MarketOffer.provider_id == provider.id))
+            .scalars()
+            .first()
+        )
 
 
 @pytest.fixture

@@ -33,11 +33,20 @@ def tomorrow() -> date:
     return today() + timedelta(days=1)
 
 
-def validate(action, form, text="", intent="inform", slots=None, new=None, entities=None, sender="resident-1") -> Run:
+def validate(
+    action, form, text="", intent="inform", slots=None, new=None, entities=None, sender="resident-1"
+) -> Run:
     """Runs a form's validation action: `slots` were set before, `new` were set by this very message."""
     new = new or {}
-    tracker = make_tracker(text, intent, entities=entities, slots={**(slots or {}), **new}, sender_id=sender,
-                           active_loop=form, intent_ranking=[{"name": intent, "confidence": 1.0}])
+    tracker = make_tracker(
+        text,
+        intent,
+        entities=entities,
+        slots={**(slots or {}), **new},
+        sender_id=sender,
+        active_loop=form,
+        intent_ranking=[{"name": intent, "confidence": 1.0}],
+    )
     for slot, value in new.items():
         just_set(tracker, slot, value)
     return run_action(action, tracker)
@@ -48,15 +57,26 @@ def offer_id(title: str) -> int:
         return session.execute(select(MarketOffer.id).where(MarketOffer.title == title)).scalar_one()
 
 
-def order_slots(day: Optional[date] = None, hour="10:00", address=ADDRESS, offer=None, confirm=True) -> Dict[str, Any]:
-    return {"market_category": "plumber", "market_address": address, "market_day": (day or tomorrow()).isoformat(),
-            "market_hour": hour, "market_offer": offer, "market_quoted_offer": None, "market_order_confirm": confirm}
+def order_slots(
+    day: Optional[date] = None, hour="10:00", address=ADDRESS, offer=None, confirm=True
+) -> Dict[str, Any]:
+    return {
+        "market_category": "plumber",
+        "market_address": address,
+        "market_day": (day or tomorrow()).isoformat(),
+        "market_hour": hour,
+        "market_offer": offer,
+        "market_quoted_offer": None,
+        "market_order_confirm": confirm,
+    }
 
 
 def place(sender="resident-1", day=None, hour="10:00", offer=None, address=ADDRESS) -> int:
     """An order placed through the order form's final action; its number."""
-    messages, _ = run_action(ActionMarketOrderDone(), make_tracker("да", "affirm", sender_id=sender,
-                                                                   slots=order_slots(day, hour, address, offer)))
+    messages, _ = run_action(
+        ActionMarketOrderDone(),
+        make_tracker("да", "affirm", sender_id=sender, slots=order_slots(day, hour, address, offer)),
+    )
     assert "Готово!" in texts(messages), texts(messages)
     return customer_orders(sender)[0]
 
@@ -70,14 +90,23 @@ def customer_orders(sender: str) -> List[int]:
 def stored_order(number: int) -> SimpleNamespace:
     with session_scope() as session:
         order = session.get(MarketOrder, number)
-        return SimpleNamespace(state=order.state, price=order.price, slot_start=order.slot_start,
-                               cancel_fee=order.cancel_fee, provider_name=order.provider.name)
+        return SimpleNamespace(
+            state=order.state,
+            price=order.price,
+            slot_start=order.slot_start,
+            cancel_fee=order.cancel_fee,
+            provider_name=order.provider.name,
+        )
 
 
 def mark(number: int, text=None, sender=IVAN) -> Run:
     """The provider's message about their order, e.g. «заказ 12 выполнен»."""
-    tracker = make_tracker(text or f"заказ {number} выполнен", "market_provider_order_update", sender_id=sender,
-                           entities=[{"entity": "order_id", "value": str(number)}])
+    tracker = make_tracker(
+        text or f"заказ {number} выполнен",
+        "market_provider_order_update",
+        sender_id=sender,
+        entities=[{"entity": "order_id", "value": str(number)}],
+    )
     return run_action(ActionMarketProviderOrderUpdate(), tracker)
 
 
@@ -88,8 +117,10 @@ def pay(number: int, key="key-1", sender="resident-1") -> Run:
 
 def payment_rows() -> Tuple[int, int]:
     with session_scope() as session:
-        return (session.execute(select(func.count(Payment.id))).scalar_one(),
-                session.execute(select(func.count(MarketPayment.id))).scalar_one())
+        return (
+            session.execute(select(func.count(Payment.id))).scalar_one(),
+            session.execute(select(func.count(MarketPayment.id))).scalar_one(),
+        )
 
 
 def done_order(sender="resident-1", paid=True, day=None) -> int:

@@ -13,7 +13,6 @@ from skills.marketplace.actions.order import (
     ActionMarketOrderDone,
     ValidateMarketOrderForm,
 )
-from skills.marketplace.texts import slot_text
 from skills.marketplace.tests.conversations import (
     ADDRESS,
     customer_orders,
@@ -25,10 +24,13 @@ from skills.marketplace.tests.conversations import (
     tomorrow,
     validate,
 )
+from skills.marketplace.texts import slot_text
 
 
 def order_form(text="", intent="inform", slots=None, new=None, entities=None, sender="resident-1"):
-    return validate(ValidateMarketOrderForm(), "market_order_form", text, intent, slots, new, entities, sender)
+    return validate(
+        ValidateMarketOrderForm(), "market_order_form", text, intent, slots, new, entities, sender
+    )
 
 
 def test_ordering_a_picked_offer_sets_the_offer_and_its_category(demo_store):
@@ -40,14 +42,22 @@ def test_ordering_a_picked_offer_sets_the_offer_and_its_category(demo_store):
 
 def test_the_offer_button_of_the_search_results_picks_too(demo_store):
     shown = [offer_id("Устранение протечки"), offer_id("Вызов сантехника")]
-    _, events = order_form("/market_order", "market_order", slots={"market_last_offers": shown},
-                           entities=[{"entity": "market_offer_position", "value": "1"}])
+    _, events = order_form(
+        "/market_order",
+        "market_order",
+        slots={"market_last_offers": shown},
+        entities=[{"entity": "market_offer_position", "value": "1"}],
+    )
     assert slot_events(events)["market_offer"] == shown[0]
 
 
 def test_a_weekday_is_not_taken_for_a_pick_from_the_results(demo_store):
-    shown = [offer_id("Устранение протечки"), offer_id("Вызов сантехника"), offer_id("Установка унитаза"),
-             offer_id("Замена смесителя")]
+    shown = [
+        offer_id("Устранение протечки"),
+        offer_id("Вызов сантехника"),
+        offer_id("Установка унитаза"),
+        offer_id("Замена смесителя"),
+    ]
     for text in ("закажи на вторник", "закажи на четверг"):
         _, events = order_form(text, "market_order", slots={"market_last_offers": shown})
         assert slot_events(events) == {}, text
@@ -65,7 +75,9 @@ def test_an_address_without_street_and_house_is_asked_again(demo_store):
 def test_a_past_day_is_refused(demo_store):
     yesterday = today() - timedelta(days=1)
     messages, events = order_form("вчера", new={"market_day": yesterday.isoformat()})
-    assert texts(messages) == f"{day_month_year(yesterday)} уже прошло — выберите день не раньше сегодняшнего."
+    assert (
+        texts(messages) == f"{day_month_year(yesterday)} уже прошло — выберите день не раньше сегодняшнего."
+    )
     assert slot_events(events)["market_day"] is None
 
 
@@ -87,7 +99,10 @@ def test_an_unreadable_hour_is_asked_again(demo_store):
 
 def test_an_unknown_service_is_asked_again(demo_store):
     messages, events = order_form("астролог", new={"market_category": "astrologer"})
-    assert texts(messages) == "Такой услуги в кооперативе нет." and slot_events(events)["market_category"] is None
+    assert (
+        texts(messages) == "Такой услуги в кооперативе нет."
+        and slot_events(events)["market_category"] is None
+    )
 
 
 def test_an_hour_outside_working_hours_is_refused_with_them(demo_store):
@@ -99,9 +114,13 @@ def test_an_hour_outside_working_hours_is_refused_with_them(demo_store):
 
 def test_a_range_of_hours_with_no_bookable_one_says_so(demo_store):
     slots = {**order_slots(offer=offer_id("Устранение протечки"), hour=None), "market_order_confirm": None}
-    messages, events = order_form("вечером", slots=slots, new={"market_hour": {"from": "20:00", "to": "23:00"}})
-    assert texts(messages) == (f"{day_month_year(tomorrow())} с 20:00 до 23:00 свободного времени нет. "
-                               "Иван Петров работает с 8:00 до 20:00 — выберите время в эти часы.")
+    messages, events = order_form(
+        "вечером", slots=slots, new={"market_hour": {"from": "20:00", "to": "23:00"}}
+    )
+    assert texts(messages) == (
+        f"{day_month_year(tomorrow())} с 20:00 до 23:00 свободного времени нет. "
+        "Иван Петров работает с 8:00 до 20:00 — выберите время в эти часы."
+    )
     assert slot_events(events)["market_hour"] is None
 
 
@@ -119,8 +138,10 @@ def test_a_booked_hour_is_refused_with_the_nearest_free_time(demo_store):
 def test_nobody_free_at_that_hour_is_refused_without_a_pick(demo_store):
     slots = {**order_slots(hour=None), "market_order_confirm": None}
     messages, events = order_form("в 6 утра", slots=slots, new={"market_hour": "06:00"})
-    assert texts(messages) == (f"На {slot_text(clock.local_moment(tomorrow(), 6))} нет свободных исполнителей "
-                               "«сантехник». Попробуйте другое время или день.")
+    assert texts(messages) == (
+        f"На {slot_text(clock.local_moment(tomorrow(), 6))} нет свободных исполнителей "
+        "«сантехник». Попробуйте другое время или день."
+    )
     assert slot_events(events)["market_hour"] is None
 
 
@@ -138,30 +159,49 @@ def test_a_corrected_day_at_the_confirmation_rechecks_the_hour(demo_store):
     ivan_offer = offer_id("Устранение протечки")
     later = tomorrow() + timedelta(days=1)
     place("neighbour", day=later, offer=ivan_offer)  # Иван is busy at 10:00 the day after tomorrow
-    slots = {**order_slots(offer=ivan_offer), "market_order_confirm": None, "requested_slot": "market_order_confirm"}
-    messages, events = order_form("а давайте послезавтра", slots=slots, new={"market_day": later.isoformat()},
-                                  entities=[{"entity": "date", "value": later.isoformat()}])
+    slots = {
+        **order_slots(offer=ivan_offer),
+        "market_order_confirm": None,
+        "requested_slot": "market_order_confirm",
+    }
+    messages, events = order_form(
+        "а давайте послезавтра",
+        slots=slots,
+        new={"market_day": later.isoformat()},
+        entities=[{"entity": "date", "value": later.isoformat()}],
+    )
     assert "Иван Петров уже занят в это время." in texts(messages)
-    assert slot_events(events) == {"market_day": later.isoformat(), "market_hour": None, "market_quoted_offer": None}
+    assert slot_events(events) == {
+        "market_day": later.isoformat(),
+        "market_hour": None,
+        "market_quoted_offer": None,
+    }
     # to a day when he is free the hour stands
     free_day = later + timedelta(days=1)
-    messages, events = order_form("тогда на другой день", slots=slots, new={"market_day": free_day.isoformat()})
+    messages, events = order_form(
+        "тогда на другой день", slots=slots, new={"market_day": free_day.isoformat()}
+    )
     assert messages == [] and slot_events(events)["market_hour"] == "10:00"
 
 
 def test_the_address_is_asked_with_the_previous_one_as_a_button(demo_store):
     tracker = make_tracker(active_loop="market_order_form", slots={"requested_slot": "market_address"})
     messages, _ = run_action(ActionAskMarketAddress(), tracker)
-    assert texts(messages) == ("По какому адресу нужна услуга? Улица, дом и квартира, например "
-                               "«ул. Ленина, 15, кв. 3».")
+    assert texts(messages) == (
+        "По какому адресу нужна услуга? Улица, дом и квартира, например «ул. Ленина, 15, кв. 3»."
+    )
     assert messages[0]["buttons"] == []
     place(address="ул. Речная, 1")
     messages, _ = run_action(ActionAskMarketAddress(), tracker)
-    assert messages[0]["buttons"] == [{"title": "ул. Речная, 1", "payload": '/inform{"location": "ул. Речная, 1"}'}]
+    assert messages[0]["buttons"] == [
+        {"title": "ул. Речная, 1", "payload": '/inform{"location": "ул. Речная, 1"}'}
+    ]
 
 
 def test_the_confirmation_shows_provider_price_and_asks(demo_store):
-    tracker = make_tracker(slots={**order_slots(), "market_order_confirm": None}, active_loop="market_order_form")
+    tracker = make_tracker(
+        slots={**order_slots(), "market_order_confirm": None}, active_loop="market_order_form"
+    )
     messages, events = run_action(ActionAskMarketOrderConfirm(), tracker)
     text = texts(messages)
     assert text == (
@@ -172,36 +212,55 @@ def test_the_confirmation_shows_provider_price_and_asks(demo_store):
         "не позже чем за 3 ч до визита.\nОформить заказ?"
     )
     assert button_titles(messages) == ["Да", "Нет"]
-    assert slot_events(events) == {"market_quoted_offer": offer_id("Устранение протечки"), "market_hour": "10:00"}
+    assert slot_events(events) == {
+        "market_quoted_offer": offer_id("Устранение протечки"),
+        "market_hour": "10:00",
+    }
 
 
 def test_a_picked_offer_is_confirmed_as_picked_and_a_taken_hour_asked_again(demo_store):
     picked = offer_id("Вызов сантехника")
-    tracker = make_tracker(slots={**order_slots(offer=picked), "market_order_confirm": None},
-                           active_loop="market_order_form")
+    tracker = make_tracker(
+        slots={**order_slots(offer=picked), "market_order_confirm": None}, active_loop="market_order_form"
+    )
     messages, _ = run_action(ActionAskMarketOrderConfirm(), tracker)
     assert "Исполнитель: ООО «АкваМастер», ★ 4.2 (5 отз.) — вы выбрали сами\n" in texts(messages)
     place("neighbour", offer=picked)
     messages, events = run_action(ActionAskMarketOrderConfirm(), tracker)
-    assert texts(messages) == (f"ООО «АкваМастер» уже занят в это время. Ближайшее свободное время: "
-                               f"{slot_text(clock.local_moment(tomorrow(), 12))}.\nВо сколько вам удобно?")
-    assert slot_events(events) == {"market_hour": None, "market_quoted_offer": None, "requested_slot": "market_hour"}
+    assert texts(messages) == (
+        f"ООО «АкваМастер» уже занят в это время. Ближайшее свободное время: "
+        f"{slot_text(clock.local_moment(tomorrow(), 12))}.\nВо сколько вам удобно?"
+    )
+    assert slot_events(events) == {
+        "market_hour": None,
+        "market_quoted_offer": None,
+        "requested_slot": "market_hour",
+    }
 
 
 def test_dispatch_gives_the_order_to_ivan_and_a_repeated_confirmation_places_nothing_more(demo_store):
     slots = order_slots()
     messages, events = run_action(ActionMarketOrderDone(), make_tracker("да", "affirm", slots=slots))
     (number,) = customer_orders("resident-1")
-    assert texts(messages) == (f"Готово! Заказ № {number}: сантехник, {slot_text(clock.local_moment(tomorrow(), 10))}, "
-                               f"{ADDRESS} — 1 500 ₽, исполнитель назначен (Иван Петров).\nОплатить сейчас?")
+    assert texts(messages) == (
+        f"Готово! Заказ № {number}: сантехник, {slot_text(clock.local_moment(tomorrow(), 10))}, "
+        f"{ADDRESS} — 1 500 ₽, исполнитель назначен (Иван Петров).\nОплатить сейчас?"
+    )
     assert messages[0]["buttons"] == [
         {"title": "Оплатить", "payload": f'/market_pay_order{{"order_id": "{number}"}}'},
         {"title": "Позже", "payload": "/deny"},
     ]
     assert all(value is None for value in slot_events(events).values())
     stored = stored_order(number)
-    assert (stored.provider_name, stored.state, stored.price) == ("Иван Петров", orders.ASSIGNED, Decimal("1500.00"))
-    assert clock.to_local(stored.slot_start).hour == 10 and clock.to_local(stored.slot_start).date() == tomorrow()
+    assert (stored.provider_name, stored.state, stored.price) == (
+        "Иван Петров",
+        orders.ASSIGNED,
+        Decimal("1500.00"),
+    )
+    assert (
+        clock.to_local(stored.slot_start).hour == 10
+        and clock.to_local(stored.slot_start).date() == tomorrow()
+    )
     messages, _ = run_action(ActionMarketOrderDone(), make_tracker("да", "affirm", slots=slots))
     assert f"Этот заказ уже оформлен. Заказ № {number}" in texts(messages)
     assert customer_orders("resident-1") == [number]
@@ -215,14 +274,18 @@ def test_a_busy_ivan_leaves_the_order_to_the_next_plumber(demo_store):
 def test_an_hour_taken_before_the_confirmation_places_nothing(demo_store):
     ivan_offer = offer_id("Устранение протечки")
     place("neighbour", offer=ivan_offer)
-    messages, _ = run_action(ActionMarketOrderDone(), make_tracker("да", "affirm", slots=order_slots(offer=ivan_offer)))
+    messages, _ = run_action(
+        ActionMarketOrderDone(), make_tracker("да", "affirm", slots=order_slots(offer=ivan_offer))
+    )
     assert texts(messages) == (
         f"Иван Петров уже занят в это время. Ближайшее свободное время: {slot_text(clock.local_moment(tomorrow(), 12))}. "
-        "Заказ не оформлен — напишите «закажи …», чтобы выбрать другое время.")
+        "Заказ не оформлен — напишите «закажи …», чтобы выбрать другое время."
+    )
     assert customer_orders("resident-1") == []
 
 
 def test_declining_the_confirmation_places_nothing(demo_store):
-    messages, _ = run_action(ActionMarketOrderDone(), make_tracker("нет", "deny", slots=order_slots(confirm=False)))
+    messages, _ = run_action(
+        ActionMarketOrderDone(), make_tracker("нет", "deny", slots=order_slots(confirm=False))
+    )
     assert "заказ не оформляю" in texts(messages) and customer_orders("resident-1") == []
-

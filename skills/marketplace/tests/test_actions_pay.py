@@ -2,7 +2,6 @@
 action_market_pay_done."""
 
 from decimal import Decimal
-from types import SimpleNamespace
 
 from sqlalchemy import func, select
 
@@ -30,19 +29,30 @@ def test_paying_is_a_test_payment_made_once_even_when_retried(demo_store):
     assert slot_events(events)["market_pay_order"] == number
     tracker = make_tracker(slots={"market_pay_order": number}, active_loop="market_pay_form")
     messages, events = run_action(ActionAskMarketPayConfirm(), tracker)
-    assert texts(messages) == (f"Оплатить заказ № {number} — 1 500 ₽?\nИз них Иван Петров получит 1 350 ₽, взнос "
-                               "кооперативу — 150 ₽ (10%).\nЭто ТЕСТОВЫЙ ПЛАТЁЖ (песочница): деньги не спишутся.")
+    assert texts(messages) == (
+        f"Оплатить заказ № {number} — 1 500 ₽?\nИз них Иван Петров получит 1 350 ₽, взнос "
+        "кооперативу — 150 ₽ (10%).\nЭто ТЕСТОВЫЙ ПЛАТЁЖ (песочница): деньги не спишутся."
+    )
     assert button_titles(messages) == ["Да", "Нет"]
     key = slot_events(events)["market_pay_key"]
     assert key
-    assert run_action(ActionAskMarketPayConfirm(), make_tracker(slots={"market_pay_order": number, "market_pay_key": key},
-                                                                active_loop="market_pay_form"))[1] == []
+    assert (
+        run_action(
+            ActionAskMarketPayConfirm(),
+            make_tracker(
+                slots={"market_pay_order": number, "market_pay_key": key}, active_loop="market_pay_form"
+            ),
+        )[1]
+        == []
+    )
     before = payment_rows()
     messages, events = pay(number, key)
     text = texts(messages)
     assert text.startswith("ТЕСТОВЫЙ ПЛАТЁЖ (песочница). Квитанция № TEST-")
-    assert text.endswith(f": 1 500,00 ₽, оплачено. Деньги не списаны. Заказ № {number}: исполнителю 1 350 ₽, "
-                         "взнос кооперативу 150 ₽ (10%).\nПосле выполнения работы на неё действует гарантия.")
+    assert text.endswith(
+        f": 1 500,00 ₽, оплачено. Деньги не списаны. Заказ № {number}: исполнителю 1 350 ₽, "
+        "взнос кооперативу 150 ₽ (10%).\nПосле выполнения работы на неё действует гарантия."
+    )
     assert all(value is None for value in slot_events(events).values())
     assert payment_rows() == (before[0] + 1, before[1] + 1)
     messages, _ = pay(number, key)  # the same confirmation once more: the first payment comes back
@@ -67,17 +77,23 @@ def test_with_several_unpaid_orders_the_form_asks_which(demo_store):
     first, second = place(), place(hour="14:00")
     _, events = pay_form(text="оплатить заказ")
     assert "market_pay_order" not in slot_events(events)
-    messages, _ = run_action(ActionAskMarketPayOrder(), make_tracker(
-        active_loop="market_pay_form", slots={"requested_slot": "market_pay_order"}))
+    messages, _ = run_action(
+        ActionAskMarketPayOrder(),
+        make_tracker(active_loop="market_pay_form", slots={"requested_slot": "market_pay_order"}),
+    )
     text = texts(messages)
     assert text.startswith(f"Какой заказ оплатить?\n№ {second}: сантехник, ")
     assert f"\n№ {first}: сантехник, " in text
-    assert [b["payload"] for b in messages[0]["buttons"]] == [f'/inform{{"order_id": "{n}"}}' for n in (second, first)]
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        f'/inform{{"order_id": "{n}"}}' for n in (second, first)
+    ]
 
 
 def test_asked_without_unpaid_orders_the_number_is_asked_for(demo_store):
-    messages, _ = run_action(ActionAskMarketPayOrder(), make_tracker(
-        active_loop="market_pay_form", slots={"requested_slot": "market_pay_order"}))
+    messages, _ = run_action(
+        ActionAskMarketPayOrder(),
+        make_tracker(active_loop="market_pay_form", slots={"requested_slot": "market_pay_order"}),
+    )
     assert texts(messages) == "Какой заказ оплатить? Напишите номер заказа." and messages[0]["buttons"] == []
 
 
@@ -91,19 +107,32 @@ def test_declining_to_pay_pays_nothing(demo_store):
 
 def test_a_declined_payment_shows_its_receipt_and_records_nothing(demo_store, monkeypatch):
     number = place()
-    declined = Payment(amount=Decimal("1500.00"), status=DECLINED, provider="sandbox", receipt_number="TEST-0001")
+    declined = Payment(
+        amount=Decimal("1500.00"), status=DECLINED, provider="sandbox", receipt_number="TEST-0001"
+    )
     monkeypatch.setattr(ledger, "pay", lambda *args, **kwargs: declined)
     messages, _ = pay(number, key="declined")
-    assert texts(messages) == ("Платёж отклонён: ТЕСТОВЫЙ ПЛАТЁЖ (песочница). Квитанция № TEST-0001: 1 500,00 ₽, "
-                               "платёж отклонён. Деньги не списаны. Попробуйте ещё раз позже.")
+    assert texts(messages) == (
+        "Платёж отклонён: ТЕСТОВЫЙ ПЛАТЁЖ (песочница). Квитанция № TEST-0001: 1 500,00 ₽, "
+        "платёж отклонён. Деньги не списаны. Попробуйте ещё раз позже."
+    )
     with session_scope() as session:
-        assert session.execute(select(func.count(MarketPayment.id)).where(MarketPayment.order_id == number)).scalar_one() == 0
+        assert (
+            session.execute(
+                select(func.count(MarketPayment.id)).where(MarketPayment.order_id == number)
+            ).scalar_one()
+            == 0
+        )
 
 
 def test_a_real_payment_provider_asks_without_the_sandbox_notice(demo_store, monkeypatch):
     number = place()
-    monkeypatch.setattr(pay_actions, "payment_provider", lambda: SimpleNamespace(name="bank"))
-    messages, _ = run_action(ActionAskMarketPayConfirm(), make_tracker(slots={"market_pay_order": number},
-                                                                       active_loop="market_pay_form"))
-    assert texts(messages) == (f"Оплатить заказ № {number} — 1 500 ₽?\nИз них Иван Петров получит 1 350 ₽, взнос "
-                               "кооперативу — 150 ₽ (10%).")
+    monkeypatch.setattr(pay_actions, "payments_are_test", lambda: False)
+    messages, _ = run_action(
+        ActionAskMarketPayConfirm(),
+        make_tracker(slots={"market_pay_order": number}, active_loop="market_pay_form"),
+    )
+    assert texts(messages) == (
+        f"Оплатить заказ № {number} — 1 500 ₽?\nИз них Иван Петров получит 1 350 ₽, взнос "
+        "кооперативу — 150 ₽ (10%)."
+    )

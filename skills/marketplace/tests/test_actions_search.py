@@ -13,7 +13,9 @@ from skills.marketplace.tests.conversations import offer_id, tomorrow
 
 
 def search(text, entities=None, slots=None):
-    return run_action(ActionMarketSearch(), make_tracker(text, "market_search", entities=entities, slots=slots))
+    return run_action(
+        ActionMarketSearch(), make_tracker(text, "market_search", entities=entities, slots=slots)
+    )
 
 
 def category(value):
@@ -21,8 +23,10 @@ def category(value):
 
 
 def test_a_plumber_for_tomorrow_lists_numbered_cards_and_remembers_them(demo_store):
-    messages, events = search("нужен сантехник на завтра", entities=[
-        category("plumber"), {"entity": "date", "value": tomorrow().isoformat()}])
+    messages, events = search(
+        "нужен сантехник на завтра",
+        entities=[category("plumber"), {"entity": "date", "value": tomorrow().isoformat()}],
+    )
     text = texts(messages)
     assert "Нашёл предложения «сантехник» (по рейтингу):" in text
     assert "1. Иван Петров — Устранение протечки: 1 500 ₽ за выезд, ★ 4.8 (5 отз.)" in text
@@ -48,7 +52,9 @@ def test_compare_the_first_two_of_the_last_search(demo_store):
     shown = [offer_id("Устранение протечки"), offer_id("Вызов сантехника"), offer_id("Установка унитаза")]
     messages, events = search("сравни первых двух", slots={"market_last_offers": shown})
     text = texts(messages)
-    assert text.startswith("Сравнение:\n• Иван Петров, «Устранение протечки»\n  цена: 1 500 ₽ за выезд; рейтинг: ★ 4.8")
+    assert text.startswith(
+        "Сравнение:\n• Иван Петров, «Устранение протечки»\n  цена: 1 500 ₽ за выезд; рейтинг: ★ 4.8"
+    )
     assert "ООО «АкваМастер», «Вызов сантехника»" in text and "Установка унитаза" not in text
     assert "гарантия: 90 дн." in text and "гарантия: 60 дн." in text
     assert text.endswith("\nДешевле — ООО «АкваМастер»; выше рейтинг — Иван Петров.")
@@ -56,43 +62,64 @@ def test_compare_the_first_two_of_the_last_search(demo_store):
 
 
 def test_comparing_needs_two_shown_offers(demo_store):
-    messages, events = search("сравни первое и третье", slots={"market_last_offers": [offer_id("Устранение протечки")]})
-    assert texts(messages) == ("Для сравнения нужны два предложения из последнего поиска — например, "
-                               "«сравни первое и третье».")
+    messages, events = search(
+        "сравни первое и третье", slots={"market_last_offers": [offer_id("Устранение протечки")]}
+    )
+    assert texts(messages) == (
+        "Для сравнения нужны два предложения из последнего поиска — например, «сравни первое и третье»."
+    )
     assert events == []
 
 
 def test_an_impossible_search_says_why_hints_what_to_relax_and_forgets_the_offers(demo_store):
-    messages, events = search("электрик в Южном районе до 100 рублей", slots={"market_last_offers": [1, 2]},
-                              entities=[category("electrician"), {"entity": "amount", "value": 100}])
-    assert texts(messages) == ("Не нашлось предложений «электрик» дешевле 100 ₽, в районе Южный. "
-                               "Если увеличить бюджет, найдётся 1 предл. (от 1 500 ₽).")
+    messages, events = search(
+        "электрик в Южном районе до 100 рублей",
+        slots={"market_last_offers": [1, 2]},
+        entities=[category("electrician"), {"entity": "amount", "value": 100}],
+    )
+    assert texts(messages) == (
+        "Не нашлось предложений «электрик» дешевле 100 ₽, в районе Южный. "
+        "Если увеличить бюджет, найдётся 1 предл. (от 1 500 ₽)."
+    )
     assert slot_events(events) == {"market_last_offers": None}
 
 
 def test_a_search_at_a_time_nobody_works_hints_another_time(demo_store):
     day = tomorrow()
-    messages, _ = search("репетитор завтра в 22", entities=[
-        category("tutor"), {"entity": "date", "value": day.isoformat()}, {"entity": "time", "value": "22:00"}])
+    messages, _ = search(
+        "репетитор завтра в 22",
+        entities=[
+            category("tutor"),
+            {"entity": "date", "value": day.isoformat()},
+            {"entity": "time", "value": "22:00"},
+        ],
+    )
     text = texts(messages)
-    assert text.startswith(f"Не нашлось предложений «репетитор» со свободным временем на "
-                           f"{day_month_year(day)} с 22:00 до 23:00. ")
+    assert text.startswith(
+        f"Не нашлось предложений «репетитор» со свободным временем на "
+        f"{day_month_year(day)} с 22:00 до 23:00. "
+    )
     assert "В другое время найдётся 2 предл., ближайшее время — " in text
 
 
 def test_when_no_single_filter_helps_the_hint_says_to_drop_some(demo_store):
-    messages, _ = search("маникюр в Северном районе до 100 рублей",
-                         entities=[category("beauty"), {"entity": "amount", "value": 100}])
-    assert texts(messages) == ("Не нашлось предложений «красота» дешевле 100 ₽, в районе Северный. "
-                               "Попробуйте убрать часть условий поиска.")
+    messages, _ = search(
+        "маникюр в Северном районе до 100 рублей",
+        entities=[category("beauty"), {"entity": "amount", "value": 100}],
+    )
+    assert texts(messages) == (
+        "Не нашлось предложений «красота» дешевле 100 ₽, в районе Северный. "
+        "Попробуйте убрать часть условий поиска."
+    )
 
 
 def test_a_category_without_offers_says_so(demo_store):
     with session_scope() as session:
         session.execute(update(MarketOffer).where(MarketOffer.category == "nanny").values(active=False))
     messages, _ = search("нужна няня", entities=[category("nanny")])
-    assert texts(messages) == ("В кооперативе пока нет предложений в категории «няня». "
-                               "Попробуйте другую категорию услуг.")
+    assert texts(messages) == (
+        "В кооперативе пока нет предложений в категории «няня». Попробуйте другую категорию услуг."
+    )
 
 
 def test_a_search_without_a_category_asks_which_service(demo_store):

@@ -45,10 +45,15 @@ def test_applications_lists_pending_ones(application):
 def test_approve_tells_the_applicant_in_every_channel(application):
     rasa = FakeRasa()
     code, output = _run(["approve", str(application)], rasa)
-    assert code == 0 and output == (f"Заявка № {application} (Пётр): одобрена.\n"
-                                    "Заявитель уведомлён (1 из 1 каналов).\n")
-    assert rasa.calls == [("http://rasa.test:5005/conversations/tg%2042/trigger_intent?output_channel=latest",
-                           {"name": admin.DECIDED_INTENT, "entities": {}})]
+    assert code == 0 and output == (
+        f"Заявка № {application} (Пётр): одобрена.\nЗаявитель уведомлён (1 из 1 каналов).\n"
+    )
+    assert rasa.calls == [
+        (
+            "http://rasa.test:5005/conversations/tg%2042/trigger_intent?output_channel=latest",
+            {"name": admin.DECIDED_INTENT, "entities": {}},
+        )
+    ]
     with session_scope() as session:
         assert session.get(MarketProvider, application).status == "approved"
     assert _run(["approve", str(application)]) == (1, f"Заявка № {application} уже рассмотрена: одобрена.\n")
@@ -70,12 +75,24 @@ def test_order_state_and_verify_log(store):
     with session_scope() as session:
         factory = Factory(session)
         factory.provider("Иван")
-        order_id = orders.place_order(session, factory.resident("c"), "plumber", "ул. Речная, 1",
-                                      moscow(NOW.date() + timedelta(days=1), 10), now=NOW).id
+        order_id = orders.place_order(
+            session,
+            factory.resident("c"),
+            "plumber",
+            "ул. Речная, 1",
+            moscow(NOW.date() + timedelta(days=1), 10),
+            now=NOW,
+        ).id
     code, output = _run(["order-state", str(order_id), "done"])
-    assert code == 0 and output.startswith(f"Заказ № {order_id}: сантехник, ") and output.endswith(", выполнен (Иван).\n")
+    assert (
+        code == 0
+        and output.startswith(f"Заказ № {order_id}: сантехник, ")
+        and output.endswith(", выполнен (Иван).\n")
+    )
     assert _run(["order-state", str(order_id), "confirmed"]) == (
-        1, f"Заказ № {order_id} сейчас «выполнен» — перевести его в «подтверждён исполнителем» нельзя.\n")
+        1,
+        f"Заказ № {order_id} сейчас «выполнен» — перевести его в «подтверждён исполнителем» нельзя.\n",
+    )
     assert _run(["order-state", "999", "done"]) == (1, "Заказа № 999 нет.\n")
     assert _run(["verify-log"]) == (0, "Журнал договорных событий цел: цепочка хешей сходится.\n")
     with session_scope() as session:  # done wrote two events: order_done, warranty_started

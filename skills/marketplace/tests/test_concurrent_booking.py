@@ -8,12 +8,12 @@ import threading
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from engine.sdk import session_scope
 from skills.marketplace import dispatch, orders
 from skills.marketplace.models import MarketBooking, MarketOrder
 from skills.marketplace.tests.conftest import NOW, Factory, moscow
-from sqlalchemy import func, select
 
 SLOT = moscow(NOW.date() + timedelta(days=1), 10)
 
@@ -23,8 +23,10 @@ def race(postgres_store, monkeypatch):
     with session_scope() as session:
         factory = Factory(session)
         provider = factory.provider("Единственный")
-        cast = {"offer_id": factory.offer_of(provider).id,
-                "customers": [factory.resident("first"), factory.resident("second")]}
+        cast = {
+            "offer_id": factory.offer_of(provider).id,
+            "customers": [factory.resident("first"), factory.resident("second")],
+        }
     both_checked = threading.Barrier(2, timeout=30)
     real_is_free = dispatch.is_free
 
@@ -58,8 +60,10 @@ def _place_concurrently(customers, offer_id):
 
 def _stored():
     with session_scope() as session:
-        return (session.execute(select(func.count(MarketOrder.id))).scalar_one(),
-                session.execute(select(func.count(MarketBooking.id))).scalar_one())
+        return (
+            session.execute(select(func.count(MarketOrder.id))).scalar_one(),
+            session.execute(select(func.count(MarketBooking.id))).scalar_one(),
+        )
 
 
 @pytest.mark.parametrize("chosen", [True, False], ids=["chosen-offer", "dispatch"])

@@ -9,11 +9,19 @@ from skills.marketplace.tests.conftest import NOW, Factory, moscow
 
 def _log_three_events(factory, session):
     factory.provider("Иван")
-    order = orders.place_order(session, factory.resident("customer"), "plumber", "ул. Речная, 1",
-                               moscow(NOW.date() + timedelta(days=1), 10), now=NOW)
+    order = orders.place_order(
+        session,
+        factory.resident("customer"),
+        "plumber",
+        "ул. Речная, 1",
+        moscow(NOW.date() + timedelta(days=1), 10),
+        now=NOW,
+    )
     orders.set_state(session, order, orders.DONE, NOW + timedelta(days=1))
-    return [*contract_log.events_of(session, order.id),
-            contract_log.append(session, order.id, "claim_opened", {"description": "течёт"})]
+    return [
+        *contract_log.events_of(session, order.id),
+        contract_log.append(session, order.id, "claim_opened", {"description": "течёт"}),
+    ]
 
 
 def test_an_intact_chain_verifies(session, factory):
@@ -28,8 +36,10 @@ def test_an_edited_record_is_named(store):
         events = _log_three_events(Factory(session), session)
         middle = events[1].id
     with session_scope() as session:
-        session.execute(text("UPDATE market_contract_events SET payload = :p WHERE id = :id"),
-                        {"p": '{"days":365}', "id": middle})
+        session.execute(
+            text("UPDATE market_contract_events SET payload = :p WHERE id = :id"),
+            {"p": '{"days":365}', "id": middle},
+        )
     with session_scope() as session:
         assert contract_log.verify(session) == middle
 

@@ -9,13 +9,15 @@ TOMORROW = NOW.date() + timedelta(days=1)
 
 
 def test_score_orders_by_load_then_rating_then_reviews_then_id():
-    ranked = sorted([
-        dispatch.score(1, Decimal("5.0"), 100, 1),
-        dispatch.score(0, Decimal("4.0"), 3, 9),
-        dispatch.score(0, Decimal("4.8"), 5, 7),
-        dispatch.score(0, Decimal("4.8"), 20, 8),
-        dispatch.score(0, Decimal("4.8"), 20, 2),
-    ])
+    ranked = sorted(
+        [
+            dispatch.score(1, Decimal("5.0"), 100, 1),
+            dispatch.score(0, Decimal("4.0"), 3, 9),
+            dispatch.score(0, Decimal("4.8"), 5, 7),
+            dispatch.score(0, Decimal("4.8"), 20, 8),
+            dispatch.score(0, Decimal("4.8"), 20, 2),
+        ]
+    )
     assert [key[3] for key in ranked] == [2, 8, 7, 9, 1]
 
 
@@ -30,8 +32,15 @@ def test_lower_load_beats_higher_rating(factory, session):
     customer = factory.resident("c1")
     busy = factory.provider("Загруженный", rating="5.00")
     free = factory.provider("Свободный", rating="4.00")
-    orders.place_order(session, customer, "plumber", "ул. Речная, 1", moscow(TOMORROW, 15),
-                       offer_id=factory.offer_of(busy).id, now=NOW)
+    orders.place_order(
+        session,
+        customer,
+        "plumber",
+        "ул. Речная, 1",
+        moscow(TOMORROW, 15),
+        offer_id=factory.offer_of(busy).id,
+        now=NOW,
+    )
     assert dispatch.choose_provider(session, "plumber", moscow(TOMORROW, 10)) is free
 
 
@@ -51,10 +60,18 @@ def test_busy_off_duty_excluded_pending_and_other_district_providers_are_skipped
     factory.provider("Далеко", rating="5.00", districts=("Южный",))
     excluded = factory.provider("Исключён", rating="4.90")
     fallback = factory.provider("Запасной", rating="3.00")
-    orders.place_order(session, customer, "plumber", "ул. Речная, 1", moscow(TOMORROW, 9),
-                       offer_id=factory.offer_of(busy).id, now=NOW)
-    chosen = dispatch.choose_provider(session, "plumber", moscow(TOMORROW, 10), exclude_provider_ids=[excluded.id],
-                                      district="Заречный")
+    orders.place_order(
+        session,
+        customer,
+        "plumber",
+        "ул. Речная, 1",
+        moscow(TOMORROW, 9),
+        offer_id=factory.offer_of(busy).id,
+        now=NOW,
+    )
+    chosen = dispatch.choose_provider(
+        session, "plumber", moscow(TOMORROW, 10), exclude_provider_ids=[excluded.id], district="Заречный"
+    )
     assert chosen is fallback
 
 
@@ -68,9 +85,17 @@ def test_slot_must_fit_working_hours(factory, session):
 def test_nearest_free_slot_skips_booked_hours(factory, session):
     customer = factory.resident("c1")
     provider = factory.provider("Мастер", hours=(9, 12), duration=120)
-    orders.place_order(session, customer, "plumber", "ул. Речная, 1", moscow(TOMORROW, 9),
-                       offer_id=factory.offer_of(provider).id, now=NOW)
+    orders.place_order(
+        session,
+        customer,
+        "plumber",
+        "ул. Речная, 1",
+        moscow(TOMORROW, 9),
+        offer_id=factory.offer_of(provider).id,
+        now=NOW,
+    )
     slot = dispatch.nearest_free_slot(session, provider, moscow(TOMORROW, 0), 120)
     assert clock.to_local(slot) == moscow(TOMORROW + timedelta(days=1), 9)
-    assert dispatch.nearest_free_slot(session, provider, moscow(TOMORROW, 0), 60, day=TOMORROW) == \
-        clock.to_store(moscow(TOMORROW, 11))
+    assert dispatch.nearest_free_slot(
+        session, provider, moscow(TOMORROW, 0), 60, day=TOMORROW
+    ) == clock.to_store(moscow(TOMORROW, 11))

@@ -12,12 +12,15 @@ from skills.marketplace.tests.conftest import NOW, moscow
 TOMORROW = NOW.date() + timedelta(days=1)
 
 
-@pytest.mark.parametrize("amount, percent, share, commission", [
-    ("1500", "10", "1350.00", "150.00"),
-    ("999.99", "10", "899.99", "100.00"),
-    ("333.33", "12.5", "291.66", "41.67"),
-    ("0.01", "10", "0.01", "0.00"),
-])
+@pytest.mark.parametrize(
+    "amount, percent, share, commission",
+    [
+        ("1500", "10", "1350.00", "150.00"),
+        ("999.99", "10", "899.99", "100.00"),
+        ("333.33", "12.5", "291.66", "41.67"),
+        ("0.01", "10", "0.01", "0.00"),
+    ],
+)
 def test_split_always_adds_up(amount, percent, share, commission):
     assert ledger.split(Decimal(amount), Decimal(percent)) == (Decimal(share), Decimal(commission))
     assert sum(ledger.split(Decimal(amount), Decimal(percent))) == Decimal(amount)
@@ -25,8 +28,11 @@ def test_split_always_adds_up(amount, percent, share, commission):
 
 @pytest.fixture
 def order(session, factory):
-    session.add(MarketParameters(commission_percent=Decimal("12"), monthly_fee=Decimal("500"),
-                                 effective_from=date(2026, 1, 1)))
+    session.add(
+        MarketParameters(
+            commission_percent=Decimal("12"), monthly_fee=Decimal("500"), effective_from=date(2026, 1, 1)
+        )
+    )
     factory.provider("Иван", price="1500")
     customer = factory.resident("customer")
     return orders.place_order(session, customer, "plumber", "ул. Речная, 1", moscow(TOMORROW, 10), now=NOW)
@@ -35,10 +41,16 @@ def order(session, factory):
 def test_payment_records_the_split_with_the_commission_in_force(session, order, monkeypatch):
     described = []
     real_pay = ledger.pay
-    monkeypatch.setattr(ledger, "pay", lambda *a, **k: described.append(k["description"]) or real_pay(*a, **k))
+    monkeypatch.setattr(
+        ledger, "pay", lambda *a, **k: described.append(k["description"]) or real_pay(*a, **k)
+    )
     paid = ledger.pay_order(session, order.customer_id, order.id, "key-1")
     assert (paid.order_id, paid.provider_share, paid.commission, paid.commission_percent) == (
-        order.id, Decimal("1320.00"), Decimal("180.00"), Decimal("12.00"))
+        order.id,
+        Decimal("1320.00"),
+        Decimal("180.00"),
+        Decimal("12.00"),
+    )
     assert paid.payment.amount == Decimal("1500.00") and paid.payment.receipt_number.startswith("TEST-")
     assert described == [f"Оплата заказа № {order.id} в кооперативе услуг"]
     assert ledger.balance_check(session)

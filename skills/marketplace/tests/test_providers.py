@@ -9,13 +9,16 @@ from skills.marketplace.tests.conftest import NOW, TODAY, moscow
 TOMORROW = NOW.date() + timedelta(days=1)
 
 
-@pytest.mark.parametrize("said, title, price, unit", [
-    ("добавь поклейку обоев 500 рублей за метр", "Поклейка обоев", "500", "м"),
-    ("добавь мою услугу: поклейка обоев 500 рублей за метр", "Поклейка обоев", "500", "м"),
-    ("укладка плитки 1 200 руб за квадратный метр", "Укладка плитки", "1200", "м²"),
-    ("измени цену: замена смесителя 1800 ₽", "Замена смесителя", "1800", "услуга"),
-    ("Репетиторство по физике 900 р за час", "Репетиторство по физике", "900", "час"),
-])
+@pytest.mark.parametrize(
+    "said, title, price, unit",
+    [
+        ("добавь поклейку обоев 500 рублей за метр", "Поклейка обоев", "500", "м"),
+        ("добавь мою услугу: поклейка обоев 500 рублей за метр", "Поклейка обоев", "500", "м"),
+        ("укладка плитки 1 200 руб за квадратный метр", "Укладка плитки", "1200", "м²"),
+        ("измени цену: замена смесителя 1800 ₽", "Замена смесителя", "1800", "услуга"),
+        ("Репетиторство по физике 900 р за час", "Репетиторство по физике", "900", "час"),
+    ],
+)
 def test_parse_service(said, title, price, unit):
     assert providers.parse_service(said) == providers.ServiceDraft(title, Decimal(price), unit)
 
@@ -27,9 +30,14 @@ def test_parse_service_needs_a_title_and_a_price(said):
 
 def test_application_moderation_and_services(session, factory):
     resident = factory.resident("applicant")
-    application = providers.apply(session, resident, "Пётр", ["renovation", "bogus"], ["в Заречном районе"],
-                                  "+7 912 345-67-89")
-    assert (application.status, application.categories, application.districts) == ("pending", ["renovation"], ["Заречный"])
+    application = providers.apply(
+        session, resident, "Пётр", ["renovation", "bogus"], ["в Заречном районе"], "+7 912 345-67-89"
+    )
+    assert (application.status, application.categories, application.districts) == (
+        "pending",
+        ["renovation"],
+        ["Заречный"],
+    )
     assert providers.provider_of(session, resident) is None
     with pytest.raises(providers.NotAMember):
         providers.upsert_service(session, resident, "renovation", "Поклейка обоев", Decimal("500"), "м")
@@ -42,11 +50,15 @@ def test_application_moderation_and_services(session, factory):
     with pytest.raises(providers.ServiceRefused) as refused:
         providers.upsert_service(session, resident, "beauty", "Маникюр", Decimal("900"), "услуга")
     assert (refused.value.reason, refused.value.values) == (
-        "category_not_in_profile", {"category": "beauty", "categories": ["renovation"]})
+        "category_not_in_profile",
+        {"category": "beauty", "categories": ["renovation"]},
+    )
     with pytest.raises(providers.ServiceRefused) as decided:
         providers.decide(session, application.id, approve=False, reason="повторно")
     assert (decided.value.reason, decided.value.values) == (
-        "already_decided", {"application_id": application.id, "status": "approved"})
+        "already_decided",
+        {"application_id": application.id, "status": "approved"},
+    )
 
 
 def test_a_rejected_applicant_may_apply_again(session, factory):
@@ -58,19 +70,23 @@ def test_a_rejected_applicant_may_apply_again(session, factory):
     assert again.id == application.id and again.status == "pending" and again.decision_reason is None
 
 
-@pytest.mark.parametrize("name, categories, phone, reason", [
-    ("", ["plumber"], "+79123456789", "no_name"),
-    ("Пётр", ["x"], "+79123456789", "no_categories"),
-    ("Пётр", ["plumber"], "12", "bad_phone"),
-])
+@pytest.mark.parametrize(
+    "name, categories, phone, reason",
+    [
+        ("", ["plumber"], "+79123456789", "no_name"),
+        ("Пётр", ["x"], "+79123456789", "no_categories"),
+        ("Пётр", ["plumber"], "12", "bad_phone"),
+    ],
+)
 def test_incomplete_applications_are_refused(session, factory, name, categories, phone, reason):
     with pytest.raises(providers.ServiceRefused) as refused:
         providers.apply(session, factory.resident("applicant"), name, categories, [], phone)
     assert refused.value.reason == reason
 
 
-@pytest.mark.parametrize("price, reason", [("много", "bad_price"), ("0", "no_title_or_price"),
-                                           ("1000001", "no_title_or_price")])
+@pytest.mark.parametrize(
+    "price, reason", [("много", "bad_price"), ("0", "no_title_or_price"), ("1000001", "no_title_or_price")]
+)
 def test_a_service_needs_a_sensible_price(session, factory, price, reason):
     member = factory.resident("member")
     factory.provider("Иван", resident_id=member)
@@ -88,11 +104,16 @@ def test_stats_count_upcoming_done_and_earnings_after_commission(session, factor
     orders.advance(session, master, done.id, orders.DONE, moscow(TOMORROW, 12))
     unpaid = orders.place_order(session, customer, "plumber", "ул. Речная, 1", moscow(TOMORROW, 14), now=NOW)
     orders.advance(session, master, unpaid.id, orders.DONE, moscow(TOMORROW, 16))
-    upcoming = orders.place_order(session, customer, "plumber", "ул. Речная, 1", moscow(TOMORROW, 17), now=NOW)
+    upcoming = orders.place_order(
+        session, customer, "plumber", "ул. Речная, 1", moscow(TOMORROW, 17), now=NOW
+    )
     stats = providers.stats(session, master, TODAY)
     assert [o.id for o in stats.upcoming] == [upcoming.id]
     assert (stats.done_this_month, stats.earned_this_month, stats.commission_this_month) == (
-        2, Decimal("1350.00"), Decimal("150.00"))
+        2,
+        Decimal("1350.00"),
+        Decimal("150.00"),
+    )
     assert providers.stats(session, master, TODAY + timedelta(days=31)).done_this_month == 0
     with pytest.raises(providers.NotAMember) as refused:
         providers.stats(session, customer, TODAY)

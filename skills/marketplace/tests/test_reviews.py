@@ -9,10 +9,23 @@ from skills.marketplace.tests.conftest import NOW, moscow
 TOMORROW = NOW.date() + timedelta(days=1)
 
 
-@pytest.mark.parametrize("said, rating", [
-    ("пятёрка", 5), ("ставлю пятерку", 5), ("на троечку", 3), ("четыре", 4), ("5", 5), (4, 4), ("2 звезды", 2),
-    ("кол", 1), ("двоечка", 2), ("отлично", 5), ("на четвёрку с плюсом", 4), ("оценка 3 из 5", 3),
-])
+@pytest.mark.parametrize(
+    "said, rating",
+    [
+        ("пятёрка", 5),
+        ("ставлю пятерку", 5),
+        ("на троечку", 3),
+        ("четыре", 4),
+        ("5", 5),
+        (4, 4),
+        ("2 звезды", 2),
+        ("кол", 1),
+        ("двоечка", 2),
+        ("отлично", 5),
+        ("на четвёрку с плюсом", 4),
+        ("оценка 3 из 5", 3),
+    ],
+)
 def test_ratings_in_digits_and_words(said, rating):
     assert reviews.parse_rating(said) == rating
 
@@ -43,7 +56,9 @@ def test_review_updates_the_rating_and_a_second_one_is_refused(session, factory,
 
 
 def test_rating_is_the_average_of_reviews(session, factory, done_order):
-    second = orders.place_order(session, done_order.customer_id, "plumber", "ул. Речная, 1", moscow(TOMORROW, 14), now=NOW)
+    second = orders.place_order(
+        session, done_order.customer_id, "plumber", "ул. Речная, 1", moscow(TOMORROW, 14), now=NOW
+    )
     orders.set_state(session, second, orders.DONE, moscow(TOMORROW, 16))
     reviews.leave_review(session, done_order.customer_id, done_order.id, 5, None)
     reviews.leave_review(session, done_order.customer_id, second.id, 2, None)
@@ -54,7 +69,9 @@ def test_only_the_customer_of_a_done_order_reviews(session, factory, done_order)
     with pytest.raises(reviews.ReviewRefused) as stranger:
         reviews.leave_review(session, factory.resident("stranger"), done_order.id, 5, None)
     assert (stranger.value.reason, stranger.value.values) == ("not_yours", {"order_id": done_order.id})
-    pending = orders.place_order(session, done_order.customer_id, "plumber", "ул. Речная, 1", moscow(TOMORROW, 14), now=NOW)
+    pending = orders.place_order(
+        session, done_order.customer_id, "plumber", "ул. Речная, 1", moscow(TOMORROW, 14), now=NOW
+    )
     with pytest.raises(reviews.ReviewRefused) as refused:
         reviews.leave_review(session, done_order.customer_id, pending.id, 5, None)
     assert (refused.value.reason, refused.value.values) == ("review_not_done", {"order_id": pending.id})

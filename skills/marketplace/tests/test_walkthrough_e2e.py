@@ -66,6 +66,10 @@ def test_find_order_pay_done_review_and_warranty_in_russian(assistant):
     assert f"Оценка 5 к заказу № {order_id} сохранена" in thanked, thanked
 
     claim = assistant.say(resident, "после ремонта опять течёт")
-    assert "Гарантийный случай №" in claim and "принят" in claim and "Бесплатный повторный визит" in claim, claim
-    claims = select(func.count(MarketClaim.id)).where(MarketClaim.order_id == order_id, MarketClaim.status == "accepted")
+    assert "Гарантийный случай №" in claim and "принят" in claim and "Бесплатный повторный визит" in claim, (
+        claim
+    )
+    claims = select(func.count(MarketClaim.id)).where(
+        MarketClaim.order_id == order_id, MarketClaim.status == "accepted"
+    )
     assert scalar(assistant.database_url, claims) == 1

@@ -7,36 +7,44 @@ import pytest
 from skills.marketplace import when
 
 
-@pytest.mark.parametrize("value, hours, minutes", [
-    ("10:00", [10], 0),
-    ("10:30", [10], 30),
-    ({"from": "13:00", "to": "18:00"}, [13, 14, 15, 16, 17], 0),
-    ({"from": "13:30", "to": "16:00"}, [14, 15], 0),
-    ("10", [10], 0),
-    ("в 7 вечера", [19], 0),
-    ("к 3 дня", [15], 0),
-    ("в 9 утра", [9], 0),
-    (["09:00", "11:00"], [11], 0),
-])
+@pytest.mark.parametrize(
+    "value, hours, minutes",
+    [
+        ("10:00", [10], 0),
+        ("10:30", [10], 30),
+        ({"from": "13:00", "to": "18:00"}, [13, 14, 15, 16, 17], 0),
+        ({"from": "13:30", "to": "16:00"}, [14, 15], 0),
+        ("10", [10], 0),
+        ("в 7 вечера", [19], 0),
+        ("к 3 дня", [15], 0),
+        ("в 9 утра", [9], 0),
+        (["09:00", "11:00"], [11], 0),
+    ],
+)
 def test_parse_hours(value, hours, minutes):
     assert when.parse_hours(value) == when.Hours(hours, minutes)
 
 
-@pytest.mark.parametrize("value", [None, "", "завтра", "25", "24:00", {"from": "18:00", "to": "13:00"}, {"from": "13:00"}])
+@pytest.mark.parametrize(
+    "value", [None, "", "завтра", "25", "24:00", {"from": "18:00", "to": "13:00"}, {"from": "13:00"}]
+)
 def test_parse_hours_unreadable(value):
     assert when.parse_hours(value) is None
 
 
-@pytest.mark.parametrize("value, day", [
-    ("2026-12-02", date(2026, 12, 2)),
-    ("2026-12-02T00:00:00.000+03:00", date(2026, 12, 2)),
-    ({"from": "2026-12-05", "to": "2026-12-06"}, date(2026, 12, 5)),
-    (["2026-12-07"], date(2026, 12, 7)),
-    (date(2026, 12, 8), date(2026, 12, 8)),
-    ("завтра", None),
-    (None, None),
-    ([], None),
-])
+@pytest.mark.parametrize(
+    "value, day",
+    [
+        ("2026-12-02", date(2026, 12, 2)),
+        ("2026-12-02T00:00:00.000+03:00", date(2026, 12, 2)),
+        ({"from": "2026-12-05", "to": "2026-12-06"}, date(2026, 12, 5)),
+        (["2026-12-07"], date(2026, 12, 7)),
+        (date(2026, 12, 8), date(2026, 12, 8)),
+        ("завтра", None),
+        (None, None),
+        ([], None),
+    ],
+)
 def test_parse_day(value, day):
     assert when.parse_day(value) == day
 

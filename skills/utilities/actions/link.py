@@ -71,16 +71,20 @@ class ValidateUtilitiesLinkAccountForm(FormValidationAction):
             dispatcher.utter_message(response="utter_utilities_link_check_invalid")
             return {CHECK: None}
         with session_scope() as session:
-            result = verify_and_link(session, tracker.get_slot(NUMBER), resident_id(session, tracker), digits, utcnow())
+            result = verify_and_link(
+                session, tracker.get_slot(NUMBER), resident_id(session, tracker), digits, utcnow()
+            )
         if result.outcome is Ownership.LINKED:
             return {CHECK: LINKED}
         if result.outcome is Ownership.WRONG:
-            dispatcher.utter_message(response="utter_utilities_link_check_wrong",
-                                     attempts_left=str(result.attempts_left))
+            dispatcher.utter_message(
+                response="utter_utilities_link_check_wrong", attempts_left=str(result.attempts_left)
+            )
             return {CHECK: None}
         if result.outcome is Ownership.LOCKED:
-            dispatcher.utter_message(response="utter_utilities_link_check_locked",
-                                     until=local_time(result.locked_until))
+            dispatcher.utter_message(
+                response="utter_utilities_link_check_locked", until=local_time(result.locked_until)
+            )
             return {CHECK: LOCKED}
         dispatcher.utter_message(response="utter_utilities_link_unavailable")
         return {CHECK: LOCKED}
@@ -90,10 +94,16 @@ class ActionUtilitiesLinkAccountDone(Action):
     def name(self) -> str:
         return "action_utilities_link_account_done"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         if tracker.get_slot(CHECK) == LINKED:
             with session_scope() as session:
                 account = find_account(session, tracker.get_slot(NUMBER))
-                dispatcher.utter_message(response="utter_utilities_link_done", number=account.number,
-                                         address=account.address, company=account.management_company)
+                dispatcher.utter_message(
+                    response="utter_utilities_link_done",
+                    number=account.number,
+                    address=account.address,
+                    company=account.management_company,
+                )
         return [SlotSet(NUMBER, None), SlotSet(CHECK, None)]

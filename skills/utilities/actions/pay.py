@@ -17,7 +17,16 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 
 from engine.sdk import (
-    STOP, SUCCEEDED, PaymentRefused, day_month, money, month_year, pay, payment_provider, phrase, receipt,
+    STOP,
+    SUCCEEDED,
+    PaymentRefused,
+    day_month,
+    money,
+    month_year,
+    pay,
+    payments_are_test,
+    phrase,
+    receipt,
     session_scope,
 )
 
@@ -27,7 +36,6 @@ from .common import is_sentinel, parse_amount, resident_account
 
 AMOUNT, CONFIRM, KEY = "utilities_pay_amount", "utilities_pay_confirm", "utilities_pay_key"
 MIN_AMOUNT, MAX_AMOUNT = Decimal("1"), Decimal("500000")
-SANDBOX = "sandbox"
 
 
 class ValidateUtilitiesPayForm(FormValidationAction):
@@ -57,8 +65,11 @@ class ValidateUtilitiesPayForm(FormValidationAction):
             return {AMOUNT: STOP, CONFIRM: False}
         amount = parse_amount(slot_value)
         if amount is None or not MIN_AMOUNT <= amount <= MAX_AMOUNT:
-            dispatcher.utter_message(response="utter_utilities_pay_amount_invalid", min_amount=money(MIN_AMOUNT),
-                                     max_amount=money(MAX_AMOUNT))
+            dispatcher.utter_message(
+                response="utter_utilities_pay_amount_invalid",
+                min_amount=money(MIN_AMOUNT),
+                max_amount=money(MAX_AMOUNT),
+            )
             return {AMOUNT: None}
         return {AMOUNT: float(amount.quantize(Decimal("0.01")))}
 
@@ -72,7 +83,9 @@ class ActionAskUtilitiesPayConfirm(Action):
     def name(self) -> str:
         return "action_ask_utilities_pay_confirm"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         amount = Decimal(str(tracker.get_slot(AMOUNT)))
         with session_scope() as session:
             _, account = resident_account(session, tracker, dispatcher)
@@ -83,9 +96,12 @@ class ActionAskUtilitiesPayConfirm(Action):
         response = "utter_utilities_pay_confirm"
         if balance.due > 0 and balance.last_period:
             response += "_with_due"
-            values.update(due=money(balance.due), month=month_year(balance.last_period),
-                          due_date=day_month(balance.due_date))
-        if payment_provider().name == SANDBOX:
+            values.update(
+                due=money(balance.due),
+                month=month_year(balance.last_period),
+                due_date=day_month(balance.due_date),
+            )
+        if payments_are_test():
             response += "_sandbox"
         dispatcher.utter_message(response=response, **values)
         return [] if tracker.get_slot(KEY) else [SlotSet(KEY, uuid.uuid4().hex)]
@@ -95,7 +111,9 @@ class ActionUtilitiesPayDone(Action):
     def name(self) -> str:
         return "action_utilities_pay_done"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         cleared = [SlotSet(AMOUNT, None), SlotSet(CONFIRM, None), SlotSet(KEY, None)]
         amount_slot, key = tracker.get_slot(AMOUNT), tracker.get_slot(KEY)
         if amount_slot == STOP:
@@ -110,8 +128,12 @@ class ActionUtilitiesPayDone(Action):
                 return cleared
             try:
                 payment = pay(
-                    session, resident_id=resident, skill="utilities", purpose=f"account:{account.number}",
-                    amount=amount, idempotency_key=f"utilities:{key}:{amount}",
+                    session,
+                    resident_id=resident,
+                    skill="utilities",
+                    purpose=f"account:{account.number}",
+                    amount=amount,
+                    idempotency_key=f"utilities:{key}:{amount}",
                     description=phrase(domain, "utter_utilities_payment_description", number=account.number),
                 )
             except PaymentRefused:
@@ -121,8 +143,15 @@ class ActionUtilitiesPayDone(Action):
                 select(UtilitiesPayment.id).where(UtilitiesPayment.payment_id == payment.id)
             ).first()
             if payment.status == SUCCEEDED and credited is None:
-                session.add(UtilitiesPayment(account_id=account.id, payment_id=payment.id, amount=payment.amount,
-                                             channel="assistant", receipt_number=payment.receipt_number))
+                session.add(
+                    UtilitiesPayment(
+                        account_id=account.id,
+                        payment_id=payment.id,
+                        amount=payment.amount,
+                        channel="assistant",
+                        receipt_number=payment.receipt_number,
+                    )
+                )
                 session.flush()
             receipt_response, receipt_values = receipt(payment)
             balance = billing.balance_of(session, account)
@@ -130,8 +159,9 @@ class ActionUtilitiesPayDone(Action):
         if balance.due > 0:
             dispatcher.utter_message(response="utter_utilities_paid_due", due=money(balance.due), **values)
         elif balance.prepayment > 0:
-            dispatcher.utter_message(response="utter_utilities_paid_prepaid", prepayment=money(balance.prepayment),
-                                     **values)
+            dispatcher.utter_message(
+                response="utter_utilities_paid_prepaid", prepayment=money(balance.prepayment), **values
+            )
         else:
             dispatcher.utter_message(response="utter_utilities_paid_settled", **values)
         return cleared

@@ -23,7 +23,9 @@ class ActionUtilitiesReportProblem(Action):
     def name(self) -> str:
         return "action_utilities_report_problem"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         text = (tracker.latest_message.get("text") or "").strip()
         with session_scope() as session:
             resident = resident_id(session, tracker)
@@ -40,14 +42,29 @@ class ActionUtilitiesReportProblem(Action):
                 dispatcher.utter_message(response="utter_utilities_request_address")
                 return []
             category = category_of(text)
-            request = UtilitiesRequest(resident_id=resident, account_id=accounts[-1].id if accounts else None,
-                                       category=category, description=text, address=address, status="new")
+            request = UtilitiesRequest(
+                resident_id=resident,
+                account_id=accounts[-1].id if accounts else None,
+                category=category,
+                description=text,
+                address=address,
+                status="new",
+            )
             session.add(request)
             session.flush()
-            audit_record(session, skill="utilities", action="request_created", resident_id=resident,
-                         details={"request_id": request.id, "category": category})
+            audit_record(
+                session,
+                skill="utilities",
+                action="request_created",
+                resident_id=resident,
+                details={"request_id": request.id, "category": category},
+            )
             number = request.id
-        response = "utter_utilities_request_emergency" if category == EMERGENCY else "utter_utilities_request_regular"
+        response = (
+            "utter_utilities_request_emergency"
+            if category == EMERGENCY
+            else "utter_utilities_request_regular"
+        )
         dispatcher.utter_message(response=response, number=str(number), address=address)
         return []
 
@@ -61,6 +78,10 @@ class ActionUtilitiesReportProblem(Action):
         if request is None:
             dispatcher.utter_message(response="utter_utilities_request_not_found")
             return
-        dispatcher.utter_message(response="utter_utilities_request_status", number=str(request.id),
-                                 date=full_date(request.created_at.date()), description=request.description,
-                                 status=request_status_name(request.status))
+        dispatcher.utter_message(
+            response="utter_utilities_request_status",
+            number=str(request.id),
+            date=full_date(request.created_at.date()),
+            description=request.description,
+            status=request_status_name(request.status),
+        )

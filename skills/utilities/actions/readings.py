@@ -13,7 +13,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.sdk import (
-    STOP, audit_record, channel_identity, day_month, money, number, phrase, resident_id, session_scope,
+    STOP,
+    audit_record,
+    channel_identity,
+    day_month,
+    money,
+    number,
+    phrase,
+    resident_id,
+    session_scope,
 )
 
 from .. import billing, clock
@@ -24,7 +32,10 @@ from ..readings_parser import parse_readings
 from .common import is_sentinel, resident_account
 
 VALUES, PENDING, CHOICE, CONFIRM = (
-    "utilities_reading_values", "utilities_reading_pending", "utilities_meter_choice", "utilities_reading_confirm",
+    "utilities_reading_values",
+    "utilities_reading_pending",
+    "utilities_meter_choice",
+    "utilities_reading_confirm",
 )
 PROBLEMS = {
     ValueProblem.TOO_MANY_DIGITS: "utter_utilities_reading_too_many_digits",
@@ -39,7 +50,8 @@ def label(meter: UtilitiesMeter) -> str:
 def _owned_meters(session: Session, resident: int, ids: List[int]) -> Dict[int, UtilitiesMeter]:
     """Meters by id, only those on the resident's own accounts."""
     rows = session.execute(
-        select(UtilitiesMeter).join(UtilitiesAccount, UtilitiesMeter.account_id == UtilitiesAccount.id)
+        select(UtilitiesMeter)
+        .join(UtilitiesAccount, UtilitiesMeter.account_id == UtilitiesAccount.id)
         .where(UtilitiesMeter.id.in_(ids), UtilitiesAccount.resident_id == resident)
     ).scalars()
     return {meter.id: meter for meter in rows}
@@ -51,9 +63,17 @@ def _pending_item(
     """The value as the form keeps it until submitted; why it cannot be accepted, if so, is added to `problems`."""
     check = check_value(session, meter, value)
     if check.problem:
-        problems.append(phrase(domain, PROBLEMS[check.problem], meter=label(meter), value=number(value),
-                               digits=str(meter.digits), previous=number(Decimal(meter.last_reading)),
-                               previous_on=day_month(meter.last_reading_on)))
+        problems.append(
+            phrase(
+                domain,
+                PROBLEMS[check.problem],
+                meter=label(meter),
+                value=number(value),
+                digits=str(meter.digits),
+                previous=number(Decimal(meter.last_reading)),
+                previous_on=day_month(meter.last_reading_on),
+            )
+        )
     return {"meter_id": meter.id, "value": str(value), "candidates": [], "suspicious": check.suspicious}
 
 
@@ -103,8 +123,12 @@ class ValidateUtilitiesReadingForm(FormValidationAction):
             today = clock.today()
             if not clock.window_is_open(today):
                 first, last = clock.reading_window()
-                dispatcher.utter_message(response="utter_utilities_readings_window_closed", first=str(first),
-                                         last=str(last), opening=day_month(clock.next_window_opening(today)))
+                dispatcher.utter_message(
+                    response="utter_utilities_readings_window_closed",
+                    first=str(first),
+                    last=str(last),
+                    opening=day_month(clock.next_window_opening(today)),
+                )
                 return {VALUES: STOP, PENDING: None}
             parsed = parse_readings(text, tracker.latest_message.get("entities") or [])
             if not parsed:
@@ -122,8 +146,14 @@ class ValidateUtilitiesReadingForm(FormValidationAction):
                 elif len(found) == 1:
                     pending.append(_pending_item(session, domain, found[0], reading.value, problems))
                 else:
-                    pending.append({"meter_id": None, "value": str(reading.value),
-                                    "candidates": [m.id for m in found], "suspicious": False})
+                    pending.append(
+                        {
+                            "meter_id": None,
+                            "value": str(reading.value),
+                            "candidates": [m.id for m in found],
+                            "suspicious": False,
+                        }
+                    )
         if problems:
             _reject(dispatcher, problems)
             return {VALUES: None, PENDING: None, CHOICE: None, CONFIRM: None}
@@ -164,15 +194,26 @@ class ActionAskUtilitiesReadingValues(Action):
     def name(self) -> str:
         return "action_ask_utilities_reading_values"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         with session_scope() as session:
             _, account = resident_account(session, tracker, dispatcher)
             if account is None:
                 return []
-            lines = [phrase(domain, "utter_utilities_meter_line", meter=label(m), value=number(m.last_reading),
-                            date=day_month(m.last_reading_on)) for m in meters_of(session, account)]
-            dispatcher.utter_message(response="utter_utilities_readings_request", number=account.number,
-                                     lines="\n".join(lines))
+            lines = [
+                phrase(
+                    domain,
+                    "utter_utilities_meter_line",
+                    meter=label(m),
+                    value=number(m.last_reading),
+                    date=day_month(m.last_reading_on),
+                )
+                for m in meters_of(session, account)
+            ]
+            dispatcher.utter_message(
+                response="utter_utilities_readings_request", number=account.number, lines="\n".join(lines)
+            )
         return []
 
 
@@ -180,18 +221,30 @@ class ActionAskUtilitiesMeterChoice(Action):
     def name(self) -> str:
         return "action_ask_utilities_meter_choice"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         item = next((i for i in tracker.get_slot(PENDING) or [] if i["candidates"]), None)
         if item is None:
             return []
         with session_scope() as session:
             meters = _owned_meters(session, resident_id(session, tracker), item["candidates"]).values()
             # The payload is the word itself: the resident may as well type it.
-            buttons = [{"title": phrase(domain, "utter_utilities_meter_choice_button", meter=label(m),
-                                        value=number(m.last_reading)),
-                        "payload": choice_word(m)} for m in meters]
-        dispatcher.utter_message(response="utter_utilities_meter_choice", value=number(Decimal(item["value"])),
-                                 buttons=buttons)
+            buttons = [
+                {
+                    "title": phrase(
+                        domain,
+                        "utter_utilities_meter_choice_button",
+                        meter=label(m),
+                        value=number(m.last_reading),
+                    ),
+                    "payload": choice_word(m),
+                }
+                for m in meters
+            ]
+        dispatcher.utter_message(
+            response="utter_utilities_meter_choice", value=number(Decimal(item["value"])), buttons=buttons
+        )
         return []
 
 
@@ -199,7 +252,9 @@ class ActionAskUtilitiesReadingConfirm(Action):
     def name(self) -> str:
         return "action_ask_utilities_reading_confirm"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         items = [i for i in tracker.get_slot(PENDING) or [] if i["suspicious"]]
         with session_scope() as session:
             meters = _owned_meters(session, resident_id(session, tracker), [i["meter_id"] for i in items])
@@ -208,9 +263,16 @@ class ActionAskUtilitiesReadingConfirm(Action):
                 meter = meters[item["meter_id"]]
                 used = Decimal(item["value"]) - Decimal(meter.last_reading)
                 usual = billing.median_consumption(session, meter) or Decimal(0)
-                lines.append(phrase(domain, "utter_utilities_outlier_line", meter=label(meter),
-                                    value=number(Decimal(item["value"])), used=number(used),
-                                    usual=number(usual.quantize(Decimal("0.1")))))
+                lines.append(
+                    phrase(
+                        domain,
+                        "utter_utilities_outlier_line",
+                        meter=label(meter),
+                        value=number(Decimal(item["value"])),
+                        used=number(used),
+                        usual=number(usual.quantize(Decimal("0.1"))),
+                    )
+                )
         dispatcher.utter_message(response="utter_utilities_outliers_confirm", lines="\n".join(lines))
         return []
 
@@ -219,7 +281,9 @@ class ActionUtilitiesSubmitReadingDone(Action):
     def name(self) -> str:
         return "action_utilities_submit_reading_done"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         cleared = [SlotSet(slot, None) for slot in (VALUES, PENDING, CHOICE, CONFIRM)]
         items = [i for i in tracker.get_slot(PENDING) or [] if i.get("meter_id")]
         if tracker.get_slot(VALUES) == STOP or not items:
@@ -245,9 +309,17 @@ class ActionUtilitiesSubmitReadingDone(Action):
                 if expected is None:
                     lines.append(phrase(domain, "utter_utilities_accepted_line", **values))
                 else:
-                    lines.append(phrase(domain, "utter_utilities_accepted_line_cost", cost=money(expected), **values))
-            audit_record(session, skill="utilities", action="readings_submitted", resident_id=resident,
-                         details={"readings": [{"meter_id": i["meter_id"], "value": i["value"]} for i in items]})
-        dispatcher.utter_message(response="utter_utilities_readings_accepted", lines="\n".join(lines),
-                                 total=money(total))
+                    lines.append(
+                        phrase(domain, "utter_utilities_accepted_line_cost", cost=money(expected), **values)
+                    )
+            audit_record(
+                session,
+                skill="utilities",
+                action="readings_submitted",
+                resident_id=resident,
+                details={"readings": [{"meter_id": i["meter_id"], "value": i["value"]} for i in items]},
+            )
+        dispatcher.utter_message(
+            response="utter_utilities_readings_accepted", lines="\n".join(lines), total=money(total)
+        )
         return cleared

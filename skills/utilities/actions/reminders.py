@@ -9,6 +9,7 @@ as Rasa keeps one scheduled job per reminder name. The fired intent carries the 
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date, datetime, time, timedelta
 from typing import Any, Dict, List, Optional
@@ -19,7 +20,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.sdk import audit_record, day_month, entity_value, lemma, resident_id, session_scope, skill_lexicon, utcnow
+from engine.sdk import (
+    audit_record,
+    day_month,
+    entity_value,
+    lemma,
+    resident_id,
+    session_scope,
+    skill_lexicon,
+    utcnow,
+)
 
 from .. import billing, clock
 from ..accounts import linked_accounts
@@ -48,8 +58,10 @@ def words_in(text: str) -> List[str]:
 def wants_cancel(words: List[str]) -> bool:
     if CANCEL_LEMMAS & set(words):
         return True
-    return any(a == CANCEL_NEGATION and (b.startswith(CANCEL_NEGATED_STEMS) or b in CANCEL_NEGATED_LEMMAS)
-               for a, b in zip(words, words[1:]))
+    return any(
+        a == CANCEL_NEGATION and (b.startswith(CANCEL_NEGATED_STEMS) or b in CANCEL_NEGATED_LEMMAS)
+        for a, b in itertools.pairwise(words)
+    )
 
 
 def reminder_kind(words: List[str]) -> Optional[str]:
@@ -80,18 +92,40 @@ def at_ten(day: date) -> datetime:
 
 
 def schedule(kind: str, moment: datetime) -> EventType:
-    return ReminderScheduled(DUE_INTENT, trigger_date_time=moment, entities=[{"entity": KIND_ENTITY, "value": kind}],
-                             name=f"utilities_{kind}", kill_on_user_message=False)
+    return ReminderScheduled(
+        DUE_INTENT,
+        trigger_date_time=moment,
+        entities=[{"entity": KIND_ENTITY, "value": kind}],
+        name=f"utilities_{kind}",
+        kill_on_user_message=False,
+    )
 
 
 def keep_one(session: Session, resident: int, kind: str, moment: datetime, recurring: bool) -> None:
     """The resident's active reminder of this kind moves to the new time (a new one if there is none)."""
-    reminder = session.execute(select(UtilitiesReminder).where(
-        UtilitiesReminder.resident_id == resident, UtilitiesReminder.kind == kind, UtilitiesReminder.status == "active",
-    ).order_by(UtilitiesReminder.id)).scalars().first()
+    reminder = (
+        session.execute(
+            select(UtilitiesReminder)
+            .where(
+                UtilitiesReminder.resident_id == resident,
+                UtilitiesReminder.kind == kind,
+                UtilitiesReminder.status == "active",
+            )
+            .order_by(UtilitiesReminder.id)
+        )
+        .scalars()
+        .first()
+    )
     if reminder is None:
-        session.add(UtilitiesReminder(resident_id=resident, kind=kind, remind_at=clock.to_store(moment),
-                                      recurring=recurring, status="active"))
+        session.add(
+            UtilitiesReminder(
+                resident_id=resident,
+                kind=kind,
+                remind_at=clock.to_store(moment),
+                recurring=recurring,
+                status="active",
+            )
+        )
     else:
         reminder.remind_at, reminder.recurring = clock.to_store(moment), recurring
 
@@ -100,7 +134,9 @@ class ActionUtilitiesReminder(Action):
     def name(self) -> str:
         return "action_utilities_reminder"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         words = words_in(text)
         kind = reminder_kind(words)
@@ -114,7 +150,10 @@ class ActionUtilitiesReminder(Action):
                 opens_today = clock.window_is_open(today) and clock.now().time() < REMIND_AT
                 day = today if opens_today else clock.next_window_opening(today)
                 moment, recurring = at_ten(day), True
-                response, values = "utter_utilities_reminder_readings_set", {"first": str(first), "day": day_month(day)}
+                response, values = (
+                    "utter_utilities_reminder_readings_set",
+                    {"first": str(first), "day": day_month(day)},
+                )
             else:
                 accounts = linked_accounts(session, resident)
                 due = billing.balance_of(session, accounts[-1]).due_date if accounts else None
@@ -124,10 +163,19 @@ class ActionUtilitiesReminder(Action):
                 if moment <= clock.now():
                     moment = clock.now() + timedelta(hours=1)
                 response = "utter_utilities_reminder_pay_set"
-                values = {"day": day_month(moment.date()), "time": f"{moment:%H:%M}", "deadline": day_month(deadline)}
+                values = {
+                    "day": day_month(moment.date()),
+                    "time": f"{moment:%H:%M}",
+                    "deadline": day_month(deadline),
+                }
             keep_one(session, resident, kind, moment, recurring)
-            audit_record(session, skill="utilities", action="reminder_set", resident_id=resident,
-                         details={"kind": kind, "at": moment.isoformat()})
+            audit_record(
+                session,
+                skill="utilities",
+                action="reminder_set",
+                resident_id=resident,
+                details={"kind": kind, "at": moment.isoformat()},
+            )
         dispatcher.utter_message(response=response, **values)
         return [schedule(kind, moment)]
 
@@ -135,8 +183,9 @@ class ActionUtilitiesReminder(Action):
     def _cancel(
         session: Session, dispatcher: CollectingDispatcher, resident: int, kind: Optional[str]
     ) -> List[EventType]:
-        query = select(UtilitiesReminder).where(UtilitiesReminder.resident_id == resident,
-                                                UtilitiesReminder.status == "active")
+        query = select(UtilitiesReminder).where(
+            UtilitiesReminder.resident_id == resident, UtilitiesReminder.status == "active"
+        )
         if kind:
             query = query.where(UtilitiesReminder.kind == kind)
         reminders = list(session.execute(query).scalars())
@@ -145,8 +194,13 @@ class ActionUtilitiesReminder(Action):
         if not reminders:
             dispatcher.utter_message(response="utter_utilities_reminder_none")
             return []
-        audit_record(session, skill="utilities", action="reminder_cancelled", resident_id=resident,
-                     details={"count": len(reminders)})
+        audit_record(
+            session,
+            skill="utilities",
+            action="reminder_cancelled",
+            resident_id=resident,
+            details={"count": len(reminders)},
+        )
         dispatcher.utter_message(response="utter_utilities_reminder_cancelled")
         return [ReminderCancelled(name=f"utilities_{k}") for k in sorted({r.kind for r in reminders})]
 
@@ -155,13 +209,16 @@ class ActionUtilitiesReminderDue(Action):
     def name(self) -> str:
         return "action_utilities_reminder_due"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
         events: List[EventType] = []
         fired = entity_value(tracker, KIND_ENTITY)
         with session_scope() as session:
             resident = resident_id(session, tracker)
-            query = select(UtilitiesReminder).where(UtilitiesReminder.resident_id == resident,
-                                                    UtilitiesReminder.status == "active")
+            query = select(UtilitiesReminder).where(
+                UtilitiesReminder.resident_id == resident, UtilitiesReminder.status == "active"
+            )
             if fired in KINDS:
                 query = query.where(UtilitiesReminder.kind == fired)
             else:  # fired without its kind: whatever has come due

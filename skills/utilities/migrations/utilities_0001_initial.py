@@ -85,7 +85,9 @@ def upgrade() -> None:
         sa.Column("tariff", sa.Numeric(12, 4), nullable=False),
         sa.Column("amount", sa.Numeric(12, 2), nullable=False),
         _fk("utilities_charges", "account_id", "utilities_accounts"),
-        sa.UniqueConstraint("account_id", "period", "service", "zone", name="uq_utilities_charges_account_id"),
+        sa.UniqueConstraint(
+            "account_id", "period", "service", "zone", name="uq_utilities_charges_account_id"
+        ),
     )
     op.create_index("ix_utilities_charges_account_id", "utilities_charges", ["account_id"])
     op.create_table(
@@ -132,7 +134,13 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "utilities_requests", "utilities_reminders", "utilities_payments", "utilities_charges",
-        "utilities_tariffs", "utilities_readings", "utilities_meters", "utilities_accounts",
+        "utilities_requests",
+        "utilities_reminders",
+        "utilities_payments",
+        "utilities_charges",
+        "utilities_tariffs",
+        "utilities_readings",
+        "utilities_meters",
+        "utilities_accounts",
     ):
         op.drop_table(table)

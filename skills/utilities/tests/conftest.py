@@ -13,8 +13,13 @@ from skills.utilities.actions.link import ValidateUtilitiesLinkAccountForm
 
 TODAY = date(2026, 11, 20)
 ACCOUNT = "1002003004"  # demo.yml: the phone on file ends with 4321
-LINK_DOMAIN = {"forms": {"utilities_link_account_form": {
-    "required_slots": ["utilities_account_number", "utilities_ownership_check"]}}}
+LINK_DOMAIN = {
+    "forms": {
+        "utilities_link_account_form": {
+            "required_slots": ["utilities_account_number", "utilities_ownership_check"]
+        }
+    }
+}
 
 Result = Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]
 
@@ -34,11 +39,22 @@ def demo_store(store, monkeypatch, store_templates):
 
 def answer_ownership(number: str = ACCOUNT, answer: str = "4321", sender: str = "resident-1") -> Result:
     """The resident types `answer` when the link form asks for the last 4 digits of the phone for `number`."""
-    tracker = make_tracker(answer, "inform", sender_id=sender, active_loop="utilities_link_account_form",
-                           slots={"utilities_account_number": number, "utilities_ownership_check": answer,
-                                  "requested_slot": "utilities_ownership_check"})
-    return run_action(ValidateUtilitiesLinkAccountForm(), just_set(tracker, "utilities_ownership_check", answer),
-                      LINK_DOMAIN)
+    tracker = make_tracker(
+        answer,
+        "inform",
+        sender_id=sender,
+        active_loop="utilities_link_account_form",
+        slots={
+            "utilities_account_number": number,
+            "utilities_ownership_check": answer,
+            "requested_slot": "utilities_ownership_check",
+        },
+    )
+    return run_action(
+        ValidateUtilitiesLinkAccountForm(),
+        just_set(tracker, "utilities_ownership_check", answer),
+        LINK_DOMAIN,
+    )
 
 
 @pytest.fixture

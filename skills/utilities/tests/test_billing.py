@@ -9,15 +9,29 @@ OCTOBER, NOVEMBER = date(2026, 10, 1), date(2026, 11, 1)
 
 def charge(period, service, quantity, tariff, unit="м³"):
     quantity, tariff = Decimal(quantity), Decimal(tariff)
-    return UtilitiesCharge(period=period, service=service, zone=None, quantity=quantity, unit=unit, tariff=tariff,
-                           amount=(quantity * tariff).quantize(Decimal("0.01")))
+    return UtilitiesCharge(
+        period=period,
+        service=service,
+        zone=None,
+        quantity=quantity,
+        unit=unit,
+        tariff=tariff,
+        amount=(quantity * tariff).quantize(Decimal("0.01")),
+    )
 
 
 def test_only_notable_changes_are_explained_with_their_reasons():
-    before = [charge(OCTOBER, "cold_water", "5", "50"), charge(OCTOBER, "gas", "10", "9"),
-              charge(OCTOBER, "maintenance", "54.3", "32.50", "м²")]
-    now = [charge(NOVEMBER, "cold_water", "8", "60"), charge(NOVEMBER, "gas", "10.2", "9"),
-           charge(NOVEMBER, "maintenance", "60", "35.80", "м²"), charge(NOVEMBER, "heating", "1", "3000", "Гкал")]
+    before = [
+        charge(OCTOBER, "cold_water", "5", "50"),
+        charge(OCTOBER, "gas", "10", "9"),
+        charge(OCTOBER, "maintenance", "54.3", "32.50", "м²"),
+    ]
+    now = [
+        charge(NOVEMBER, "cold_water", "8", "60"),
+        charge(NOVEMBER, "gas", "10.2", "9"),
+        charge(NOVEMBER, "maintenance", "60", "35.80", "м²"),
+        charge(NOVEMBER, "heating", "1", "3000", "Гкал"),
+    ]
     water, maintenance, heating = explain_changes(now, before)  # gas moved by 2%: not worth explaining
     assert (water.charge.service, water.difference, water.is_new) == ("cold_water", Decimal("230.00"), False)
     assert water.tariff_before == Decimal("50") and water.quantity_before == Decimal("5")

@@ -5,14 +5,17 @@ import pytest
 from skills.utilities import clock
 
 
-@pytest.mark.parametrize("raw, window", [
-    ("10-20", (10, 20)),
-    ("25-31", (25, 31)),  # to the end of the month
-    ("29-31", clock.DEFAULT_WINDOW),  # would not open in February
-    ("20-10", clock.DEFAULT_WINDOW),
-    ("пятнадцатое", clock.DEFAULT_WINDOW),
-    ("", clock.DEFAULT_WINDOW),
-])
+@pytest.mark.parametrize(
+    "raw, window",
+    [
+        ("10-20", (10, 20)),
+        ("25-31", (25, 31)),  # to the end of the month
+        ("29-31", clock.DEFAULT_WINDOW),  # would not open in February
+        ("20-10", clock.DEFAULT_WINDOW),
+        ("пятнадцатое", clock.DEFAULT_WINDOW),
+        ("", clock.DEFAULT_WINDOW),
+    ],
+)
 def test_the_window_setting(monkeypatch, raw, window):
     monkeypatch.setenv(clock.WINDOW_ENV, raw)
     assert clock.reading_window() == window

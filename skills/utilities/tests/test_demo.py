@@ -17,13 +17,21 @@ def test_the_demo_flats_come_from_demo_yml(demo_store):
         assert accounts["1002003004"].address == "ул. Ленина, 15, кв. 42"
         assert accounts["2003004005"].management_company == "ООО «ЖилСервис»"
         assert accounts["3004005006"].holder_phone.endswith("2233")
-        places = session.execute(select(UtilitiesMeter.place).where(
-            UtilitiesMeter.account_id == accounts["1002003004"].id, UtilitiesMeter.resource == "cold_water")).scalars()
+        places = session.execute(
+            select(UtilitiesMeter.place).where(
+                UtilitiesMeter.account_id == accounts["1002003004"].id,
+                UtilitiesMeter.resource == "cold_water",
+            )
+        ).scalars()
         assert sorted(places) == ["ванная", "кухня"]
         units = dict(session.execute(select(UtilitiesTariff.service, UtilitiesTariff.unit)).all())
         assert units["electricity"] == "кВт·ч" and units["heating"] == "Гкал" and units["maintenance"] == "м²"
-        fixed = session.execute(select(UtilitiesCharge.quantity).where(
-            UtilitiesCharge.account_id == accounts["1002003004"].id, UtilitiesCharge.service == "maintenance")).scalars()
+        fixed = session.execute(
+            select(UtilitiesCharge.quantity).where(
+                UtilitiesCharge.account_id == accounts["1002003004"].id,
+                UtilitiesCharge.service == "maintenance",
+            )
+        ).scalars()
         assert set(fixed) == {accounts["1002003004"].area_m2}  # per m² of the flat, every month
 
 

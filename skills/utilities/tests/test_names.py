@@ -1,4 +1,11 @@
-from skills.utilities.names import area_unit, meter_label, payment_channel_name, request_status_name, service_name, zone_name
+from skills.utilities.names import (
+    area_unit,
+    meter_label,
+    payment_channel_name,
+    request_status_name,
+    service_name,
+    zone_name,
+)
 
 
 def test_services_meters_and_zones_are_named_from_the_lexicon():

@@ -3,14 +3,17 @@ import pytest
 from skills.utilities.problems import EMERGENCY, REGULAR, category_of, is_description, is_status_question
 
 
-@pytest.mark.parametrize("text, category", [
-    ("течёт батарея на кухне", EMERGENCY),
-    ("пахнет газом в подъезде", EMERGENCY),
-    ("нет горячей воды с утра", EMERGENCY),
-    ("застрял в лифте", EMERGENCY),
-    ("в подъезде не горит свет", REGULAR),
-    ("не убирают мусор во дворе", REGULAR),
-])
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("течёт батарея на кухне", EMERGENCY),
+        ("пахнет газом в подъезде", EMERGENCY),
+        ("нет горячей воды с утра", EMERGENCY),
+        ("застрял в лифте", EMERGENCY),
+        ("в подъезде не горит свет", REGULAR),
+        ("не убирают мусор во дворе", REGULAR),
+    ],
+)
 def test_emergencies_by_keywords(text, category):
     assert category_of(text) == category
 

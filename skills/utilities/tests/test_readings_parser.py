@@ -77,4 +77,7 @@ def test_a_number_without_a_meter_is_kept_for_the_resident_to_place():
 
 def test_numerals_in_any_form_are_values_in_words():
     assert [r.text for r in parse_readings("гвс двухсот пяти")] == ["двухсот", "пяти"]
-    assert parse_readings("электричество двести") == [ParsedReading(("electricity",), None, None, None, "двести")]
+    assert [r.text for r in parse_readings("хвс нескольких")] == ["нескольких"]
+    assert parse_readings("электричество двести") == [
+        ParsedReading(("electricity",), None, None, None, "двести")
+    ]

@@ -57,7 +57,9 @@ def test_new_resident_walkthrough_in_russian(assistant):
     day, night = int(last["day"]) + 150, int(last["night"]) + 80
     readings = assistant.say(sender, f"передаю показания свет день {day} ночь {night}")
     assert "Показания приняты" in readings, readings
-    assert f"электроэнергия (день): {day}" in readings and f"электроэнергия (ночь): {night}" in readings, readings
+    assert f"электроэнергия (день): {day}" in readings and f"электроэнергия (ночь): {night}" in readings, (
+        readings
+    )
     assert "Ориентировочно к начислению" in readings, readings
 
     confirm = assistant.say(sender, "оплати квартплату")
@@ -87,7 +89,10 @@ def test_a_reminder_is_said_in_the_same_conversation(assistant):
     assert [e["name"] for e in scheduled] == ["utilities_pay"], scheduled
     # What Rasa's scheduler does when the time comes: the reminder's intent and entities in this conversation.
     before = len(bot_texts(assistant.events(sender)))
-    assistant.request("POST", f"/conversations/{sender}/trigger_intent",
-                      {"name": scheduled[0]["intent"], "entities": scheduled[0]["entities"]})
+    assistant.request(
+        "POST",
+        f"/conversations/{sender}/trigger_intent",
+        {"name": scheduled[0]["intent"], "entities": scheduled[0]["entities"]},
+    )
     said = bot_texts(assistant.events(sender))[before:]
     assert any("Напоминаю: пора оплатить квартиру" in text for text in said), said

@@ -40,18 +40,32 @@ def test_intents_of_a_preview_skill_are_answered_by_the_preview_action(preview_s
     output = build(packages(), tmp_path / "build")
     rules = [r for r in generated_rules_of(output) if "preview" in r["rule"]]
     assert rules == [
-        {"rule": "soon_ask of a preview skill (generated)",
-         "steps": [{"intent": "soon_ask"}, {"action": "action_service_preview"}]}
+        {
+            "rule": "soon_ask of a preview skill (generated)",
+            "steps": [{"intent": "soon_ask"}, {"action": "action_service_preview"}],
+        }
     ]
 
 
 @pytest.mark.parametrize(
     "kind, add",
     [
-        ("intent", lambda m, d: (m["intents"].update({"shared_intent": "общий"}), d.setdefault("intents", []).append("shared_intent"))),
+        (
+            "intent",
+            lambda m, d: (
+                m["intents"].update({"shared_intent": "общий"}),
+                d.setdefault("intents", []).append("shared_intent"),
+            ),
+        ),
         ("action", lambda m, d: d.setdefault("actions", []).append("action_shared")),
-        ("slot", lambda m, d: d.setdefault("slots", {}).update({"shared_slot": {"type": "any", "mappings": []}})),
-        ("response", lambda m, d: d.setdefault("responses", {}).update({"utter_shared": [{"text": "общий ответ"}]})),
+        (
+            "slot",
+            lambda m, d: d.setdefault("slots", {}).update({"shared_slot": {"type": "any", "mappings": []}}),
+        ),
+        (
+            "response",
+            lambda m, d: d.setdefault("responses", {}).update({"utter_shared": [{"text": "общий ответ"}]}),
+        ),
     ],
 )
 def test_a_name_owned_by_two_skills_fails_naming_both(make_skill, packages, tmp_path, kind, add):
@@ -69,7 +83,9 @@ def test_a_name_owned_by_two_skills_fails_naming_both(make_skill, packages, tmp_
 def test_a_skill_may_not_take_a_core_name(make_skill, packages, tmp_path):
     root = make_skill("rogue")
     edit_yaml(root / "domain.yml", lambda d: d["responses"].update({"utter_greet": [{"text": "привет"}]}))
-    with pytest.raises(BuildError, match="response 'utter_greet' is owned by both skill 'core' and skill 'rogue'"):
+    with pytest.raises(
+        BuildError, match="response 'utter_greet' is owned by both skill 'core' and skill 'rogue'"
+    ):
         build(packages(), tmp_path / "build")
 
 
@@ -77,21 +93,27 @@ def test_a_table_owned_by_two_skills_fails(make_skill, packages, tmp_path):
     make_skill("alpha")
     root = make_skill("beta")
     edit_yaml(root / "manifest.yml", lambda m: m["tables"].append("alpha_notes"))
-    with pytest.raises(BuildError, match="table 'alpha_notes' is owned by both skill 'alpha' and skill 'beta'"):
+    with pytest.raises(
+        BuildError, match="table 'alpha_notes' is owned by both skill 'alpha' and skill 'beta'"
+    ):
         build(packages(), tmp_path / "build")
 
 
 def test_an_intent_without_a_title_fails(make_skill, packages, tmp_path):
     root = make_skill("sneaky")
     edit_yaml(root / "domain.yml", lambda d: d["intents"].append("sneaky_extra"))
-    with pytest.raises(BuildError, match=r"skill 'sneaky': manifest.yml gives no Russian title to intents \['sneaky_extra'\]"):
+    with pytest.raises(
+        BuildError, match=r"skill 'sneaky': manifest.yml gives no Russian title to intents \['sneaky_extra'\]"
+    ):
         build(packages(), tmp_path / "build")
 
 
 def test_a_title_for_an_intent_the_domain_lacks_fails(make_skill, packages, tmp_path):
     root = make_skill("empty")
     edit_yaml(root / "manifest.yml", lambda m: m["intents"].update({"empty_missing": "нет такого"}))
-    with pytest.raises(BuildError, match=r"titles intents \['empty_missing'\] that domain.yml does not define"):
+    with pytest.raises(
+        BuildError, match=r"titles intents \['empty_missing'\] that domain.yml does not define"
+    ):
         build(packages(), tmp_path / "build")
 
 
@@ -116,7 +138,9 @@ def test_a_contract_entity_needs_no_prefix_but_a_slot_of_that_name_does(make_ski
     edit_yaml(root / "manifest.yml", lambda m: m.update({"contract_entities": ["reading"]}))
     edit_yaml(root / "domain.yml", lambda d: d.update({"entities": ["reading"]}))
     assert "meters" in build(packages(), tmp_path / "one").packages
-    edit_yaml(root / "domain.yml", lambda d: d.update({"slots": {"reading": {"type": "any", "mappings": []}}}))
+    edit_yaml(
+        root / "domain.yml", lambda d: d.update({"slots": {"reading": {"type": "any", "mappings": []}}})
+    )
     with pytest.raises(BuildError, match=r"slots \['reading'\] lack the skill's prefix"):
         build(packages(), tmp_path / "two")
 
@@ -147,9 +171,13 @@ def test_a_held_out_example_that_is_also_trained_on_fails(make_skill, packages, 
     root = make_skill("leaky")
     holdout = root / "tests" / "nlu" / "holdout.yml"
     # The same message with other case, ё, punctuation and entity markup is still the same message.
-    holdout.write_text(holdout.read_text(encoding="utf-8") + "      - Leaky, запиши заметку: позвонить [маме](person)!\n",
-                       encoding="utf-8")
-    with pytest.raises(BuildError, match="also in the training data:\n  .*holdout.yml: Leaky, запиши заметку"):
+    holdout.write_text(
+        holdout.read_text(encoding="utf-8") + "      - Leaky, запиши заметку: позвонить [маме](person)!\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        BuildError, match=r"also in the training data:\n  .*holdout\.yml: Leaky, запиши заметку"
+    ):
         build(packages(), tmp_path / "build")
 
 
@@ -165,8 +193,13 @@ def test_fingerprint_follows_the_training_data(make_skill, packages, tmp_path):
 def test_canonical_values_are_collected(make_skill, packages, tmp_path):
     root = make_skill("colors")
 
-    edit_yaml(root / "manifest.yml", lambda m: m.update({"canonical_values": {"colors_tone": {"values": {"red": ["красный"]}}}}))
-    with pytest.raises(BuildError, match="canonical_values for 'colors_tone', an entity this skill does not own"):
+    edit_yaml(
+        root / "manifest.yml",
+        lambda m: m.update({"canonical_values": {"colors_tone": {"values": {"red": ["красный"]}}}}),
+    )
+    with pytest.raises(
+        BuildError, match="canonical_values for 'colors_tone', an entity this skill does not own"
+    ):
         build(packages(), tmp_path / "unowned")
     edit_yaml(root / "domain.yml", lambda d: d.update({"entities": ["colors_tone"]}))
     output = build(packages(), tmp_path / "build")

@@ -10,8 +10,13 @@ from engine.settings import PROJECT_ROOT
 def engine_command(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **env}
     return subprocess.run(
-        [sys.executable, "-m", "engine", *args], cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True,
+        [sys.executable, "-m", "engine", *args],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
         timeout=300,
+        check=False,
     )
 
 
@@ -27,7 +32,9 @@ def test_an_unexpected_failure_is_one_russian_line_and_the_traceback_goes_to_the
     result = engine_command("migrate", DATABASE_URL="postgresql://nobody@127.0.0.1:1/none")
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Ошибка: непредвиденный сбой OperationalError"), result.stderr
+    assert len(lines) == 1 and lines[0].startswith("Ошибка: непредвиденный сбой OperationalError"), (
+        result.stderr
+    )
     assert "Traceback" not in result.stderr and "engine-errors.log" in lines[0]
 
 

@@ -3,7 +3,7 @@ from sqlalchemy import select
 from engine.demo import load_demo_data
 from engine.store import session_scope
 
-DEMO = '''
+DEMO = """
 from sqlalchemy import select
 
 from .models import DemoedNote
@@ -14,7 +14,7 @@ def load_demo(session) -> bool:
         return False
     session.add(DemoedNote(resident_id=1, text="демо"))
     return True
-'''
+"""
 
 
 def test_demo_data_fills_an_empty_store_once(make_skill, packages, sqlite_store, monkeypatch):

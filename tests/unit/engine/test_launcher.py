@@ -22,7 +22,11 @@ def test_postgres_store_moves_the_tracker_store_too(monkeypatch):
     config = settings_for("postgresql://city:secret@db.local:6543/assistant", monkeypatch)
     assert endpoints_file(config) == PROJECT_ROOT / "deploy" / "endpoints.postgres.yml"
     env = server_environment(config, 5055, base={})
-    assert (env["TRACKER_DB_HOST"], env["TRACKER_DB_PORT"], env["TRACKER_DB_NAME"]) == ("db.local", "6543", "assistant")
+    assert (env["TRACKER_DB_HOST"], env["TRACKER_DB_PORT"], env["TRACKER_DB_NAME"]) == (
+        "db.local",
+        "6543",
+        "assistant",
+    )
     assert (env["TRACKER_DB_USER"], env["TRACKER_DB_PASSWORD"]) == ("city", "secret")
 
 
@@ -39,4 +43,7 @@ def test_unreachable_database_fails_at_once_instead_of_hanging(monkeypatch):
 
 
 def test_relative_sqlite_paths_are_taken_from_the_project_root(monkeypatch):
-    assert settings_for("sqlite:///var/x.db", monkeypatch).database_url == f"sqlite:///{PROJECT_ROOT / 'var' / 'x.db'}"
+    assert (
+        settings_for("sqlite:///var/x.db", monkeypatch).database_url
+        == f"sqlite:///{PROJECT_ROOT / 'var' / 'x.db'}"
+    )

@@ -45,7 +45,10 @@ def test_preview_manifest_is_read(tmp_path):
         ({"canonical_values": {"demo_color": {"values": {"red": []}}}}, "needs a list of phrases"),
         ({"preview": "yes"}, "'preview' must be true or false"),
         ({"prefix": "Demo-"}, "'prefix' is required"),
-        ({"actions": ["action_demo"]}, r"unknown keys \['actions'\] \(slots, responses, actions and forms are declared in domain.yml\)"),
+        (
+            {"actions": ["action_demo"]},
+            r"unknown keys \['actions'\] \(slots, responses, actions and forms are declared in domain.yml\)",
+        ),
         ({"slots": ["demo_a"]}, r"unknown keys \['slots'\]"),
     ],
 )

@@ -29,7 +29,9 @@ def test_an_import_around_the_sdk_is_refused(make_skill, packages, line, reason)
     make_skill("other")
     root = make_skill("rogue")
     append(root / "actions" / "__init__.py", line)
-    assert any(reason in problem for problem in problems_of(packages, "rogue")), problems_of(packages, "rogue")
+    assert any(reason in problem for problem in problems_of(packages, "rogue")), problems_of(
+        packages, "rogue"
+    )
 
 
 def test_a_sentence_in_code_is_refused_with_its_line(make_skill, packages):
@@ -39,24 +41,60 @@ def test_a_sentence_in_code_is_refused_with_its_line(make_skill, packages):
     assert any("actions/__init__.py:" in p and "Cyrillic string literal" in p for p in problems), problems
 
 
+@pytest.fixture
+def fresh_settings():
+    from engine.settings import settings
+
+    settings.cache_clear()
+    yield
+    settings.cache_clear()
+
+
+def test_engine_check_refuses_an_enabled_skill_that_goes_around_the_sdk(make_skill, fresh_settings, capsys):
+    from engine.checks import run_checks
+
+    make_skill("tidy")
+    root = make_skill("rogue")
+    append(root / "actions" / "__init__.py", '\nfrom engine import residents\nHELLO = "Привет"\n')
+    assert run_checks() == 1
+    printed = capsys.readouterr().out
+    assert "imports engine.residents" in printed and "Cyrillic string literal" in printed
+    assert "tidy" not in printed
+
+
 def test_tests_may_keep_russian_and_use_engine_testing(make_skill, packages):
     root = make_skill("tested")
-    append(root / "tests" / "test_tested_actions.py", '\nfrom engine.testing import texts\nEXPECTED = "Записал"\n')
+    append(
+        root / "tests" / "test_tested_actions.py",
+        '\nfrom engine.testing import texts\nEXPECTED = "Записал"\n',
+    )
     assert problems_of(packages, "tested") == []
 
 
 def test_a_response_used_but_not_defined_is_refused(make_skill, packages):
     root = make_skill("forgetful")
-    append(root / "actions" / "__init__.py", '\n\ndef later(dispatcher):\n    dispatcher.utter_message(response="utter_forgetful_gone")\n')
-    assert any("response 'utter_forgetful_gone'" in p and "is not defined" in p for p in problems_of(packages, "forgetful"))
+    append(
+        root / "actions" / "__init__.py",
+        '\n\ndef later(dispatcher):\n    dispatcher.utter_message(response="utter_forgetful_gone")\n',
+    )
+    assert any(
+        "response 'utter_forgetful_gone'" in p and "is not defined" in p
+        for p in problems_of(packages, "forgetful")
+    )
 
 
 def test_a_response_without_russian_text_is_refused(make_skill, packages):
     root = make_skill("english")
     domain = root / "domain.yml"
-    domain.write_text(domain.read_text(encoding="utf-8").replace(
-        "responses:\n", 'responses:\n  utter_english_hello:\n    - text: "Hello"\n'), encoding="utf-8")
-    assert "response 'utter_english_hello': every variation needs Russian text" in problems_of(packages, "english")
+    domain.write_text(
+        domain.read_text(encoding="utf-8").replace(
+            "responses:\n", 'responses:\n  utter_english_hello:\n    - text: "Hello"\n'
+        ),
+        encoding="utf-8",
+    )
+    assert "response 'utter_english_hello': every variation needs Russian text" in problems_of(
+        packages, "english"
+    )
 
 
 def test_missing_layout_parts_are_named(make_skill, packages):
@@ -71,6 +109,7 @@ def test_missing_layout_parts_are_named(make_skill, packages):
 def test_a_second_migration_head_is_refused(make_skill, packages):
     root = make_skill("forked")
     (root / "migrations" / "forked_0002_other.py").write_text(
-        'revision = "forked_0002"\ndown_revision = None\nbranch_labels = None\n', encoding="utf-8")
+        'revision = "forked_0002"\ndown_revision = None\nbranch_labels = None\n', encoding="utf-8"
+    )
     problems = problems_of(packages, "forked")
     assert any("one root revision expected" in p for p in problems), problems

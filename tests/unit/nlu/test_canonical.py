@@ -14,7 +14,11 @@ VOCABULARY = {
     },
     "meter_type": {
         "find_in_text": True,
-        "values": {"cold_water": ["холодная вода", "хвс"], "hot_water": ["горячая вода", "гвс"], "electricity": ["свет"]},
+        "values": {
+            "cold_water": ["холодная вода", "хвс"],
+            "hot_water": ["горячая вода", "гвс"],
+            "electricity": ["свет"],
+        },
     },
     "vote_choice": {"find_in_text": False, "values": {"for": ["за"], "against": ["против"]}},
 }
@@ -31,7 +35,9 @@ def parse(normalizer, text, entities=()):
     return [(e["entity"], text[e["start"] : e["end"]], e["value"]) for e in message.get("entities")]
 
 
-@pytest.mark.parametrize("form", ["сантехник", "сантехника", "сантехнику", "сантехников", "Сантехниками", "сантехнека"])
+@pytest.mark.parametrize(
+    "form", ["сантехник", "сантехника", "сантехнику", "сантехников", "Сантехниками", "сантехнека"]
+)
 def test_every_form_of_a_word_means_one_value(normalizer, form):
     text = f"нужен {form}"
     entity = {"entity": "service_category", "start": 6, "end": len(text), "value": form}
@@ -69,7 +75,12 @@ def test_found_values_do_not_overlap_trained_entities(normalizer):
 
 @pytest.mark.parametrize(
     "said, known, same",
-    [("сантехник", "сантехник", True), ("сантехнек", "сантехник", True), ("свет", "сват", False), ("электрик", "электричество", True)],
+    [
+        ("сантехник", "сантехник", True),
+        ("сантехнек", "сантехник", True),
+        ("свет", "сват", False),
+        ("электрик", "электричество", True),
+    ],
 )
 def test_words_match(said, known, same):
     assert words_match(said, known) is same

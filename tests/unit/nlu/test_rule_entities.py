@@ -30,13 +30,22 @@ def test_trained_entities_get_normalised_values(entity, value):
 def test_rule_matches_replace_overlapping_trained_entities():
     text = "нужен сантехник на завтра"
     trained = [
-        {"entity": "service_category", "start": 6, "end": 15, "value": "сантехник", "extractor": "DIETClassifier"},
+        {
+            "entity": "service_category",
+            "start": 6,
+            "end": 15,
+            "value": "сантехник",
+            "extractor": "DIETClassifier",
+        },
         {"entity": "date", "start": 16, "end": 25, "value": "на завтра", "extractor": "DIETClassifier"},
     ]
     message = Message(data={"text": text, "entities": trained})
     RuleEntityExtractor({"timezone": "Europe/Moscow"}).process([message])
     found = [(e["entity"], text[e["start"] : e["end"]], e["extractor"]) for e in message.get("entities")]
-    assert found == [("service_category", "сантехник", "DIETClassifier"), ("date", "завтра", "RuleEntityExtractor")]
+    assert found == [
+        ("service_category", "сантехник", "DIETClassifier"),
+        ("date", "завтра", "RuleEntityExtractor"),
+    ]
 
 
 def test_time_zone_comes_from_the_channel_metadata():

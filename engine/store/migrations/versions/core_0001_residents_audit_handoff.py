@@ -64,7 +64,9 @@ def upgrade() -> None:
         sa.Column("used_at", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_one_time_codes"),
         sa.ForeignKeyConstraint(
-            ["identity_id"], ["channel_identities.id"], name="fk_one_time_codes_identity_id_channel_identities"
+            ["identity_id"],
+            ["channel_identities.id"],
+            name="fk_one_time_codes_identity_id_channel_identities",
         ),
     )
     op.create_index("ix_one_time_codes_identity_id", "one_time_codes", ["identity_id"])

@@ -7,13 +7,16 @@ from engine.testing import make_tracker
 from skills.utilities.actions.common import is_sentinel, parse_amount
 
 
-@pytest.mark.parametrize("value, amount", [
-    (2000, Decimal("2000")),
-    (3500.0, Decimal("3500.0")),
-    ("1 500,50 руб", Decimal("1500.50")),
-    ("две тысячи", None),
-    ("1.2.3", None),
-])
+@pytest.mark.parametrize(
+    "value, amount",
+    [
+        (2000, Decimal("2000")),
+        (3500.0, Decimal("3500.0")),
+        ("1 500,50 руб", Decimal("1500.50")),
+        ("две тысячи", None),
+        ("1.2.3", None),
+    ],
+)
 def test_sums_as_residents_write_them(value, amount):
     assert parse_amount(value) == amount
 

@@ -2,35 +2,56 @@ from sqlalchemy import select
 
 from engine.sdk import session_scope
 from engine.testing import button_titles, just_set, make_tracker, run_action, slot_events, texts
-from skills.utilities.actions.info import ActionUtilitiesBalance, ActionUtilitiesCharges, ActionUtilitiesPaymentHistory
+from skills.utilities.actions.info import (
+    ActionUtilitiesBalance,
+    ActionUtilitiesCharges,
+    ActionUtilitiesPaymentHistory,
+)
 from skills.utilities.actions.link import ActionUtilitiesLinkAccountDone, ValidateUtilitiesLinkAccountForm
 from skills.utilities.models import UtilitiesAccount
 
 ACCOUNT = "1002003004"  # phone on file ends with 4321
-LINK_DOMAIN = {"forms": {"utilities_link_account_form": {
-    "required_slots": ["utilities_account_number", "utilities_ownership_check"]}}}
+LINK_DOMAIN = {
+    "forms": {
+        "utilities_link_account_form": {
+            "required_slots": ["utilities_account_number", "utilities_ownership_check"]
+        }
+    }
+}
 
 
 def account_number_typed(number, sender="resident-1"):
-    tracker = make_tracker(number, "inform", sender_id=sender, active_loop="utilities_link_account_form",
-                           slots={"utilities_account_number": number, "requested_slot": "utilities_account_number"})
-    return run_action(ValidateUtilitiesLinkAccountForm(), just_set(tracker, "utilities_account_number", number),
-                      LINK_DOMAIN)
+    tracker = make_tracker(
+        number,
+        "inform",
+        sender_id=sender,
+        active_loop="utilities_link_account_form",
+        slots={"utilities_account_number": number, "requested_slot": "utilities_account_number"},
+    )
+    return run_action(
+        ValidateUtilitiesLinkAccountForm(), just_set(tracker, "utilities_account_number", number), LINK_DOMAIN
+    )
 
 
 def linked_to(number):
     with session_scope() as session:
-        return session.execute(select(UtilitiesAccount.resident_id).where(UtilitiesAccount.number == number)).scalar_one()
+        return session.execute(
+            select(UtilitiesAccount.resident_id).where(UtilitiesAccount.number == number)
+        ).scalar_one()
 
 
 def test_link_with_the_right_phone_digits(link):
     messages, events = link()
     assert slot_events(events)["utilities_ownership_check"] == "linked" and messages == []
     assert linked_to(ACCOUNT) is not None
-    done, events = run_action(ActionUtilitiesLinkAccountDone(), make_tracker(slots={
-        "utilities_account_number": ACCOUNT, "utilities_ownership_check": "linked"}))
-    assert texts(done) == ("Готово: лицевой счёт № 1002003004 (ул. Ленина, 15, кв. 42, УК «Уютный дом») привязан к "
-                           "вашему профилю. Теперь можно узнать остаток, передать показания и оплатить.")
+    done, events = run_action(
+        ActionUtilitiesLinkAccountDone(),
+        make_tracker(slots={"utilities_account_number": ACCOUNT, "utilities_ownership_check": "linked"}),
+    )
+    assert texts(done) == (
+        "Готово: лицевой счёт № 1002003004 (ул. Ленина, 15, кв. 42, УК «Уютный дом») привязан к "
+        "вашему профилю. Теперь можно узнать остаток, передать показания и оплатить."
+    )
     assert button_titles(done) == ["Остаток по счёту", "Передать показания"]
     assert slot_events(events) == {"utilities_account_number": None, "utilities_ownership_check": None}
 
@@ -51,7 +72,9 @@ def test_three_wrong_answers_lock_the_account_for_an_hour(link):
 
 def test_an_answer_that_is_not_four_digits_is_asked_again(link):
     messages, events = link(answer="43")
-    assert "Нужны ровно 4 цифры" in texts(messages) and slot_events(events)["utilities_ownership_check"] is None
+    assert (
+        "Нужны ровно 4 цифры" in texts(messages) and slot_events(events)["utilities_ownership_check"] is None
+    )
 
 
 def test_a_typed_sentinel_is_an_answer_like_any_other(link):
@@ -76,10 +99,16 @@ def test_an_unknown_or_own_account_number(link):
 
 def test_an_account_linked_to_someone_else_cannot_be_seen_or_linked(link):
     link(sender="owner")
-    stranger_balance = make_tracker("баланс по счёту 1002003004", "utilities_balance", sender_id="stranger",
-                                    entities=[{"entity": "account_number", "value": ACCOUNT}])
+    stranger_balance = make_tracker(
+        "баланс по счёту 1002003004",
+        "utilities_balance",
+        sender_id="stranger",
+        entities=[{"entity": "account_number", "value": ACCOUNT}],
+    )
     messages, _ = run_action(ActionUtilitiesBalance(), stranger_balance)
-    assert "Лицевой счёт № 1002003004 не привязан к вашему профилю" in texts(messages) and "₽" not in texts(messages)
+    assert "Лицевой счёт № 1002003004 не привязан к вашему профилю" in texts(messages) and "₽" not in texts(
+        messages
+    )
     assert button_titles(messages) == ["Привязать лицевой счёт"]
     messages, events = account_number_typed(ACCOUNT, sender="stranger")
     assert "другому профилю" in texts(messages) and slot_events(events)["utilities_account_number"] is None
@@ -90,10 +119,17 @@ def test_an_account_linked_to_someone_else_cannot_be_seen_or_linked(link):
 
 def test_a_corrected_account_number_at_the_ownership_step_is_not_taken_for_an_answer(demo_store):
     corrected, text = "3004005006", "лицевой счёт 3004005006"
-    tracker = make_tracker(text, "inform", entities=[{"entity": "account_number", "value": corrected}],
-                           slots={"utilities_account_number": corrected, "utilities_ownership_check": text,
-                                  "requested_slot": "utilities_ownership_check"},
-                           active_loop="utilities_link_account_form")
+    tracker = make_tracker(
+        text,
+        "inform",
+        entities=[{"entity": "account_number", "value": corrected}],
+        slots={
+            "utilities_account_number": corrected,
+            "utilities_ownership_check": text,
+            "requested_slot": "utilities_ownership_check",
+        },
+        active_loop="utilities_link_account_form",
+    )
     just_set(just_set(tracker, "utilities_account_number", corrected), "utilities_ownership_check", text)
     messages, events = run_action(ValidateUtilitiesLinkAccountForm(), tracker, LINK_DOMAIN)
     slots = slot_events(events)

@@ -7,11 +7,17 @@ from engine.testing import button_titles, just_set, make_tracker, run_action, sl
 from skills.utilities import billing
 from skills.utilities.accounts import find_account
 from skills.utilities.actions.info import ActionUtilitiesPaymentHistory
-from skills.utilities.actions.pay import ActionAskUtilitiesPayConfirm, ActionUtilitiesPayDone, ValidateUtilitiesPayForm
+from skills.utilities.actions.pay import (
+    ActionAskUtilitiesPayConfirm,
+    ActionUtilitiesPayDone,
+    ValidateUtilitiesPayForm,
+)
 from skills.utilities.models import UtilitiesPayment
 
 ACCOUNT = "1002003004"
-PAY_DOMAIN = {"forms": {"utilities_pay_form": {"required_slots": ["utilities_pay_amount", "utilities_pay_confirm"]}}}
+PAY_DOMAIN = {
+    "forms": {"utilities_pay_form": {"required_slots": ["utilities_pay_amount", "utilities_pay_confirm"]}}
+}
 
 
 def due_now(number=ACCOUNT):
@@ -21,16 +27,24 @@ def due_now(number=ACCOUNT):
 
 def pay_flow(key="k1", sender="resident-1"):
     slots = {"utilities_pay_amount": None, "utilities_pay_confirm": None, "utilities_pay_key": None}
-    tracker = make_tracker("оплати квартплату", "utilities_pay", slots=slots, sender_id=sender, active_loop="utilities_pay_form")
+    tracker = make_tracker(
+        "оплати квартплату", "utilities_pay", slots=slots, sender_id=sender, active_loop="utilities_pay_form"
+    )
     _, events = run_action(ValidateUtilitiesPayForm(), tracker, PAY_DOMAIN)
     amount = slot_events(events)["utilities_pay_amount"]
     done_slots = {"utilities_pay_amount": amount, "utilities_pay_confirm": True, "utilities_pay_key": key}
-    return amount, run_action(ActionUtilitiesPayDone(), make_tracker("да", "affirm", slots=done_slots, sender_id=sender))
+    return amount, run_action(
+        ActionUtilitiesPayDone(), make_tracker("да", "affirm", slots=done_slots, sender_id=sender)
+    )
 
 
 def amount_typed(text):
-    tracker = make_tracker(text, "inform", active_loop="utilities_pay_form",
-                           slots={"utilities_pay_amount": text, "requested_slot": "utilities_pay_amount"})
+    tracker = make_tracker(
+        text,
+        "inform",
+        active_loop="utilities_pay_form",
+        slots={"utilities_pay_amount": text, "requested_slot": "utilities_pay_amount"},
+    )
     return run_action(ValidateUtilitiesPayForm(), just_set(tracker, "utilities_pay_amount", text), PAY_DOMAIN)
 
 
@@ -48,8 +62,15 @@ def test_paying_defaults_to_what_is_due_and_never_pays_twice(linked):
     assert texts(again).splitlines()[0] == receipt
     with session_scope() as session:
         assert session.execute(select(func.count(Payment.id))).scalar_one() == 1
-        assert session.execute(select(func.count(UtilitiesPayment.id)).where(UtilitiesPayment.channel == "assistant")).scalar_one() == 1
-    history = texts(run_action(ActionUtilitiesPaymentHistory(), make_tracker("история платежей"))[0]).splitlines()
+        assert (
+            session.execute(
+                select(func.count(UtilitiesPayment.id)).where(UtilitiesPayment.channel == "assistant")
+            ).scalar_one()
+            == 1
+        )
+    history = texts(
+        run_action(ActionUtilitiesPaymentHistory(), make_tracker("история платежей"))[0]
+    ).splitlines()
     assert history[0] == f"Последние платежи по счёту № {ACCOUNT}:"
     assert history[1].startswith("• ") and ", через помощника, квитанция № TEST-" in history[1]
     assert history[2].endswith(", через банк") and len(history) == 7
@@ -58,7 +79,10 @@ def test_paying_defaults_to_what_is_due_and_never_pays_twice(linked):
 def test_a_partial_payment_leaves_the_rest_to_pay(linked):
     slots = {"utilities_pay_amount": 100.0, "utilities_pay_confirm": True, "utilities_pay_key": "part"}
     messages, _ = run_action(ActionUtilitiesPayDone(), make_tracker("да", "affirm", slots=slots))
-    assert texts(messages).splitlines()[1] == f"Осталось к оплате: {money(due_now())}. Платёж виден в истории платежей."
+    assert (
+        texts(messages).splitlines()[1]
+        == f"Осталось к оплате: {money(due_now())}. Платёж виден в истории платежей."
+    )
 
 
 def test_paying_more_than_due_is_a_prepayment(link):
@@ -73,13 +97,19 @@ def test_the_confirmation_prompt_marks_a_test_payment(linked):
     messages, events = run_action(ActionAskUtilitiesPayConfirm(), tracker)
     lines = texts(messages).splitlines()
     assert lines[0] == f"Оплатить 100,00 ₽ по лицевому счёту № {ACCOUNT}?"
-    assert lines[1].startswith("К оплате сейчас ") and lines[1].endswith(" (по октябрь 2026, срок — 10 ноября).")
+    assert lines[1].startswith("К оплате сейчас ") and lines[1].endswith(
+        " (по октябрь 2026, срок — 10 ноября)."
+    )
     assert lines[2] == "Это ТЕСТОВЫЙ ПЛАТЁЖ (песочница): деньги не спишутся."
     assert button_titles(messages) == ["Да", "Нет"]
     key = slot_events(events)["utilities_pay_key"]
     assert len(key) == 32
-    _, events = run_action(ActionAskUtilitiesPayConfirm(), make_tracker(
-        slots={"utilities_pay_amount": 100.0, "utilities_pay_key": key}, active_loop="utilities_pay_form"))
+    _, events = run_action(
+        ActionAskUtilitiesPayConfirm(),
+        make_tracker(
+            slots={"utilities_pay_amount": 100.0, "utilities_pay_key": key}, active_loop="utilities_pay_form"
+        ),
+    )
     assert events == []  # asked again: the key stays
 
 
@@ -102,7 +132,9 @@ def test_an_amount_out_of_range_is_asked_again(linked):
 def test_a_typed_stop_word_is_not_taken_for_the_forms_own(linked):
     messages, events = amount_typed("__stop__")
     assert "Сумма должна быть числом" in texts(messages)
-    assert slot_events(events)["utilities_pay_amount"] is None and "utilities_pay_confirm" not in slot_events(events)
+    assert slot_events(events)["utilities_pay_amount"] is None and "utilities_pay_confirm" not in slot_events(
+        events
+    )
 
 
 def test_declining_pays_nothing(linked):
@@ -114,7 +146,9 @@ def test_declining_pays_nothing(linked):
 
 
 def test_paying_without_an_account_offers_to_link_one(demo_store):
-    tracker = make_tracker("оплати квартплату", "utilities_pay", sender_id="nobody", active_loop="utilities_pay_form")
+    tracker = make_tracker(
+        "оплати квартплату", "utilities_pay", sender_id="nobody", active_loop="utilities_pay_form"
+    )
     messages, events = run_action(ValidateUtilitiesPayForm(), tracker, PAY_DOMAIN)
     assert "К вашему профилю пока не привязан лицевой счёт" in texts(messages)
     slots = slot_events(events)  # both slots filled: the form ends without asking anything

@@ -6,30 +6,53 @@ from engine.sdk import number, session_scope
 from engine.testing import button_titles, just_set, make_tracker, run_action, slot_events, texts
 from skills.utilities import clock
 from skills.utilities.actions.readings import (
-    ActionAskUtilitiesMeterChoice, ActionAskUtilitiesReadingConfirm, ActionAskUtilitiesReadingValues,
-    ActionUtilitiesSubmitReadingDone, ValidateUtilitiesReadingForm,
+    ActionAskUtilitiesMeterChoice,
+    ActionAskUtilitiesReadingConfirm,
+    ActionAskUtilitiesReadingValues,
+    ActionUtilitiesSubmitReadingDone,
+    ValidateUtilitiesReadingForm,
 )
 from skills.utilities.models import UtilitiesAccount, UtilitiesMeter
 
 ACCOUNT = "1002003004"
-READING_DOMAIN = {"forms": {"utilities_reading_form": {"required_slots": [
-    "utilities_reading_values", "utilities_meter_choice", "utilities_reading_confirm"]}}}
+READING_DOMAIN = {
+    "forms": {
+        "utilities_reading_form": {
+            "required_slots": [
+                "utilities_reading_values",
+                "utilities_meter_choice",
+                "utilities_reading_confirm",
+            ]
+        }
+    }
+}
 EXAMPLE = "Например: «ХВС 345, ГВС 120,5» или «свет день 12045 ночь 5230»."
 
 
 def readings(text, slots=None, entities=None):
-    tracker = make_tracker(text, "utilities_submit_reading", entities=entities, active_loop="utilities_reading_form",
-                           slots={"utilities_reading_values": text, **(slots or {})})
-    return run_action(ValidateUtilitiesReadingForm(), just_set(tracker, "utilities_reading_values", text), READING_DOMAIN)
+    tracker = make_tracker(
+        text,
+        "utilities_submit_reading",
+        entities=entities,
+        active_loop="utilities_reading_form",
+        slots={"utilities_reading_values": text, **(slots or {})},
+    )
+    return run_action(
+        ValidateUtilitiesReadingForm(), just_set(tracker, "utilities_reading_values", text), READING_DOMAIN
+    )
 
 
 def meter(resource, zone=None, place=None):
     with session_scope() as session:
         found = session.execute(
-            select(UtilitiesMeter).join(UtilitiesAccount, UtilitiesMeter.account_id == UtilitiesAccount.id)
-            .where(UtilitiesAccount.number == ACCOUNT, UtilitiesMeter.resource == resource,
-                   UtilitiesMeter.zone.is_(zone) if zone is None else UtilitiesMeter.zone == zone,
-                   UtilitiesMeter.place.is_(place) if place is None else UtilitiesMeter.place == place)
+            select(UtilitiesMeter)
+            .join(UtilitiesAccount, UtilitiesMeter.account_id == UtilitiesAccount.id)
+            .where(
+                UtilitiesAccount.number == ACCOUNT,
+                UtilitiesMeter.resource == resource,
+                UtilitiesMeter.zone.is_(zone) if zone is None else UtilitiesMeter.zone == zone,
+                UtilitiesMeter.place.is_(place) if place is None else UtilitiesMeter.place == place,
+            )
         ).scalar_one()
         session.expunge(found)
         return found
@@ -40,7 +63,9 @@ def last(resource, zone=None, place=None):
 
 
 def test_the_form_asks_for_values_listing_the_meters(linked):
-    messages, _ = run_action(ActionAskUtilitiesReadingValues(), make_tracker(active_loop="utilities_reading_form"))
+    messages, _ = run_action(
+        ActionAskUtilitiesReadingValues(), make_tracker(active_loop="utilities_reading_form")
+    )
     lines = texts(messages).splitlines()
     assert lines[0] == f"Напишите показания по счёту № {ACCOUNT}. {EXAMPLE}"
     assert lines[1] == "Ваши счётчики (последние показания):"
@@ -58,8 +83,10 @@ def test_two_zones_in_one_message_are_accepted_with_the_expected_charge(linked):
     assert lines[0] == "Показания приняты:"
     assert lines[1] == f"• электроэнергия (день): {number(day)} (расход 150, ≈ 1 377,00 ₽)"
     assert lines[2] == f"• электроэнергия (ночь): {number(night)} (расход 80, ≈ 282,40 ₽)"
-    assert lines[3] == ("Ориентировочно к начислению за этот расход: 1 659,40 ₽ по действующим тарифам "
-                        "(без водоотведения и постоянных услуг).")
+    assert lines[3] == (
+        "Ориентировочно к начислению за этот расход: 1 659,40 ₽ по действующим тарифам "
+        "(без водоотведения и постоянных услуг)."
+    )
     assert last("electricity", "day") == day
     assert all(value is None for value in slot_events(events).values())
 
@@ -72,8 +99,11 @@ def test_readings_typed_without_a_request_start_the_form_with_those_values(linke
         start = text.index(surface)
         return {"entity": entity, "value": value, "start": start, "end": start + len(surface)}
 
-    entities = [span("meter_type", "electricity", "свет"), span("reading", str(day), str(day)),
-                span("reading", str(night), str(night))]
+    entities = [
+        span("meter_type", "electricity", "свет"),
+        span("reading", str(day), str(day)),
+        span("reading", str(night), str(night)),
+    ]
     tracker = make_tracker(text, "inform", entities=entities, active_loop="utilities_reading_form")
     _, events = run_action(ValidateUtilitiesReadingForm(), tracker, READING_DOMAIN)
     slots = slot_events(events)
@@ -82,10 +112,16 @@ def test_readings_typed_without_a_request_start_the_form_with_those_values(linke
 
 
 def test_a_value_without_a_meter_does_not_start_readings(linked):
-    tracker = make_tracker("345", "inform", entities=[{"entity": "reading", "value": "345", "start": 0, "end": 3}],
-                           active_loop="utilities_reading_form")
+    tracker = make_tracker(
+        "345",
+        "inform",
+        entities=[{"entity": "reading", "value": "345", "start": 0, "end": 3}],
+        active_loop="utilities_reading_form",
+    )
     _, events = run_action(ValidateUtilitiesReadingForm(), tracker, READING_DOMAIN)
-    assert slot_events(events) == {"requested_slot": "utilities_reading_values"}  # the form asks for the values
+    assert slot_events(events) == {
+        "requested_slot": "utilities_reading_values"
+    }  # the form asks for the values
 
 
 def test_two_meters_of_one_kind_ask_which(linked):
@@ -98,8 +134,16 @@ def test_two_meters_of_one_kind_ask_which(linked):
     assert texts(messages) == f"Для какого счётчика значение {number(value)}?"
     assert [b["payload"] for b in messages[0]["buttons"]] == ["кухня", "ванная"]
     assert button_titles(messages)[0] == f"ХВС (кухня), было {number(kitchen.last_reading)}"
-    tracker = just_set(make_tracker("кухня", "inform", slots={**slots, "utilities_meter_choice": "кухня"},
-                                    active_loop="utilities_reading_form"), "utilities_meter_choice", "кухня")
+    tracker = just_set(
+        make_tracker(
+            "кухня",
+            "inform",
+            slots={**slots, "utilities_meter_choice": "кухня"},
+            active_loop="utilities_reading_form",
+        ),
+        "utilities_meter_choice",
+        "кухня",
+    )
     _, events = run_action(ValidateUtilitiesReadingForm(), tracker, READING_DOMAIN)
     chosen = slot_events(events)
     assert chosen["requested_slot"] is None
@@ -109,8 +153,16 @@ def test_two_meters_of_one_kind_ask_which(linked):
 def test_an_unclear_meter_choice_is_asked_again(linked):
     _, events = readings(f"ХВС {last('cold_water', place='кухня') + 3}")
     slots = slot_events(events)
-    tracker = just_set(make_tracker("не знаю", "inform", slots={**slots, "utilities_meter_choice": "не знаю"},
-                                    active_loop="utilities_reading_form"), "utilities_meter_choice", "не знаю")
+    tracker = just_set(
+        make_tracker(
+            "не знаю",
+            "inform",
+            slots={**slots, "utilities_meter_choice": "не знаю"},
+            active_loop="utilities_reading_form",
+        ),
+        "utilities_meter_choice",
+        "не знаю",
+    )
     messages, events = run_action(ValidateUtilitiesReadingForm(), tracker, READING_DOMAIN)
     assert texts(messages) == "Не понял, какой счётчик. Нажмите одну из кнопок."
     assert slot_events(events)["utilities_meter_choice"] is None
@@ -123,9 +175,11 @@ def test_wrong_values_are_rejected_with_reasons(linked):
     assert lines[0].endswith(" на 20 октября).")
     assert lines[1] == f"Напишите показания ещё раз. {EXAMPLE}"
     assert texts(readings("свет ночь 12345678")[0]).startswith(
-        "электроэнергия (ночь): в 12345678 больше цифр, чем показывает счётчик (до запятой их 6). Проверьте значение.")
+        "электроэнергия (ночь): в 12345678 больше цифр, чем показывает счётчик (до запятой их 6). Проверьте значение."
+    )
     assert texts(readings("гвс кухня сто двадцать")[0]).startswith(
-        "«двадцать» — напишите показания цифрами, например 345 или 120,5.")
+        "«двадцать» — напишите показания цифрами, например 345 или 120,5."
+    )
     assert texts(readings("газ 1500")[0]).startswith("Не нашёл у вас подходящего счётчика для значения 1500.")
 
 
@@ -137,19 +191,34 @@ def test_an_outlier_asks_for_confirmation(linked):
     messages, _ = run_action(ActionAskUtilitiesReadingConfirm(), make_tracker(slots=slots))
     lines = texts(messages).splitlines()
     assert lines[0] == "Расход получается больше обычного втрое и более:"
-    assert lines[1].startswith(f"• электроэнергия (день): {number(day)} — расход 2000 за месяц, обычно около ")
+    assert lines[1].startswith(
+        f"• электроэнергия (день): {number(day)} — расход 2000 за месяц, обычно около "
+    )
     assert lines[2] == "Всё верно, передаю?" and button_titles(messages) == ["Да", "Нет"]
-    tracker = just_set(make_tracker("нет", "deny", slots={**slots, "utilities_reading_confirm": False},
-                                    active_loop="utilities_reading_form"), "utilities_reading_confirm", False)
+    tracker = just_set(
+        make_tracker(
+            "нет",
+            "deny",
+            slots={**slots, "utilities_reading_confirm": False},
+            active_loop="utilities_reading_form",
+        ),
+        "utilities_reading_confirm",
+        False,
+    )
     messages, events = run_action(ValidateUtilitiesReadingForm(), tracker, READING_DOMAIN)
-    assert "это значение не передаю" in texts(messages) and slot_events(events)["utilities_reading_values"] is None
+    assert (
+        "это значение не передаю" in texts(messages)
+        and slot_events(events)["utilities_reading_values"] is None
+    )
 
 
 def test_readings_outside_the_window_say_when_it_opens(linked, monkeypatch):
     monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 3))
     messages, events = readings("хвс кухня 400")
-    assert texts(messages) == ("Показания принимаются с 15 по 25 число месяца. Сейчас приём закрыт — он откроется "
-                               "15 ноября. Могу напомнить: напишите «напоминай передавать показания».")
+    assert texts(messages) == (
+        "Показания принимаются с 15 по 25 число месяца. Сейчас приём закрыт — он откроется "
+        "15 ноября. Могу напомнить: напишите «напоминай передавать показания»."
+    )
     assert slot_events(events)["utilities_reading_values"] == "__stop__"
 
 

@@ -23,8 +23,9 @@ def test_reminders_are_scheduled_and_cancelled(linked):
     messages, (event,) = remind("напомни заплатить до 10-го")
     assert event["event"] == "reminder" and event["intent"] == "EXTERNAL_utilities_reminder_due"
     assert event["date_time"].startswith("2026-12-09T10:00")
-    assert texts(messages) == ("Напомню заплатить за квартиру 9 декабря в 10:00 (срок — до 10 декабря). "
-                               "Отменить: «не напоминай».")
+    assert texts(messages) == (
+        "Напомню заплатить за квартиру 9 декабря в 10:00 (срок — до 10 декабря). Отменить: «не напоминай»."
+    )
     _, events = remind("напоминай передавать показания")
     assert events[0]["name"] == "utilities_readings"
     messages, events = remind("не напоминай")
@@ -43,9 +44,13 @@ def test_cancelling_one_kind_keeps_the_other(linked):
 
 def test_the_readings_reminder_fires_at_the_window_opening_and_is_rescheduled(linked):
     messages, (event,) = remind("напоминай передавать показания")
-    assert texts(messages) == ("Буду напоминать передавать показания каждый месяц 15-го числа в 10:00. "
-                               "Ближайшее напоминание — 20 ноября. Отключить: «не напоминай».")
-    assert event["date_time"].startswith("2026-11-20T10:00")  # 09:00 on the 20th: the window is open, 10:00 to come
+    assert texts(messages) == (
+        "Буду напоминать передавать показания каждый месяц 15-го числа в 10:00. "
+        "Ближайшее напоминание — 20 ноября. Отключить: «не напоминай»."
+    )
+    assert event["date_time"].startswith(
+        "2026-11-20T10:00"
+    )  # 09:00 on the 20th: the window is open, 10:00 to come
     assert event["entities"] == [{"entity": "utilities_reminder_kind", "value": "readings"}]
     messages, (following,) = reminder_due("readings")
     assert "открыт приём показаний" in texts(messages) and button_titles(messages) == ["Передать показания"]
@@ -54,7 +59,9 @@ def test_the_readings_reminder_fires_at_the_window_opening_and_is_rescheduled(li
 
 
 def test_the_fired_reminder_is_the_one_said_and_a_pay_reminder_fires_once(linked, monkeypatch):
-    monkeypatch.setattr(reminders, "utcnow", lambda: datetime(2026, 11, 20, 6, 0))  # the fixture's 09:00 in Moscow
+    monkeypatch.setattr(
+        reminders, "utcnow", lambda: datetime(2026, 11, 20, 6, 0)
+    )  # the fixture's 09:00 in Moscow
     remind("напомни заплатить до 10-го")
     remind("напоминай передавать показания")
     messages, events = reminder_due("pay")
