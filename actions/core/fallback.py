@@ -1,4 +1,6 @@
-"""When the bot is unsure: offer the two likeliest meanings as buttons; on a second miss, a human operator."""
+"""When the bot is unsure: a problem a skill knows (manifest `problems:`) starts its task at once, and so does the
+likeliest intent when the message's values are of the kind that task takes (manifest `bare_values:`); otherwise the
+two likeliest meanings as buttons, and on a second miss a human operator."""
 
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from engine.skills.loader import intent_titles
+from engine.sdk.offers import carry, message_values, offer, pending_offer, replay
+from engine.sdk.problems import any_problem
+from engine.skills.loader import bare_value_intents, intent_titles
 
 FALLBACK_INTENT = "nlu_fallback"
 NOT_OFFERED = {FALLBACK_INTENT, "out_of_scope", "affirm", "deny", "inform"}
@@ -56,11 +60,25 @@ class ActionClarifyIntent(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
+        described = any_problem(tracker.latest_message.get("text") or "")
+        tasks = bare_value_intents([described[0]]) if described else []
+        if tasks:  # a known problem in the resident's words: its first task runs with the value it calls for
+            return replay(tracker, tasks[0], {described[0]: described[1]})
+        # The likeliest intent is a task the message's values start (a trade named): the values settle it.
+        values = message_values(tracker.latest_message)
+        ranked = [r.get("name") for r in tracker.latest_message.get("intent_ranking") or []]
+        ranked = [name for name in ranked if name not in NOT_OFFERED]
+        if values and ranked and ranked[0] in bare_value_intents(values):
+            return replay(tracker, ranked[0], values)
         buttons = candidate_buttons(tracker.latest_message, intent_titles())
         if misses_in_a_row(tracker) >= 2 or not buttons:
-            dispatcher.utter_message(response="utter_clarify_offer_operator")  # its buttons: operator, help
+            # its buttons: operator, help; «да» calls the operator
+            dispatcher.utter_message(response="utter_clarify_offer_operator", **offer("human_handoff"))
             return []
-        dispatcher.utter_message(response="utter_clarify_intent", buttons=buttons)
+        # A pending offer stays open while the bot asks what was meant.
+        dispatcher.utter_message(
+            response="utter_clarify_intent", buttons=buttons, **carry(pending_offer(tracker))
+        )
         return []
 
 

@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from engine.sdk.offers import offer
 from engine.skills.discovery import SkillPackage
 from engine.skills.loader import served_packages
 
@@ -30,5 +31,7 @@ class ActionServicePreview(Action):
     ) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         response, values = preview_answer(served_packages(), intent)
-        dispatcher.utter_message(response=response, **values)
+        dispatcher.utter_message(
+            response=response, **values, **offer("human_handoff")
+        )  # «да» calls the operator
         return []

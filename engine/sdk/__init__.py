@@ -3,7 +3,8 @@
 `engine check` refuses a skill that imports any other part of `engine` (tests may also use `engine.testing`),
 anything of `nlu`, or another skill. Every sentence a resident reads lives in the skill's `domain.yml`
 `responses:`; actions send them with `dispatcher.utter_message(response=..., **values)` and build list lines and
-button titles with `phrase`.
+button titles with `phrase`. A response that proposes something adds `**offer(intent, ...)`, so that a yes or the
+value it asks for accepts it (engine.sdk.offers).
 """
 
 from engine.lexicon import LexiconError, canonical_values, load_lexicon, skill_lexicon
@@ -32,16 +33,21 @@ from engine.russian import (
     weekday_short,
 )
 from engine.sdk import clock
+from engine.sdk.address import HOUSE_NUMBER, STREET, AddressReading, read_address
 from engine.sdk.conversation import (
     STOP,
     button,
     channel_identity,
+    corrected_value,
     entity_value,
     entity_values,
     intent_payload,
     resident_id,
+    value_before,
 )
+from engine.sdk.offers import offer
 from engine.sdk.phrases import MissingResponse, phrase
+from engine.sdk.problems import problem_value
 from engine.sdk.store import (
     Base,
     Payment,
@@ -53,12 +59,23 @@ from engine.sdk.store import (
     session_scope,
     utcnow,
 )
+from engine.sdk.values import (
+    read_account_number,
+    read_numbers,
+    read_typed,
+    read_yes_no,
+    register_reader,
+    yes_no_extraction,
+)
 from engine.sdk.words import fold_spelling, is_numeral, lemma, lemmas, parse_phone, words_of
 
 __all__ = [
     "DECLINED",
+    "HOUSE_NUMBER",
     "STOP",
+    "STREET",
     "SUCCEEDED",
+    "AddressReading",
     "Base",
     "LexiconError",
     "MissingResponse",
@@ -71,6 +88,7 @@ __all__ = [
     "channel_identities_of",
     "channel_identity",
     "clock",
+    "corrected_value",
     "day_month",
     "day_month_year",
     "entity_value",
@@ -91,18 +109,28 @@ __all__ = [
     "month_prepositional",
     "month_year",
     "number",
+    "offer",
     "parse_phone",
     "pay",
     "payment_by_id",
     "payment_provider",
     "payments_are_test",
     "phrase",
+    "problem_value",
+    "read_account_number",
+    "read_address",
+    "read_numbers",
+    "read_typed",
+    "read_yes_no",
     "receipt",
+    "register_reader",
     "resident_for",
     "resident_id",
     "session_scope",
     "skill_lexicon",
     "utcnow",
+    "value_before",
     "weekday_short",
     "words_of",
+    "yes_no_extraction",
 ]

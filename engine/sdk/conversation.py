@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from rasa_sdk import Tracker
 from sqlalchemy.orm import Session
@@ -35,6 +35,36 @@ def entity_values(tracker: Tracker, entity: str) -> List[Any]:
 def entity_value(tracker: Tracker, entity: str) -> Optional[Any]:
     """The first value of `entity` in the latest message, or None."""
     return next(iter(entity_values(tracker, entity)), None)
+
+
+def corrected_value(
+    tracker: Tracker, entity: str, current: Any, typed: Optional[Callable[[str], List[Any]]] = None
+) -> Optional[Any]:
+    """A new value of `entity` said at a confirmation ("no, not 2000 but 2500"): the last value of the latest
+    message that differs from the current one, or None when the message corrects nothing. `typed` reads the
+    values from the text when the model tagged none (two bare sums)."""
+    said = entity_values(tracker, entity) or (
+        typed(tracker.latest_message.get("text") or "") if typed else []
+    )
+    changed = [v for v in said if not _same(v, current)]
+    return changed[-1] if changed else None
+
+
+def _same(value: Any, current: Any) -> bool:
+    try:
+        return float(value) == float(current)
+    except (TypeError, ValueError):
+        return str(value) == str(current)
+
+
+def value_before(tracker: Tracker, slot: str) -> Optional[Any]:
+    """The slot's value before the latest message: what a validator keeps when the message brought a value of the
+    wrong type for a slot it was not asked for, so that a good value is never erased by a bad one."""
+    users = [i for i, e in enumerate(tracker.events) if e.get("event") == "user"]
+    for event in reversed(tracker.events[: users[-1]] if users else []):
+        if event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
 
 
 def intent_payload(intent: str, **entities: Any) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 from functools import lru_cache
-from typing import Dict, List, Tuple
+from typing import Dict, Iterable, List, Tuple
 
 from rasa_sdk import Action
 from rasa_sdk.utils import all_subclasses
@@ -62,3 +62,13 @@ def intent_titles() -> Dict[str, str]:
     return {
         intent: title for package in served_packages() for intent, title in package.manifest.intents.items()
     }
+
+
+def bare_value_intents(entities: Iterable[str]) -> List[str]:
+    """The served intents that a bare value of these entities can start (manifests' `bare_values`), likeliest
+    first and each once."""
+    found: List[str] = []
+    for entity in entities:
+        for package in served_packages():
+            found += [i for i in package.manifest.bare_values.get(entity, ()) if i not in found]
+    return found

@@ -29,6 +29,8 @@ KNOWN_KEYS = frozenset(
         "canonical_values",
         "tables",
         "preview",
+        "bare_values",
+        "problems",
     }
 )
 
@@ -63,6 +65,12 @@ class Manifest:
     # A skill announced before it ships: the engine recognises its intents and answers them with
     # `action_service_preview` (the service is being prepared, an operator can help meanwhile).
     preview: bool = False
+    # entity -> the skill's intents that a bare value of it can start, likeliest first: when a resident types only
+    # such a value with nothing asked, the bot offers these tasks as buttons.
+    bare_values: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+    # entity -> canonical value -> problems in residents' words that call for it («течёт кран»: plumber);
+    # engine.sdk.problems matches them.
+    problems: Mapping[str, Mapping[str, Tuple[str, ...]]] = field(default_factory=dict)
 
 
 def _names(raw: Dict[str, Any], key: str, path: Path) -> Tuple[str, ...]:
@@ -95,6 +103,46 @@ def _canonical_values(raw: Dict[str, Any], path: Path) -> Dict[str, CanonicalEnt
     return result
 
 
+def _bare_values(raw: Dict[str, Any], intents: Mapping[str, str], path: Path) -> Dict[str, Tuple[str, ...]]:
+    value = raw.get("bare_values") or {}
+    if not isinstance(value, dict):
+        raise ManifestError(f"{path}: 'bare_values' must map an entity to a list of the skill's intents")
+    result = {}
+    for entity in value:
+        result[str(entity)] = _names(value, entity, path)
+        foreign = [name for name in result[str(entity)] if name not in intents]
+        if foreign:
+            raise ManifestError(
+                f"{path}: bare_values.{entity} names intents the manifest does not list: {foreign}"
+            )
+    return result
+
+
+def _problems(
+    raw: Dict[str, Any], canonical: Mapping[str, CanonicalEntity], path: Path
+) -> Dict[str, Dict[str, Tuple[str, ...]]]:
+    value = raw.get("problems") or {}
+    if not isinstance(value, dict):
+        raise ManifestError(f"{path}: 'problems' must map an entity to {{canonical value: [phrases]}}")
+    result: Dict[str, Dict[str, Tuple[str, ...]]] = {}
+    for entity, values in value.items():
+        if entity not in canonical or not isinstance(values, dict):
+            raise ManifestError(
+                f"{path}: problems.{entity}: the entity needs canonical_values in this manifest"
+            )
+        for canonical_value, phrases in values.items():
+            if canonical_value not in canonical[entity].values:
+                raise ManifestError(f"{path}: problems.{entity}.{canonical_value} is not a canonical value")
+            if (
+                not isinstance(phrases, list)
+                or not phrases
+                or not all(isinstance(p, str) and p for p in phrases)
+            ):
+                raise ManifestError(f"{path}: problems.{entity}.{canonical_value} needs a list of phrases")
+            result.setdefault(str(entity), {})[str(canonical_value)] = tuple(phrases)
+    return result
+
+
 def load_manifest(path: Path) -> Manifest:
     """Reads and checks one `manifest.yml`."""
     try:
@@ -121,6 +169,8 @@ def load_manifest(path: Path) -> Manifest:
     preview = raw.get("preview", False)
     if not isinstance(preview, bool):
         raise ManifestError(f"{path}: 'preview' must be true or false")
+    intents = _intents(raw, path)
+    canonical = _canonical_values(raw, path)
     return Manifest(
         name=raw["name"],
         prefix=prefix or "",
@@ -128,9 +178,11 @@ def load_manifest(path: Path) -> Manifest:
         description=raw["description"].strip(),
         version=str(raw["version"]),
         examples=_names(raw, "examples", path),
-        intents=_intents(raw, path),
+        intents=intents,
+        bare_values=_bare_values(raw, intents, path),
         tables=_names(raw, "tables", path),
         contract_entities=_names(raw, "contract_entities", path),
-        canonical_values=_canonical_values(raw, path),
+        canonical_values=canonical,
+        problems=_problems(raw, canonical, path),
         preview=preview,
     )

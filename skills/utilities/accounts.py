@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 import hmac
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import List, Optional, Tuple
@@ -24,14 +23,6 @@ from .models import UtilitiesAccount
 SKILL = "utilities"
 MAX_WRONG_ANSWERS = 3
 LOCK_DURATION = timedelta(hours=1)
-ACCOUNT_DIGITS = re.compile(r"\d{6,12}")
-
-
-def account_number_in(text: str) -> Optional[str]:
-    """The account number in a message: 6–12 digits, spaces and dashes between groups allowed."""
-    digits = re.sub(r"(?<=\d)[ \-](?=\d)", "", text or "")
-    found = ACCOUNT_DIGITS.findall(digits)
-    return found[0] if len(found) == 1 else None
 
 
 def linked_accounts(session: Session, resident_id: int) -> List[UtilitiesAccount]:

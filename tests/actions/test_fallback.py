@@ -81,3 +81,27 @@ def test_default_fallback_offers_an_operator_and_reverts_the_message():
     )
     assert assembled_domain()["responses"]["utter_fallback_confused"][0]["buttons"] == OPERATOR_BUTTONS
     assert [e["event"] for e in events] == ["rewind"]
+
+
+def test_a_known_problem_the_model_was_unsure_of_starts_its_task():
+    ranking = [{"name": "nlu_fallback"}, {"name": "utilities_report_problem"}]
+    tracker = make_tracker("выбило пробки во всей квартире", "nlu_fallback", intent_ranking=ranking)
+    messages, events = run_action(ActionClarifyIntent(), tracker)
+    assert messages == []
+    assert events[1]["parse_data"]["intent"]["name"] == "market_search"
+    assert events[1]["parse_data"]["entities"] == [{"entity": "service_category", "value": "electrician"}]
+
+
+def test_the_likeliest_intent_runs_when_the_messages_values_are_what_it_takes():
+    ranking = [{"name": "nlu_fallback"}, {"name": "market_search"}, {"name": "market_order"}]
+    trade = [{"entity": "service_category", "value": "electrician"}]
+    tracker = make_tracker(
+        "подбери электрика, две розетки", "nlu_fallback", entities=trade, intent_ranking=ranking
+    )
+    messages, events = run_action(ActionClarifyIntent(), tracker)
+    assert messages == [] and events[1]["parse_data"]["intent"]["name"] == "market_search"
+    # values that the likeliest intent does not take: the resident is asked
+    ranking = [{"name": "nlu_fallback"}, {"name": "profile_show"}, {"name": "market_search"}]
+    tracker = make_tracker("что-то про электрика", "nlu_fallback", entities=trade, intent_ranking=ranking)
+    messages, events = run_action(ActionClarifyIntent(), tracker)
+    assert messages[0]["response"] == "utter_clarify_intent" and events == []

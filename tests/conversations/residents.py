@@ -101,6 +101,18 @@ def load_conversations(files: Optional[Iterable[Path]] = None) -> List[Conversat
     return found
 
 
+def environment(files: Optional[Iterable[Path]] = None) -> Dict[str, str]:
+    """The settings the assistant runs with for these conversations: each file's `environment:` (the skill's own
+    settings, such as a reading window open today), merged; two files that set one name differently are an error."""
+    merged: Dict[str, str] = {}
+    for path in conversation_files() if files is None else files:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for name, value in (data.get("environment") or {}).items():
+            if merged.setdefault(str(name), str(value)) != str(value):
+                raise ValueError(f"{path}: environment {name} is set differently by another file")
+    return merged
+
+
 def known_gaps() -> Dict[str, str]:
     """Conversations the bot is known to fail today, each with why: they run as strict expected failures."""
     if not KNOWN_GAPS.exists():

@@ -1,6 +1,8 @@
 """How one run of a residents' conversation is judged (no servers)."""
 
-from tests.conversations.residents import Conversation, Said, Turn, judge
+import pytest
+
+from tests.conversations.residents import Conversation, Said, Turn, environment, judge
 
 CONVERSATION = Conversation(
     name="utilities_balance",
@@ -49,3 +51,13 @@ def test_no_goal_and_no_answer_are_failures():
         "goal not reached: none of utter_balance"
     )
     assert judge(CONVERSATION, [Said(), said("x"), said("y")]).failure == "turn 1 «сколько должен»: no answer"
+
+
+def test_the_files_environments_merge_and_a_clash_is_an_error(tmp_path):
+    first, second = tmp_path / "a.yml", tmp_path / "b.yml"
+    first.write_text("environment: {WINDOW: '1-31'}\nconversations: []\n", encoding="utf-8")
+    second.write_text("environment: {WINDOW: '1-31', OTHER: 2}\n", encoding="utf-8")
+    assert environment([first, second]) == {"WINDOW": "1-31", "OTHER": "2"}
+    second.write_text("environment: {WINDOW: '15-25'}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="set differently"):
+        environment([first, second])

@@ -6,21 +6,18 @@ one must leave the list."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
-from pathlib import Path
 from typing import Dict, Iterator, List
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from engine.settings import PROJECT_ROOT
-from engine.testing import RestClient, assembled_domain, free_port, running_assistant
+from engine.testing import assembled_domain
+from tests.conversations.conftest import Assistant
 from tests.conversations.residents import (
     TWISTS,
     Conversation,
     Outcome,
-    Said,
     judge,
     known_gaps,
     load_conversations,
@@ -32,46 +29,9 @@ REPORT = PROJECT_ROOT / "results" / "conversations_report.json"
 OUTCOMES: Dict[str, Outcome] = {}
 
 
-class Assistant:
-    """The running assistant, and its store as it was when it became ready (restored before each conversation)."""
-
-    def __init__(self, client: RestClient, store: Path, snapshot: Path):
-        self.client, self.store, self.snapshot = client, store, snapshot
-
-    @staticmethod
-    def _copy(source: Path, target: Path) -> None:
-        with sqlite3.connect(source) as origin, sqlite3.connect(target) as destination:
-            origin.backup(destination)
-
-    def save(self) -> None:
-        self._copy(self.store, self.snapshot)
-
-    def restore(self) -> None:
-        self._copy(self.snapshot, self.store)
-
-    def turn(self, sender: str, message: str) -> Said:
-        self.client.replies(sender, message)
-        events = self.client.events(sender)
-        last_user = max(i for i, e in enumerate(events) if e.get("event") == "user")
-        said = Said()
-        for event in events[last_user + 1 :]:
-            if event.get("event") == "bot":
-                said.responses.append((event.get("metadata") or {}).get("utter_action"))
-                said.texts.append(event.get("text") or "")
-        return said
-
-
-@pytest.fixture(scope="module")
-def assistant(trained_model, tmp_path_factory) -> Iterator[Assistant]:
-    folder = tmp_path_factory.mktemp("residents")
-    database_url = f"sqlite:///{folder / 'assistant.db'}"
-    port, action_port = free_port(), free_port()
-    with running_assistant(port, action_port, {"DATABASE_URL": database_url}):
-        running = Assistant(
-            RestClient(port, database_url), Path(make_url(database_url).database), folder / "demo.db"
-        )
-        running.save()
-        yield running
+@pytest.fixture(scope="module", autouse=True)
+def report() -> Iterator[None]:
+    yield
     _write_report()
 
 

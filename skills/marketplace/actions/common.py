@@ -37,6 +37,13 @@ def order_number(value: Any) -> Optional[int]:
     return int(digits[0]) if len(digits) == 1 and int(digits[0]) > 0 else None
 
 
+def picked_position(text: str) -> Optional[str]:
+    """The one position a reply to the search results names by an ordinal ("the second"), as an order button sends
+    it."""
+    found = positions(text, digits=False)
+    return str(found[0]) if len(found) == 1 else None
+
+
 def positions(text: str, digits: bool = True) -> List[int]:
     """Positions in a shown list a text names by ordinals or digits ("the first two" → [1, 2], "2 and 3" →
     [2, 3]); the words are lexicon.yml's.

@@ -18,6 +18,7 @@ from engine.sdk import (
     audit_record,
     day_month_year,
     entity_value,
+    offer,
     phrase,
     resident_id,
     session_scope,
@@ -100,7 +101,10 @@ class ActionMarketOrderStatus(Action):
                 return []
             recent = orders.customer_orders(session, customer)[:RECENT_SHOWN]
             if not recent:
-                dispatcher.utter_message(response="utter_market_no_orders")
+                # it suggests naming a service: the trade alone in reply searches for it
+                dispatcher.utter_message(
+                    response="utter_market_no_orders", **offer("market_search", accepts=["service_category"])
+                )
                 return []
             dispatcher.utter_message(
                 response="utter_market_orders_list",

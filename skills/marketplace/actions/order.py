@@ -8,7 +8,6 @@ again right before it, and the order is placed with exactly the quoted offer.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 from typing import Any, Dict, List, Optional, Text, Tuple
 
@@ -21,15 +20,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.sdk import (
+    HOUSE_NUMBER,
     audit_record,
     button,
     clock,
     day_month_year,
     entity_value,
+    offer,
     phrase,
+    problem_value,
+    read_address,
     resident_id,
     session_scope,
-    skill_lexicon,
+    value_before,
+    yes_no_extraction,
 )
 
 from .. import catalog, dispatch, orders, texts, when
@@ -41,7 +45,6 @@ CATEGORY, ADDRESS, DAY, HOUR = "market_category", "market_address", "market_day"
 OFFER, QUOTED, CONFIRM = "market_offer", "market_quoted_offer", "market_order_confirm"
 ORDER_SLOTS = (CATEGORY, ADDRESS, DAY, HOUR, OFFER, QUOTED, CONFIRM)
 SKILL = "marketplace"
-ADDRESS_LEAD = re.compile(skill_lexicon(__file__)["address_lead_pattern"], re.IGNORECASE)
 
 
 def picked_offer(session: Session, tracker: Tracker) -> Optional[MarketOffer]:
@@ -105,6 +108,16 @@ def existing_order(session: Session, customer: int, category: str, start: dateti
     )
 
 
+def address_question(tracker: Tracker, missing: Tuple[str, ...]) -> str:
+    """What to say when the answer to "which address" is no address: an hour or a day typed instead is taken
+    (the form's slot mappings fill it), and only the address is asked for again; else what part is missing."""
+    if tracker.slots_to_validate().keys() & {DAY, HOUR}:
+        return "utter_market_address_after_time"
+    if missing == (HOUSE_NUMBER,):
+        return "utter_market_address_no_house"
+    return "utter_market_address_again"
+
+
 class ValidateMarketOrderForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_market_order_form"
@@ -112,10 +125,21 @@ class ValidateMarketOrderForm(FormValidationAction):
     async def extract_market_category(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """A pick from the search results fixes the offer and its category."""
+        """A pick from the search results fixes the offer and its category; a problem told in the resident's words
+        (a dripping tap) names the category when none is known yet."""
         with session_scope() as session:
             offer = picked_offer(session, tracker)
-            return {OFFER: offer.id, CATEGORY: offer.category} if offer is not None else {}
+            if offer is not None:
+                return {OFFER: offer.id, CATEGORY: offer.category}
+        if tracker.get_slot(CATEGORY) or entity_value(tracker, "service_category"):
+            return {}
+        category = problem_value(tracker.latest_message.get("text") or "", "service_category")
+        return {CATEGORY: category} if category else {}
+
+    async def extract_market_order_confirm(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return yes_no_extraction(tracker, CONFIRM)
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -145,18 +169,15 @@ class ValidateMarketOrderForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         if str(slot_value or "").startswith("/"):  # a button's payload: the address is its entity
             slot_value = entity_value(tracker, "location")
-        address = ADDRESS_LEAD.sub("", " ".join(str(slot_value or "").split()))
-        if (
-            not 5 <= len(address) <= 200
-            or not any(ch.isalpha() for ch in address)
-            or not any(ch.isdigit() for ch in address)
-        ):
-            if (
-                tracker.get_slot(REQUESTED_SLOT) == ADDRESS
-            ):  # a district named up front is asked for properly next
-                dispatcher.utter_message(response="utter_market_address_again")
-            return {ADDRESS: None}
-        return {ADDRESS: address}
+        reading = read_address(str(slot_value or ""))
+        if reading.address is not None:
+            return {ADDRESS: reading.address}
+        if tracker.get_slot(REQUESTED_SLOT) != ADDRESS:
+            # a place named in the request or in an answer to another question: it is asked for properly when
+            # its turn comes, and an address given before stays
+            return {ADDRESS: value_before(tracker, ADDRESS)}
+        dispatcher.utter_message(response=address_question(tracker, reading.missing))
+        return {ADDRESS: None}
 
     def validate_market_day(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -316,5 +337,10 @@ class ActionMarketOrderDone(Action):
             button(phrase(domain, "utter_market_pay_now_button"), "market_pay_order", order_id=order_id),
             button(phrase(domain, "utter_market_pay_later_button"), "deny"),
         ]
-        dispatcher.utter_message(response="utter_market_order_placed", summary=summary, buttons=buttons)
+        dispatcher.utter_message(
+            response="utter_market_order_placed",
+            summary=summary,
+            buttons=buttons,
+            **offer("market_pay_order", order_id=order_id),
+        )
         return cleared

@@ -11,7 +11,18 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from engine.sdk import STOP, audit_record, clock, entity_value, resident_id, session_scope, skill_lexicon
+from engine.sdk import (
+    STOP,
+    audit_record,
+    button,
+    clock,
+    entity_value,
+    offer,
+    phrase,
+    resident_id,
+    session_scope,
+    skill_lexicon,
+)
 
 from .. import catalog, orders, providers, texts
 from ..models import APPROVED, PENDING, REJECTED, MarketProvider
@@ -208,7 +219,11 @@ class ActionMarketProviderAddService(Action):
             resident = resident_id(session, tracker)
             member = providers.provider_of(session, resident)
             if member is None:
-                dispatcher.utter_message(response="utter_market_add_service_members_only")
+                dispatcher.utter_message(
+                    response="utter_market_add_service_members_only",
+                    buttons=[button(phrase(domain, "utter_market_join_button"), "market_provider_join")],
+                    **offer("market_provider_join"),
+                )
                 return []
             if draft is None:
                 dispatcher.utter_message(response="utter_market_add_service_how")
@@ -226,7 +241,7 @@ class ActionMarketProviderAddService(Action):
                 )
                 return []
             try:
-                offer = providers.upsert_service(
+                service = providers.upsert_service(
                     session, resident, category, draft.title, draft.price, draft.unit
                 )
             except providers.ServiceRefused as error:
@@ -237,14 +252,14 @@ class ActionMarketProviderAddService(Action):
                 skill=SKILL,
                 action="service_saved",
                 resident_id=resident,
-                details={"offer_id": offer.id, "price": str(offer.price), "unit": offer.unit},
+                details={"offer_id": service.id, "price": str(service.price), "unit": service.unit},
             )
             dispatcher.utter_message(
                 response="utter_market_service_saved",
-                title=offer.title,
-                price=texts.price_text(domain, offer.price, offer.unit),
-                category=texts.category_title(offer.category),
-                warranty_days=offer.warranty_days,
+                title=service.title,
+                price=texts.price_text(domain, service.price, service.unit),
+                category=texts.category_title(service.category),
+                warranty_days=service.warranty_days,
             )
         return []
 

@@ -12,14 +12,28 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from engine.sdk import button, day_month_year, entity_value, phrase, session_scope, skill_lexicon
+from engine.sdk import (
+    button,
+    day_month_year,
+    entity_value,
+    offer,
+    phrase,
+    problem_value,
+    register_reader,
+    session_scope,
+    skill_lexicon,
+)
 
 from .. import catalog, texts, when
 from ..catalog import OfferCard, SearchQuery, SearchResult
-from .common import positions
+from .common import picked_position, positions
+
+POSITION = "market_offer_position"
+register_reader(POSITION, picked_position)  # «второе» alone accepts the results' offer with that pick
 
 LEXICON = skill_lexicon(__file__)
 LAST_OFFERS = "market_last_offers"
+CATEGORY = "market_category"
 CHEAPER = re.compile(LEXICON["cheaper_pattern"], re.IGNORECASE)
 COMPARE = re.compile(LEXICON["compare_pattern"], re.IGNORECASE)
 UPPER_BOUND = re.compile(LEXICON["upper_bound_pattern"], re.IGNORECASE)
@@ -169,10 +183,21 @@ class ActionMarketSearch(Action):
         shown = tracker.get_slot(LAST_OFFERS) or []
         if COMPARE.search(text) and shown and len(positions(text)) >= 2:
             return self._compare(dispatcher, domain, shown, positions(text))
-        category = entity_value(tracker, "service_category") or tracker.get_slot("market_category")
+        category = entity_value(tracker, "service_category")
+        from_problem = None if category else problem_value(text, "service_category")
+        category = category or from_problem or tracker.get_slot(CATEGORY)
         if category not in catalog.CATEGORIES:
-            dispatcher.utter_message(response="utter_ask_market_category")
+            # «сантехник» or «засор в ванной» in reply searches with what this message already said
+            kept = {k: entity_value(tracker, k) for k in ("date", "time", "location", "amount")}
+            dispatcher.utter_message(
+                response="utter_ask_market_category",
+                **offer("market_search", accepts=["service_category"], **kept),
+            )
             return []
+        if from_problem:
+            dispatcher.utter_message(
+                response="utter_market_search_problem_category", category=texts.category_title(category)
+            )
         query = query_of(tracker, category)
         with session_scope() as session:
             result = catalog.search(session, query)
@@ -194,9 +219,16 @@ class ActionMarketSearch(Action):
             else "utter_market_search_results_by_rating"
         )
         dispatcher.utter_message(
-            response=response, category=texts.category_title(category), cards=cards, buttons=buttons
+            response=response,
+            category=texts.category_title(category),
+            cards=cards,
+            buttons=buttons,
+            # «да» or a bare «на завтра в 10» orders this service (dispatch picks the provider), «второе» that offer
+            **offer("market_order", accepts=["date", "time", POSITION], service_category=category),
         )
-        return [SlotSet(LAST_OFFERS, [card.offer_id for card in result.cards])]
+        events = [SlotSet(LAST_OFFERS, [card.offer_id for card in result.cards])]
+        # «а подешевле?» next searches the same service; a search inside the order form leaves its slots alone
+        return events if tracker.active_loop_name else [*events, SlotSet(CATEGORY, category)]
 
     @staticmethod
     def _compare(

@@ -5,7 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from engine.sdk import clock, day_month_year
-from engine.testing import button_titles, make_tracker, run_action, slot_events, texts
+from engine.testing import button_titles, just_set, make_tracker, run_action, slot_events, texts
 from skills.marketplace import orders
 from skills.marketplace.actions.order import (
     ActionAskMarketAddress,
@@ -65,11 +65,23 @@ def test_a_weekday_is_not_taken_for_a_pick_from_the_results(demo_store):
 
 def test_an_address_without_street_and_house_is_asked_again(demo_store):
     asked = {"market_category": "plumber", "requested_slot": "market_address"}
-    for answer in ("дом", "улица Речная"):
+    for answer, question in (("дом", "Напишите адрес"), ("улица Речная", "Не вижу номера дома")):
         messages, events = order_form(answer, new={"market_address": answer}, slots=asked)
-        assert "Напишите адрес" in texts(messages) and slot_events(events)["market_address"] is None
+        assert texts(messages).startswith(question) and slot_events(events)["market_address"] is None
     _, events = order_form(ADDRESS, new={"market_address": f"  {ADDRESS} "}, slots=asked)
     assert slot_events(events)["market_address"] == ADDRESS
+
+
+def test_an_hour_typed_for_the_address_fills_the_hour_and_asks_only_for_the_address(demo_store):
+    asked = {"market_category": "plumber", "requested_slot": "market_address"}
+    messages, events = order_form(
+        "в 10 утра",
+        new={"market_address": "в 10 утра", "market_hour": "10:00"},
+        slots=asked,
+        entities=[{"entity": "time", "value": "10:00"}],
+    )
+    assert texts(messages).startswith("Время записал. А адрес какой?")
+    assert slot_events(events)["market_address"] is None
 
 
 def test_a_past_day_is_refused(demo_store):
@@ -289,3 +301,16 @@ def test_declining_the_confirmation_places_nothing(demo_store):
         ActionMarketOrderDone(), make_tracker("нет", "deny", slots=order_slots(confirm=False))
     )
     assert "заказ не оформляю" in texts(messages) and customer_orders("resident-1") == []
+
+
+def test_a_place_tagged_in_the_answer_about_the_day_never_erases_the_address(demo_store):
+    tracker = make_tracker(
+        "в среду после школы, часов в 17",
+        "inform",
+        slots={"market_category": "tutor", "market_address": "школы", "requested_slot": "market_day"},
+        active_loop="market_order_form",
+        events=[{"event": "slot", "name": "market_address", "value": "Южная улица 3 кв 9"}],
+    )
+    messages, events = run_action(ValidateMarketOrderForm(), just_set(tracker, "market_address", "школы"))
+    assert slot_events(events)["market_address"] == "Южная улица 3 кв 9"
+    assert "адрес" not in texts(messages).lower()

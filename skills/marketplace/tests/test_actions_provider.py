@@ -132,10 +132,11 @@ def test_a_member_adds_a_service_and_a_non_member_cannot(demo_store):
                 sender_id=sender,
             ),
         )
-        assert texts(messages) == (
-            "Добавлять услуги могут участники кооператива. Хотите вступить? Напишите "
-            "«хочу стать исполнителем»."
-        )
+        assert texts(messages) == "Добавлять услуги могут участники кооператива. Хотите вступить?"
+        assert messages[0]["buttons"] == [
+            {"title": "Вступить в кооператив", "payload": "/market_provider_join"}
+        ]
+        assert messages[0]["offer"]["intent"] == "market_provider_join"  # «да» starts the application
     with session_scope() as session:
         assert (
             session.execute(

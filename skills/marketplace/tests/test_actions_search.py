@@ -4,7 +4,7 @@ import re
 
 from sqlalchemy import update
 
-from engine.sdk import clock, day_month_year, session_scope
+from engine.sdk import clock, day_month_year, read_typed, session_scope
 from engine.testing import make_tracker, run_action, slot_events, texts
 from skills.marketplace import texts as market_texts
 from skills.marketplace.actions.search import ActionMarketSearch
@@ -125,3 +125,40 @@ def test_a_category_without_offers_says_so(demo_store):
 def test_a_search_without_a_category_asks_which_service(demo_store):
     messages, events = search("найди мне кого-нибудь на завтра")
     assert messages[0]["response"] == "utter_ask_market_category" and events == []
+    # the question is an offer: the trade alone in reply searches, keeping the day already said
+    assert messages[0]["offer"]["intent"] == "market_search"
+    assert messages[0]["offer"]["accepts"] == ["service_category"]
+
+
+def test_a_problem_in_own_words_searches_its_trade_at_once_and_says_which(demo_store):
+    messages, events = search("у меня на кухне течёт кран, что делать")
+    assert texts(messages).startswith("Похоже, тут нужна услуга «сантехник» — вот кто может помочь.")
+    assert "Нашёл предложения «сантехник» (по рейтингу):" in texts(messages)
+    assert slot_events(events)["market_category"] == "plumber"  # «а подешевле?» next keeps the trade
+    cheaper, _ = search("а подешевле есть?", slots={"market_category": "plumber"})
+    assert "Нашёл предложения «сантехник» (сначала дешевле):" in texts(cheaper)
+
+
+def test_the_results_offer_an_order_of_that_service(demo_store):
+    messages, _ = search("нужен электрик", entities=[category("electrician")])
+    found = messages[-1]["offer"]
+    assert found["intent"] == "market_order" and found["accepts"] == ["date", "time", "market_offer_position"]
+    assert found["entities"] == {"service_category": "electrician"}
+
+
+def test_a_search_inside_the_order_form_leaves_its_category(demo_store):
+    tracker = make_tracker(
+        "а сколько грузчики стоят",
+        "market_search",
+        entities=[category("movers")],
+        active_loop="market_order_form",
+    )
+    _, events = run_action(ActionMarketSearch(), tracker)
+    assert "market_category" not in slot_events(events)
+
+
+def test_an_ordinal_alone_answers_the_results_offer():
+    # search.py registers the reader, so the engine's answer to an offer reads «второе» as that pick
+    assert read_typed("market_offer_position", "второе") == "2"
+    assert read_typed("market_offer_position", "давай первого") == "1"
+    assert read_typed("market_offer_position", "на 2 декабря") is None

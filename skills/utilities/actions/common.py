@@ -10,10 +10,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from engine.sdk import entity_value, resident_id
+from engine.sdk import entity_value, offer, resident_id
 
 from ..accounts import AccountChoice, account_for
 from ..models import UtilitiesAccount
+
+LINK_INTENT = "utilities_link_account"
 
 
 def resident_account(
@@ -24,9 +26,15 @@ def resident_account(
     number = entity_value(tracker, "account_number")
     choice, account = account_for(session, resident, str(number) if number else None)
     if choice is AccountChoice.NOT_YOURS:
-        dispatcher.utter_message(response="utter_utilities_account_not_yours", number=str(number))
+        dispatcher.utter_message(
+            response="utter_utilities_account_not_yours",
+            number=str(number),
+            **offer(LINK_INTENT, account_number=str(number)),
+        )
     elif choice is AccountChoice.NONE_LINKED:
-        dispatcher.utter_message(response="utter_utilities_no_account")
+        dispatcher.utter_message(
+            response="utter_utilities_no_account", **offer(LINK_INTENT, accepts=["account_number"])
+        )
     return resident, account
 
 

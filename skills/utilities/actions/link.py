@@ -9,12 +9,13 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from engine.sdk import resident_id, session_scope, utcnow
+from engine.sdk import read_account_number, resident_id, session_scope, utcnow
 
 from .. import clock
-from ..accounts import Linkable, Ownership, account_number_in, find_account, linkable, verify_and_link
+from ..accounts import Linkable, Ownership, find_account, linkable, verify_and_link
 from .common import is_sentinel
 
 NUMBER, CHECK = "utilities_account_number", "utilities_ownership_check"
@@ -37,10 +38,20 @@ class ValidateUtilitiesLinkAccountForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_utilities_link_account_form"
 
+    async def extract_utilities_account_number(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """The number said with the request itself when the model did not tag it: an answer to a later question
+        (the phone digits) is never taken for it."""
+        if tracker.get_slot(NUMBER) is not None or tracker.get_slot(REQUESTED_SLOT) is not None:
+            return {}
+        number = read_account_number(tracker.latest_message.get("text") or "")
+        return {NUMBER: number} if number else {}
+
     def validate_utilities_account_number(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        number = account_number_in(str(slot_value or ""))
+        number = read_account_number(str(slot_value or ""))
         if number is None:
             dispatcher.utter_message(response="utter_utilities_link_number_invalid")
             return {NUMBER: None}
@@ -61,7 +72,7 @@ class ValidateUtilitiesLinkAccountForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         if is_sentinel(tracker, slot_value, SENTINELS):
             return {CHECK: slot_value}
-        if account_number_in(str(slot_value or "")) is not None:
+        if read_account_number(str(slot_value or "")) is not None:
             # A corrected account number, not an answer: validate_utilities_account_number has judged it (and may have
             # found the account already linked); the check is then asked for the new number.
             settled = tracker.get_slot(CHECK)

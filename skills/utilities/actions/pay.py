@@ -20,14 +20,17 @@ from engine.sdk import (
     STOP,
     SUCCEEDED,
     PaymentRefused,
+    corrected_value,
     day_month,
     money,
     month_year,
     pay,
     payments_are_test,
     phrase,
+    read_numbers,
     receipt,
     session_scope,
+    yes_no_extraction,
 )
 
 from .. import billing
@@ -41,6 +44,11 @@ MIN_AMOUNT, MAX_AMOUNT = Decimal("1"), Decimal("500000")
 class ValidateUtilitiesPayForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_utilities_pay_form"
+
+    async def extract_utilities_pay_confirm(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return yes_no_extraction(tracker, CONFIRM)
 
     async def extract_utilities_pay_amount(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -76,6 +84,12 @@ class ValidateUtilitiesPayForm(FormValidationAction):
     def validate_utilities_pay_confirm(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
+        corrected = corrected_value(tracker, "amount", tracker.get_slot(AMOUNT), typed=read_numbers)
+        if corrected is not None:  # another sum: confirm that one instead (or ask for a valid one)
+            return {
+                **self.validate_utilities_pay_amount(corrected, dispatcher, tracker, domain),
+                CONFIRM: None,
+            }
         return {CONFIRM: bool(slot_value)}
 
 

@@ -11,12 +11,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.sdk import audit_record, entity_value, full_date, resident_id, session_scope
+from engine.sdk import audit_record, entity_value, full_date, offer, resident_id, session_scope
 
 from ..accounts import linked_accounts
 from ..models import UtilitiesRequest
 from ..names import request_status_name
 from ..problems import EMERGENCY, category_of, is_description, is_status_question
+
+REPORT, DESCRIPTION = "utilities_report_problem", "utilities_request_description"
 
 
 class ActionUtilitiesReportProblem(Action):
@@ -26,7 +28,8 @@ class ActionUtilitiesReportProblem(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        text = (tracker.latest_message.get("text") or "").strip()
+        # The description told before the address was asked, when this message is the address alone.
+        text = str(entity_value(tracker, DESCRIPTION) or tracker.latest_message.get("text") or "").strip()
         with session_scope() as session:
             resident = resident_id(session, tracker)
             if is_status_question(text):
@@ -39,7 +42,10 @@ class ActionUtilitiesReportProblem(Action):
             location = entity_value(tracker, "location")
             address = str(location) if location else accounts[-1].address if accounts else None
             if address is None:
-                dispatcher.utter_message(response="utter_utilities_request_address")
+                dispatcher.utter_message(
+                    response="utter_utilities_request_address",
+                    **offer(REPORT, accepts=["location"], **{DESCRIPTION: text}),
+                )
                 return []
             category = category_of(text)
             request = UtilitiesRequest(

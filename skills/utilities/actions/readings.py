@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session
 from engine.sdk import (
     STOP,
     audit_record,
+    button,
     channel_identity,
     day_month,
     money,
     number,
+    offer,
     phrase,
     resident_id,
     session_scope,
@@ -30,6 +32,8 @@ from ..models import UtilitiesAccount, UtilitiesMeter, UtilitiesReading
 from ..names import meter_label
 from ..readings_parser import parse_readings
 from .common import is_sentinel, resident_account
+
+REMIND = "utilities_reminder"
 
 VALUES, PENDING, CHOICE, CONFIRM = (
     "utilities_reading_values",
@@ -116,6 +120,7 @@ class ValidateUtilitiesReadingForm(FormValidationAction):
         if is_sentinel(tracker, slot_value, (STOP,)):
             return {VALUES: STOP}
         text = str(slot_value or "")
+        remind = {"utilities_reminder_kind": "readings"}
         with session_scope() as session:
             _, account = resident_account(session, tracker, dispatcher)
             if account is None:
@@ -128,6 +133,10 @@ class ValidateUtilitiesReadingForm(FormValidationAction):
                     first=str(first),
                     last=str(last),
                     opening=day_month(clock.next_window_opening(today)),
+                    buttons=[
+                        button(phrase(domain, "utter_utilities_readings_remind_button"), REMIND, **remind)
+                    ],
+                    **offer(REMIND, **remind),
                 )
                 return {VALUES: STOP, PENDING: None}
             parsed = parse_readings(text, tracker.latest_message.get("entities") or [])

@@ -139,7 +139,7 @@ class ActionUtilitiesReminder(Action):
     ) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         words = words_in(text)
-        kind = reminder_kind(words)
+        kind = entity_value(tracker, KIND_ENTITY) or reminder_kind(words)  # the entity: an accepted offer
         today = clock.today()
         with session_scope() as session:
             resident = resident_id(session, tracker)

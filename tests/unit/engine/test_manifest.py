@@ -68,3 +68,33 @@ def test_unreadable_manifest(tmp_path):
     path.write_text("name: [unclosed", encoding="utf-8")
     with pytest.raises(ManifestError, match="cannot be read"):
         load_manifest(path)
+
+
+def test_bare_values_and_problems_are_read(tmp_path):
+    manifest = load_manifest(
+        write(
+            tmp_path,
+            {
+                **VALID,
+                "bare_values": {"demo_color": ["demo_hello"]},
+                "problems": {"demo_color": {"red": ["покраснело небо"]}},
+            },
+        )
+    )
+    assert manifest.bare_values == {"demo_color": ("demo_hello",)}
+    assert manifest.problems == {"demo_color": {"red": ("покраснело небо",)}}
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"bare_values": {"demo_color": ["market_search"]}}, "names intents the manifest does not list"),
+        ({"bare_values": ["demo_hello"]}, "'bare_values' must map an entity"),
+        ({"problems": {"colour": {"red": ["x"]}}}, "the entity needs canonical_values in this manifest"),
+        ({"problems": {"demo_color": {"blue": ["синее"]}}}, "is not a canonical value"),
+        ({"problems": {"demo_color": {"red": []}}}, "needs a list of phrases"),
+    ],
+)
+def test_bare_values_and_problems_name_what_the_skill_owns(tmp_path, change, message):
+    with pytest.raises(ManifestError, match=message):
+        load_manifest(write(tmp_path, {**VALID, **change}))

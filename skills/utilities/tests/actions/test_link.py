@@ -137,3 +137,20 @@ def test_a_corrected_account_number_at_the_ownership_step_is_not_taken_for_an_an
     assert slots["utilities_account_number"] == corrected and slots["utilities_ownership_check"] is None
     with session_scope() as session:  # the correction is not counted as a wrong answer, for either account
         assert set(session.execute(select(UtilitiesAccount.failed_checks)).scalars()) == {0}
+
+
+def test_a_number_said_with_the_request_is_taken_though_the_model_missed_it(demo_store):
+    start = make_tracker(
+        "привяжи счёт 3004005006", "utilities_link_account", active_loop="utilities_link_account_form"
+    )
+    _, events = run_action(ValidateUtilitiesLinkAccountForm(), start, LINK_DOMAIN)
+    assert slot_events(events)["utilities_account_number"] == "3004005006"
+    # later, the four phone digits asked for are never taken for the number
+    asked = make_tracker(
+        "2233",
+        "inform",
+        active_loop="utilities_link_account_form",
+        slots={"utilities_account_number": "3004005006", "requested_slot": "utilities_ownership_check"},
+    )
+    _, events = run_action(ValidateUtilitiesLinkAccountForm(), asked, LINK_DOMAIN)
+    assert "utilities_account_number" not in slot_events(events)

@@ -98,7 +98,7 @@ def test_the_confirmation_prompt_marks_a_test_payment(linked):
     lines = texts(messages).splitlines()
     assert lines[0] == f"Оплатить 100,00 ₽ по лицевому счёту № {ACCOUNT}?"
     assert lines[1].startswith("К оплате сейчас ") and lines[1].endswith(
-        " (по октябрь 2026, срок — 10 ноября)."
+        " (за октябрь 2026, срок — 10 ноября)."
     )
     assert lines[2] == "Это ТЕСТОВЫЙ ПЛАТЁЖ (песочница): деньги не спишутся."
     assert button_titles(messages) == ["Да", "Нет"]
@@ -155,3 +155,25 @@ def test_paying_without_an_account_offers_to_link_one(demo_store):
     assert slots["utilities_pay_amount"] == "__stop__" and slots["utilities_pay_confirm"] is False
     done, _ = run_action(ActionUtilitiesPayDone(), make_tracker(slots=slots, sender_id="nobody"))
     assert done == []
+
+
+def _confirm_answer(text, intent, entities):
+    slots = {"utilities_pay_amount": 2000.0, "requested_slot": "utilities_pay_confirm"}
+    tracker = make_tracker(text, intent, entities=entities, slots=slots, active_loop="utilities_pay_form")
+    return run_action(
+        ValidateUtilitiesPayForm(), just_set(tracker, "utilities_pay_confirm", False), PAY_DOMAIN
+    )
+
+
+def test_another_sum_at_the_confirmation_is_confirmed_instead(linked):
+    sums = [{"entity": "amount", "value": 2000.0}, {"entity": "amount", "value": 2500.0}]
+    _, events = _confirm_answer("нет, не 2000 а 2500", "deny", sums)
+    slots = slot_events(events)
+    assert slots["utilities_pay_amount"] == 2500.0 and slots["utilities_pay_confirm"] is None
+
+
+def test_a_plain_no_or_an_impossible_sum_at_the_confirmation(linked):
+    _, events = _confirm_answer("нет", "deny", [])
+    assert slot_events(events)["utilities_pay_confirm"] is False
+    messages, events = _confirm_answer("нет, 9000000", "deny", [{"entity": "amount", "value": 9000000.0}])
+    assert slot_events(events)["utilities_pay_amount"] is None and "сумм" in texts(messages).lower()

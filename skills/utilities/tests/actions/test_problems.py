@@ -28,6 +28,21 @@ def test_problem_reports_are_categorised_and_numbered(linked):
 
 def test_a_request_needs_a_description_and_an_address(demo_store):
     assert report("хочу оставить заявку").startswith("Опишите одним сообщением, что случилось и где")
-    assert report("течёт батарея на кухне").startswith("Напишите описание вместе с адресом")
+    assert report("течёт батарея на кухне").startswith("По какому адресу? Напишите улицу, дом и квартиру")
     located = report("течёт батарея на кухне", entities=[{"entity": "location", "value": "ул. Мира 5"}])
     assert located.startswith("Аварийная заявка № 1 передана диспетчеру") and "адрес: ул. Мира 5." in located
+
+
+def test_the_description_told_before_the_address_is_kept(demo_store):
+    tracker = make_tracker("течёт батарея на кухне", "utilities_report_problem")
+    messages, _ = run_action(ActionUtilitiesReportProblem(), tracker)
+    offered = messages[0]["offer"]
+    assert offered["intent"] == "utilities_report_problem" and offered["accepts"] == ["location"]
+    # The address alone, as the accepted offer replays it: the description comes from the offer.
+    entities = [{"entity": "location", "value": "ул. Мира 5"}] + [
+        {"entity": k, "value": v} for k, v in offered["entities"].items()
+    ]
+    located = report("ул. Мира 5", entities=entities)
+    assert located.startswith("Аварийная заявка № 1 передана диспетчеру") and "адрес: ул. Мира 5." in located
+    status = report("статус заявки 1")
+    assert "(течёт батарея на кухне)" in status

@@ -217,8 +217,13 @@ def test_readings_outside_the_window_say_when_it_opens(linked, monkeypatch):
     messages, events = readings("хвс кухня 400")
     assert texts(messages) == (
         "Показания принимаются с 15 по 25 число месяца. Сейчас приём закрыт — он откроется "
-        "15 ноября. Могу напомнить: напишите «напоминай передавать показания»."
+        "15 ноября. Напомнить, когда откроется?"
     )
+    assert messages[0]["buttons"] == [
+        {"title": "Напомнить", "payload": '/utilities_reminder{"utilities_reminder_kind": "readings"}'}
+    ]
+    assert messages[0]["offer"]["intent"] == "utilities_reminder"  # «да» sets the reminder
+    assert messages[0]["offer"]["entities"] == {"utilities_reminder_kind": "readings"}
     assert slot_events(events)["utilities_reading_values"] == "__stop__"
 
 

@@ -1,0 +1,97 @@
+"""Problems in the resident's own words mapped to what a skill offers: a leaking tap means a plumber.
+
+Each skill declares in its manifest's `problems:` the phrases that mean a canonical value of one of its entities
+(see docs/skills.md). A phrase matches a message when each of its words is in the message, in any order and any
+word form (lemmas), with one typo forgiven in longer words. The longest matching phrase wins, so "the radiator does
+not heat" beats "radiator".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
+
+from engine.sdk.words import words_of
+from nlu.canonical import words_match
+from nlu.morphology import fold_spelling, lemma
+
+TYPO_LENGTH = 5  # words at least this long may carry one typo (a letter missing, extra, wrong or swapped)
+
+
+def one_typo_apart(said: str, known: str) -> bool:
+    """Whether two words differ by at most one edit (Damerau: a swap of neighbours counts as one)."""
+    if said == known:
+        return True
+    if min(len(said), len(known)) < TYPO_LENGTH or abs(len(said) - len(known)) > 1:
+        return False
+    if len(said) == len(known):
+        diff = [i for i, (a, b) in enumerate(zip(said, known, strict=True)) if a != b]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and said[diff[0]] == known[diff[1]]
+            and said[diff[1]] == known[diff[0]]
+        )
+    shorter, longer = sorted((said, known), key=len)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+@dataclass(frozen=True)
+class ProblemPhrase:
+    words: Tuple[FrozenSet[str], ...]  # each word of the phrase: its lemma and its folded surface form
+    value: str
+
+
+def _phrase_words(phrase: str) -> Tuple[FrozenSet[str], ...]:
+    folded = fold_spelling(phrase.lower())
+    return tuple(frozenset({lemma(w), w}) for w in "".join(c if c.isalnum() else " " for c in folded).split())
+
+
+def compile_problems(values: Mapping[str, Sequence[str]]) -> List[ProblemPhrase]:
+    """The phrases of one entity, longest first."""
+    phrases = [ProblemPhrase(_phrase_words(p), value) for value, group in values.items() for p in group]
+    return sorted(phrases, key=lambda p: -len(p.words))
+
+
+def _has(word_forms: FrozenSet[str], said: Sequence[str]) -> bool:
+    return any(words_match(s, k) or one_typo_apart(s, k) for k in word_forms for s in said)
+
+
+def match_problem(text: str, phrases: Sequence[ProblemPhrase]) -> Optional[str]:
+    """The value the longest matching phrase means, or None."""
+    folded = fold_spelling((text or "").lower())
+    said = sorted({*words_of(folded), *"".join(c if c.isalnum() else " " for c in folded).split()})
+    for phrase in phrases:
+        if phrase.words and all(_has(word, said) for word in phrase.words):
+            return phrase.value
+    return None
+
+
+@lru_cache(maxsize=1)
+def _served_problems() -> Dict[str, List[ProblemPhrase]]:
+    from engine.skills.loader import served_packages
+
+    merged: Dict[str, Dict[str, List[str]]] = {}
+    for package in served_packages():
+        for entity, values in package.manifest.problems.items():
+            for value, phrases in values.items():
+                merged.setdefault(entity, {}).setdefault(value, []).extend(phrases)
+    return {entity: compile_problems(values) for entity, values in merged.items()}
+
+
+def any_problem(text: str) -> Optional[Tuple[str, str]]:
+    """(entity, canonical value) of the first served entity whose problems the text describes, or None."""
+    for entity, phrases in _served_problems().items():
+        value = match_problem(text, phrases)
+        if value:
+            return entity, value
+    return None
+
+
+def problem_value(text: str, entity: str) -> Optional[str]:
+    """The canonical value of `entity` that the problem described in `text` calls for (the served skills'
+    manifests), or None when the text names no known problem."""
+    return match_problem(text, _served_problems().get(entity, []))

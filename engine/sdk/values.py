@@ -1,0 +1,111 @@
+"""Typed values read from what a resident typed, for slots that must never take a value of another type.
+
+Each reader returns the value or None: an account number is 6–12 digits, a yes or a no is the first word of the
+answer (`values.yml`), a sum is a number. `read_typed(kind, text)` reads by entity name, so that an offer or a
+form can take a bare value the model did not tag (a ten-digit number tagged as something else).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.forms import REQUESTED_SLOT
+
+from engine.lexicon import load_lexicon
+from engine.sdk.address import read_address
+from engine.sdk.words import parse_phone
+from nlu.morphology import fold_spelling
+from nlu.rule_extraction import extract_rule_entities
+
+_WORDS = load_lexicon(Path(__file__).resolve().parent / "values.yml")
+YES = tuple(_WORDS["yes_words"])
+NO = tuple(sorted(_WORDS["no_words"], key=len, reverse=True))  # "не надо" before "не"
+NO_WORDS = frozenset(w for w in NO if " " not in w)
+ACCOUNT_DIGITS = re.compile(r"\d{6,12}")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def read_account_number(text: str) -> Optional[str]:
+    """The account number in a message: 6–12 digits, spaces and dashes between groups allowed; of two, the last
+    when the message corrects the first ("not X but Y"), else none (which one would be a guess)."""
+    if "+" in (text or ""):  # a phone number, not an account
+        return None
+    digits = re.sub(r"(?<=\d)[ \-](?=\d)", "", text or "")
+    found = ACCOUNT_DIGITS.findall(digits)
+    if len(found) > 1 and NO_WORDS & set(_first_words(text).split()):
+        return found[-1]  # a correction, "not X but Y": the last number said
+    return found[0] if len(found) == 1 else None
+
+
+def _first_words(text: str) -> str:
+    folded = fold_spelling((text or "").lower())
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in folded).split())
+
+
+def read_yes_no(text: str) -> Optional[bool]:
+    """True for an answer that starts with a word of yes, False for one that starts with a word of no
+    (`values.yml`), None otherwise: "yes, all correct" answers, "maybe yes" is left to the model."""
+    words = _first_words(text)
+    if any(words == no or words.startswith(no + " ") for no in NO):
+        return False
+    if any(words == yes or words.startswith(yes + " ") for yes in YES):
+        return True
+    return None
+
+
+def yes_no_extraction(tracker: Tracker, slot: str) -> Dict[str, bool]:
+    """For a form's `extract_<confirm slot>`: a yes or a no said in words the model took for another intent
+    ("yes, I am waiting for the plumber"), while the form asks `slot`. Empty when the message is no such answer."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if tracker.get_slot(REQUESTED_SLOT) != slot or intent in ("affirm", "deny"):
+        return {}
+    answer = read_yes_no(tracker.latest_message.get("text") or "")
+    return {} if answer is None else {slot: answer}
+
+
+def read_numbers(text: str) -> List[Decimal]:
+    """Every number in the text, in order ("1 500,50" is one number)."""
+    joined = re.sub(r"(?<=\d) (?=\d{3}\b)", "", text or "")
+    found = []
+    for raw in NUMBER.findall(joined):
+        try:
+            found.append(Decimal(raw.replace(",", ".")))
+        except InvalidOperation:
+            continue
+    return found
+
+
+def _rule_value(entity: str) -> Callable[[str], Optional[Any]]:
+    def read(text: str) -> Optional[Any]:
+        found = [
+            e.value for e in extract_rule_entities(text, datetime.now(timezone.utc)) if e.entity == entity
+        ]
+        return found[0] if len(found) == 1 else None
+
+    return read
+
+
+READERS: Dict[str, Callable[[str], Optional[Any]]] = {
+    "account_number": read_account_number,
+    "location": lambda text: read_address(text).address,
+    "phone": parse_phone,
+    "date": _rule_value("date"),
+    "time": _rule_value("time"),
+    "amount": _rule_value("amount"),
+}
+
+
+def register_reader(kind: str, reader: Callable[[str], Optional[Any]]) -> None:
+    """Teaches `read_typed` (and so offers that accept `kind`) to read a skill's own entity from text."""
+    READERS[kind] = reader
+
+
+def read_typed(kind: str, text: str) -> Optional[Any]:
+    """The value of an entity of `kind` read from the text by its type, or None (also for a kind with no reader)."""
+    reader = READERS.get(kind)
+    return reader(text) if reader else None
