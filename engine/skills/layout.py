@@ -14,6 +14,7 @@ A shipped skill::
       migrations/           its Alembic branch, labelled with its name
       demo.py, demo.yml     optional: demo data for an empty store
       tests/                test_*.py, stories/ (Rasa test stories), nlu/ (held-out examples)
+                            forms.yml: optional, what a resident does before a form can ask
 
 A preview skill (`preview: true`) has only the manifest, domain, README, data/ and tests/nlu/.
 """
