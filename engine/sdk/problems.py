@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
-from engine.sdk.words import words_of
+from engine.sdk.words import plain_words, words_of
 from nlu.canonical import words_match
 from nlu.morphology import fold_spelling, lemma
 
@@ -47,7 +47,7 @@ class ProblemPhrase:
 
 def _phrase_words(phrase: str) -> Tuple[FrozenSet[str], ...]:
     folded = fold_spelling(phrase.lower())
-    return tuple(frozenset({lemma(w), w}) for w in "".join(c if c.isalnum() else " " for c in folded).split())
+    return tuple(frozenset({lemma(w), w}) for w in plain_words(folded))
 
 
 def compile_problems(values: Mapping[str, Sequence[str]]) -> List[ProblemPhrase]:
@@ -63,7 +63,7 @@ def _has(word_forms: FrozenSet[str], said: Sequence[str]) -> bool:
 def match_problem(text: str, phrases: Sequence[ProblemPhrase]) -> Optional[str]:
     """The value the longest matching phrase means, or None."""
     folded = fold_spelling((text or "").lower())
-    said = sorted({*words_of(folded), *"".join(c if c.isalnum() else " " for c in folded).split()})
+    said = sorted({*words_of(folded), *plain_words(folded)})
     for phrase in phrases:
         if phrase.words and all(_has(word, said) for word in phrase.words):
             return phrase.value

@@ -18,7 +18,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 
 from engine.lexicon import load_lexicon
 from engine.sdk.address import read_address
-from engine.sdk.words import parse_phone
+from engine.sdk.words import parse_phone, plain_words
 from nlu.morphology import fold_spelling
 from nlu.rule_extraction import extract_rule_entities
 
@@ -44,7 +44,7 @@ def read_account_number(text: str) -> Optional[str]:
 
 def _first_words(text: str) -> str:
     folded = fold_spelling((text or "").lower())
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in folded).split())
+    return " ".join(plain_words(folded))
 
 
 def read_yes_no(text: str) -> Optional[bool]:

@@ -8,7 +8,7 @@ from typing import List, Optional
 from nlu.morphology import fold_spelling, is_numeral, lemma, lemmas
 from nlu.rule_extraction import extract_rule_entities
 
-__all__ = ["fold_spelling", "is_numeral", "lemma", "lemmas", "parse_phone", "words_of"]
+__all__ = ["fold_spelling", "is_numeral", "lemma", "lemmas", "parse_phone", "plain_words", "words_of"]
 
 
 def parse_phone(text: str) -> Optional[str]:
@@ -19,8 +19,9 @@ def parse_phone(text: str) -> Optional[str]:
 
 def words_of(text: str) -> List[str]:
     """The lemmas of the words of a text, in order."""
-    return lemmas([word for word in _split(text) if word])
+    return lemmas(plain_words(text))
 
 
-def _split(text: str) -> List[str]:
+def plain_words(text: str) -> List[str]:
+    """The words and numbers of a text as typed, punctuation dropped."""
     return "".join(ch if ch.isalnum() else " " for ch in (text or "")).split()
