@@ -91,6 +91,12 @@ def _shell(args: argparse.Namespace) -> int:
     return run_shell(model, settings(), args.action_port)
 
 
+def _notifier(args: argparse.Namespace) -> int:
+    from engine.notifier import run_notifier
+
+    return run_notifier(args.rasa_url)
+
+
 def _skill_new(args: argparse.Namespace) -> int:
     from engine.scaffold import new_skill
 
@@ -122,6 +128,9 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--port", type=int, default=port)
         command.add_argument("--action-port", type=int, default=action_port)
         command.set_defaults(handler=handler)
+    notifier = commands.add_parser("notifier", help=say("help.notifier"))
+    notifier.add_argument("--rasa-url", default=f"http://127.0.0.1:{port}", help=say("help.rasa_url"))
+    notifier.set_defaults(handler=_notifier)
     skill = commands.add_parser("skill", help=say("help.skill")).add_subparsers(
         dest="skill_command", required=True
     )

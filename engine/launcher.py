@@ -1,10 +1,11 @@
-"""Starts the action server and the Rasa server together, and stops both cleanly on Ctrl-C."""
+"""Starts the action server, the Rasa server and the notifier together, and stops them all cleanly on Ctrl-C."""
 
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -45,7 +46,7 @@ def check_database(config: Settings) -> None:
 
 @dataclass
 class Servers:
-    """The two child processes, each in its own process group so that all their children stop too."""
+    """The child processes, each in its own process group so that all their children stop too."""
 
     processes: List[subprocess.Popen] = field(default_factory=list)
 
@@ -124,6 +125,11 @@ def rasa_server_command(model: Path, config: Settings, port: int) -> List[str]:
     ]
 
 
+def notifier_command(port: int) -> List[str]:
+    """The notifier delivering scheduled notifications into this Rasa server's conversations."""
+    return [sys.executable, "-m", "engine", "notifier", "--rasa-url", f"http://127.0.0.1:{port}"]
+
+
 def print_where_to_talk(port: int) -> None:
     print(say("ready", base=f"http://localhost:{port}"), flush=True)
 
@@ -131,7 +137,7 @@ def print_where_to_talk(port: int) -> None:
 def run_servers(
     model: Path, config: Settings, port: int, action_port: int, log_dir: Optional[Path] = None
 ) -> int:
-    """Runs until Ctrl-C (or SIGTERM) or until one server dies; always stops both."""
+    """Runs until Ctrl-C (or SIGTERM) or until one process dies; always stops them all."""
     check_database(config)
     env = server_environment(config, action_port)
     servers = Servers()
@@ -152,6 +158,7 @@ def run_servers(
         )
         wait_until_up(f"http://127.0.0.1:{action_port}/health", servers)
         wait_until_up(f"http://127.0.0.1:{port}/status", servers)
+        servers.start(notifier_command(port), env, log_dir / "notifier.log" if log_dir else None)
         print_where_to_talk(port)
         while not stop_requested:
             exited = servers.any_exited()

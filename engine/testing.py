@@ -161,6 +161,46 @@ def store(request: pytest.FixtureRequest) -> str:
     return request.getfixturevalue("sqlite_store" if request.param == "sqlite" else "postgres_store")
 
 
+def scheduled_notifications(status: str = "pending") -> List[Tuple[int, str, str, Dict[str, Any], str]]:
+    """(id, name, due time in UTC as ISO text, entities, conversation) of the store's scheduled notifications
+    with this status, oldest first: what a skill's tests check after scheduling or cancelling."""
+    from sqlalchemy import select
+
+    from engine.store import session_scope
+    from engine.store.models import ScheduledNotification
+
+    with session_scope() as session:
+        rows = session.execute(
+            select(ScheduledNotification)
+            .where(ScheduledNotification.status == status)
+            .order_by(ScheduledNotification.id)
+        ).scalars()
+        return [(r.id, r.name, r.due_at.isoformat(), dict(r.entities), r.conversation_id) for r in rows]
+
+
+def bring_notifications_due(database_url: str, conversation_id: str) -> int:
+    """Makes the conversation's pending notifications due now in the store at `database_url` (a running
+    assistant's), as if their time had come; how many."""
+    from sqlalchemy import update
+
+    from engine.store.models import ScheduledNotification
+
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            result = connection.execute(
+                update(ScheduledNotification)
+                .where(
+                    ScheduledNotification.conversation_id == conversation_id,
+                    ScheduledNotification.status == "pending",
+                )
+                .values(due_at=ScheduledNotification.created_at)
+            )
+        return int(result.rowcount or 0)
+    finally:
+        engine.dispose()
+
+
 def make_tracker(
     text: str = "",
     intent: Optional[str] = None,

@@ -184,9 +184,10 @@ def extract_rule_entities(text: str, now: datetime) -> list[RuleEntity]:
     """`now` is a timezone-aware datetime in the resident's time zone. Sorted by start, non-overlapping
     (longest match wins)."""
     norm = fold_text(text)
+    dates = find_dates(norm, now.date())
     found = [
-        *find_dates(norm, now.date()),
-        *find_times(norm),
+        *dates,
+        *find_times(norm, {d.end: d.start for d in dates}),
         *_digit_amounts(norm),
         *_word_amounts(norm),
         *_kopeck_amounts(norm),

@@ -2,6 +2,9 @@
 
 Works on text folded by `nlu.text_spans.fold_text`; the words are in `nlu/lexicon/times.yml`.
 
+"for" (the `after_date_cues`) makes a number an hour only right after a date said with it too ("for tomorrow for
+12 o'clock"): elsewhere it is a duration ("off for 2 hours", "tomorrow, off for 2 hours").
+
 Documented choice: an hour of 1–6 with no part of the day and no leading zero ("at 3", "at three o'clock",
 "at 5:30") is afternoon: nobody books a visit for 3 a.m. without saying "at night". "03:00" or "3 at night" is
 taken literally.
@@ -10,7 +13,7 @@ taken literally.
 from __future__ import annotations
 
 import re
-from typing import Iterator, NamedTuple
+from typing import Iterator, Mapping, NamedTuple
 
 from nlu.lexicons import alternatives, lexicon, longest_first, phrase_pattern
 from nlu.text_spans import STOP_AFTER, Found, prev_word
@@ -26,6 +29,7 @@ _CUE_CASE: dict[str, str] = _WORDS["cue_cases"]
 _BARE_CUES = frozenset(_WORDS["bare_cues"])
 _POINT_CUES = frozenset(_WORDS["point_cues"])  # "at 10.10" is a time, "until 10.10" a date
 _AT_CUES = frozenset(_WORDS["at_cues"])
+_AFTER_DATE_CUES = frozenset(_WORDS["after_date_cues"])
 _REPEAT_WORD: str = _WORDS["repeat_word"]
 _RANGE_CUES = frozenset(_WORDS["range_cues"])
 _BETWEEN: str = _WORDS["between_cue"]
@@ -152,11 +156,22 @@ def _is_time_alone(norm: str, end: int, clock: _Clock, cue: str, cue_start: int)
     return cue in _BARE_CUES and not STOP_AFTER.match(norm, end)
 
 
-def _single_times(norm: str) -> Iterator[Found]:
+def _follows_date(norm: str, cue: str, cue_start: int, dates: Mapping[int, int]) -> bool:
+    """The cue right after a date said with the same cue: "for tomorrow for 12"."""
+    if cue not in _AFTER_DATE_CUES:
+        return False
+    date_start = dates.get(len(norm[:cue_start].rstrip(" ,")))
+    return date_start is not None and prev_word(norm, date_start)[0] in _AFTER_DATE_CUES
+
+
+def _single_times(norm: str, dates: Mapping[int, int]) -> Iterator[Found]:
     for m in _TIME_RE.finditer(norm):
         cue, cue_start = prev_word(norm, m.start())
         clock = _read_clock(m, "", _CUE_CASE.get(cue, "n"))
-        if clock is None or not _is_time_alone(norm, m.end(), clock, cue, cue_start):
+        if clock is None:
+            continue
+        after_date = _follows_date(norm, cue, cue_start, dates) and not STOP_AFTER.match(norm, m.end())
+        if not after_date and not _is_time_alone(norm, m.end(), clock, cue, cue_start):
             continue
         minutes = _minutes(clock, clock.part)
         if minutes is not None:
@@ -218,6 +233,7 @@ def _day_parts(norm: str) -> Iterator[Found]:
         yield Found("time", m.start(), m.end(), {"from": start, "to": end})
 
 
-def find_times(norm: str) -> list[Found]:
-    """Every time candidate in folded text, overlapping ones included."""
-    return [*_single_times(norm), *_time_ranges(norm), *_named_times(norm), *_day_parts(norm)]
+def find_times(norm: str, dates: Mapping[int, int] | None = None) -> list[Found]:
+    """Every time candidate in folded text, overlapping ones included; `dates` maps where each date found in the
+    same text ends to where it starts."""
+    return [*_single_times(norm, dates or {}), *_time_ranges(norm), *_named_times(norm), *_day_parts(norm)]

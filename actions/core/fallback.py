@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from engine.sdk.offers import carry, message_values, offer, pending_offer, replay
-from engine.sdk.problems import any_problem
+from engine.sdk.problems import problem_task
 from engine.skills.loader import bare_value_intents, intent_titles
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -60,12 +60,11 @@ class ActionClarifyIntent(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        described = any_problem(tracker.latest_message.get("text") or "")
-        tasks = bare_value_intents([described[0]]) if described else []
-        if tasks:  # a known problem in the resident's words: its first task runs with the value it calls for
-            return replay(tracker, tasks[0], {described[0]: described[1]})
-        # The likeliest intent is a task the message's values start (a trade named): the values settle it.
         values = message_values(tracker.latest_message)
+        task = problem_task(tracker.latest_message.get("text") or "", values)
+        if task:  # a known problem in the resident's words: its task runs with the value it calls for
+            return replay(tracker, *task)
+        # The likeliest intent is a task the message's values start (a trade named): the values settle it.
         ranked = [r.get("name") for r in tracker.latest_message.get("intent_ranking") or []]
         ranked = [name for name in ranked if name not in NOT_OFFERED]
         if values and ranked and ranked[0] in bare_value_intents(values):

@@ -1,4 +1,9 @@
-"""The answer to an intent of a preview skill: the service is being prepared, an operator can help meanwhile."""
+"""The answer to an intent of a preview skill: the service is being prepared, an operator can help meanwhile.
+
+A message read as a preview skill's intent that describes a problem a served skill handles (manifests'
+`problems:`) goes to that skill's task instead: a gas smell is the management company's today, whatever the
+model thought.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from engine.sdk.offers import offer
+from engine.sdk.offers import message_values, offer, replay
+from engine.sdk.problems import problem_task
 from engine.skills.discovery import SkillPackage
 from engine.skills.loader import served_packages
 
@@ -29,6 +35,9 @@ class ActionServicePreview(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
+        task = problem_task(tracker.latest_message.get("text") or "", message_values(tracker.latest_message))
+        if task:
+            return replay(tracker, *task)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         response, values = preview_answer(served_packages(), intent)
         dispatcher.utter_message(

@@ -39,12 +39,14 @@ from engine.sdk.conversation import (
     button,
     channel_identity,
     corrected_value,
+    corrects_other_slots,
     entity_value,
     entity_values,
     intent_payload,
     resident_id,
     value_before,
 )
+from engine.sdk.notifications import NOTIFICATION_ENTITY, cancel_notifications, delivered_now, notify_later
 from engine.sdk.offers import offer
 from engine.sdk.phrases import MissingResponse, phrase
 from engine.sdk.problems import problem_value
@@ -61,6 +63,7 @@ from engine.sdk.store import (
 )
 from engine.sdk.values import (
     read_account_number,
+    read_age,
     read_numbers,
     read_typed,
     read_yes_no,
@@ -72,6 +75,7 @@ from engine.sdk.words import fold_spelling, is_numeral, lemma, lemmas, parse_pho
 __all__ = [
     "DECLINED",
     "HOUSE_NUMBER",
+    "NOTIFICATION_ENTITY",
     "STOP",
     "STREET",
     "SUCCEEDED",
@@ -84,13 +88,16 @@ __all__ = [
     "amount_text",
     "audit_record",
     "button",
+    "cancel_notifications",
     "canonical_values",
     "channel_identities_of",
     "channel_identity",
     "clock",
     "corrected_value",
+    "corrects_other_slots",
     "day_month",
     "day_month_year",
+    "delivered_now",
     "entity_value",
     "entity_values",
     "fold_spelling",
@@ -108,6 +115,7 @@ __all__ = [
     "month_nominative",
     "month_prepositional",
     "month_year",
+    "notify_later",
     "number",
     "offer",
     "parse_phone",
@@ -119,6 +127,7 @@ __all__ = [
     "problem_value",
     "read_account_number",
     "read_address",
+    "read_age",
     "read_numbers",
     "read_typed",
     "read_yes_no",

@@ -67,6 +67,19 @@ def value_before(tracker: Tracker, slot: str) -> Optional[Any]:
     return None
 
 
+def corrects_other_slots(tracker: Tracker, asked: str) -> bool:
+    """Whether the latest message, given while the form asks `asked` (a confirmation), brought a new value for
+    another of the form's slots: "no, not at 12 but at 14" corrects the hour and declines nothing, so the
+    validator of `asked` clears it and the form confirms again with what was corrected."""
+    if tracker.get_slot("requested_slot") != asked:
+        return False
+    return any(
+        value is not None and not _same(value, value_before(tracker, slot))
+        for slot, value in tracker.slots_to_validate().items()
+        if slot not in (asked, "requested_slot")
+    )
+
+
 def intent_payload(intent: str, **entities: Any) -> str:
     """A button payload that sends `intent` with entities, JSON-quoted so any value is safe."""
     if not entities:

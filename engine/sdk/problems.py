@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
 from engine.sdk.words import plain_words, words_of
 from nlu.canonical import words_match
@@ -43,6 +43,7 @@ def one_typo_apart(said: str, known: str) -> bool:
 class ProblemPhrase:
     words: Tuple[FrozenSet[str], ...]  # each word of the phrase: its lemma and its folded surface form
     value: str
+    entity: str = ""
 
 
 def _phrase_words(phrase: str) -> Tuple[FrozenSet[str], ...]:
@@ -50,9 +51,11 @@ def _phrase_words(phrase: str) -> Tuple[FrozenSet[str], ...]:
     return tuple(frozenset({lemma(w), w}) for w in plain_words(folded))
 
 
-def compile_problems(values: Mapping[str, Sequence[str]]) -> List[ProblemPhrase]:
+def compile_problems(values: Mapping[str, Sequence[str]], entity: str = "") -> List[ProblemPhrase]:
     """The phrases of one entity, longest first."""
-    phrases = [ProblemPhrase(_phrase_words(p), value) for value, group in values.items() for p in group]
+    phrases = [
+        ProblemPhrase(_phrase_words(p), value, entity) for value, group in values.items() for p in group
+    ]
     return sorted(phrases, key=lambda p: -len(p.words))
 
 
@@ -60,18 +63,21 @@ def _has(word_forms: FrozenSet[str], said: Sequence[str]) -> bool:
     return any(words_match(s, k) or one_typo_apart(s, k) for k in word_forms for s in said)
 
 
-def match_problem(text: str, phrases: Sequence[ProblemPhrase]) -> Optional[str]:
-    """The value the longest matching phrase means, or None."""
+def _longest_match(text: str, phrases: Sequence[ProblemPhrase]) -> Optional[ProblemPhrase]:
     folded = fold_spelling((text or "").lower())
     said = sorted({*words_of(folded), *plain_words(folded)})
-    for phrase in phrases:
-        if phrase.words and all(_has(word, said) for word in phrase.words):
-            return phrase.value
-    return None
+    return next((p for p in phrases if p.words and all(_has(word, said) for word in p.words)), None)
+
+
+def match_problem(text: str, phrases: Sequence[ProblemPhrase]) -> Optional[str]:
+    """The value the longest matching phrase means, or None."""
+    found = _longest_match(text, phrases)
+    return found.value if found else None
 
 
 @lru_cache(maxsize=1)
 def _served_problems() -> Dict[str, List[ProblemPhrase]]:
+    """Each served entity's phrases, and under "" all of them, longest first."""
     from engine.skills.loader import served_packages
 
     merged: Dict[str, Dict[str, List[str]]] = {}
@@ -79,19 +85,36 @@ def _served_problems() -> Dict[str, List[ProblemPhrase]]:
         for entity, values in package.manifest.problems.items():
             for value, phrases in values.items():
                 merged.setdefault(entity, {}).setdefault(value, []).extend(phrases)
-    return {entity: compile_problems(values) for entity, values in merged.items()}
+    compiled = {entity: compile_problems(values, entity) for entity, values in merged.items()}
+    compiled[""] = sorted((p for group in compiled.values() for p in group), key=lambda p: -len(p.words))
+    return compiled
 
 
 def any_problem(text: str) -> Optional[Tuple[str, str]]:
-    """(entity, canonical value) of the first served entity whose problems the text describes, or None."""
-    for entity, phrases in _served_problems().items():
-        value = match_problem(text, phrases)
-        if value:
-            return entity, value
-    return None
+    """(entity, canonical value) of the longest problem phrase of any served skill that the text describes, or
+    None: "the socket sparks on the landing" is the management company's, "the socket sparks" an electrician's."""
+    found = _longest_match(text, _served_problems()[""])
+    return (found.entity, found.value) if found else None
 
 
 def problem_value(text: str, entity: str) -> Optional[str]:
     """The canonical value of `entity` that the problem described in `text` calls for (the served skills'
     manifests), or None when the text names no known problem."""
     return match_problem(text, _served_problems().get(entity, []))
+
+
+def problem_task(text: str, values: Mapping[str, Any]) -> Optional[Tuple[str, Dict[str, Any]]]:
+    """(intent, entities) of the task that the problem described in `text` starts, or None when no problem or no
+    task is known. The tasks are the served intents that take the problem's entity (manifests' `bare_values`);
+    the one that also takes most of the message's other `values` wins ("broken, come the day after tomorrow"
+    orders a visit, the problem alone searches), the first on a tie. The entities are `values` with the
+    problem's canonical value."""
+    from engine.skills.loader import bare_value_intents
+
+    described = any_problem(text)
+    tasks = bare_value_intents([described[0]]) if described else []
+    if not described or not tasks:
+        return None
+    others = [bare_value_intents([entity]) for entity in values if entity != described[0]]
+    best = max(tasks, key=lambda task: sum(task in taking for taking in others))
+    return best, {**values, described[0]: described[1]}

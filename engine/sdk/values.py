@@ -20,6 +20,7 @@ from engine.lexicon import load_lexicon
 from engine.sdk.address import read_address
 from engine.sdk.words import parse_phone, plain_words
 from nlu.morphology import fold_spelling
+from nlu.number_words import NUMBER_RUN, parse_number_words
 from nlu.rule_extraction import extract_rule_entities
 
 _WORDS = load_lexicon(Path(__file__).resolve().parent / "values.yml")
@@ -28,6 +29,12 @@ NO = tuple(sorted(_WORDS["no_words"], key=len, reverse=True))  # "не надо"
 NO_WORDS = frozenset(w for w in NO if " " not in w)
 ACCOUNT_DIGITS = re.compile(r"\d{6,12}")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+MAX_AGE = 120
+_AGE = re.compile(
+    rf"(?<!\w)(?<!{_WORDS['age_bound_word']} )(?P<n>\d{{1,3}}|{NUMBER_RUN})(?:-?(?:{'|'.join(_WORDS['age_number_endings'])}))?"
+    rf"\s*-?\s*(?:{'|'.join(_WORDS['age_words'])})(?!\w)"
+)
+_BARE_AGE = re.compile(rf"^\s*(?P<n>\d{{1,3}}|{NUMBER_RUN})\s*[.!]?\s*$")
 
 
 def read_account_number(text: str) -> Optional[str]:
@@ -78,6 +85,23 @@ def read_numbers(text: str) -> List[Decimal]:
         except InvalidOperation:
             continue
     return found
+
+
+def _number(raw: str) -> Optional[int]:
+    value = int(raw) if raw.isdigit() else parse_number_words(raw)
+    return int(value) if value is not None and 0 < value <= MAX_AGE else None
+
+
+def read_age(text: str, bare: bool = False) -> Optional[int]:
+    """An age in years ("8 years", "eight years", "an 8-year-old": `age_words` of values.yml after a number in
+    digits or words); with `bare` (the question was the age) also a number alone. None when no age, two
+    different ones, or a bound ("up to 10 years") is said."""
+    folded = fold_spelling((text or "").lower())
+    ages = {_number(m.group("n")) for m in _AGE.finditer(folded)} - {None}
+    if not ages and bare:
+        alone = _BARE_AGE.match(folded)
+        ages = {_number(alone.group("n"))} - {None} if alone else set()
+    return ages.pop() if len(ages) == 1 else None
 
 
 def _rule_value(entity: str) -> Callable[[str], Optional[Any]]:

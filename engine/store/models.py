@@ -1,5 +1,5 @@
 """The engine's own tables: residents and their channel identities, one-time codes, the audit log, handoffs,
-payments."""
+payments, scheduled notifications."""
 
 from __future__ import annotations
 
@@ -122,4 +122,31 @@ class Payment(Base):
     provider = Column(String(128), nullable=False)
     provider_reference = Column(String(128), nullable=True)
     receipt_number = Column(String(64), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class ScheduledNotification(Base):
+    """A message due in a resident's conversation at a set time, for any skill (engine/notifications.py).
+
+    At most one pending notification per (skill, name, conversation): scheduling again moves it. `status` goes
+    pending → sending (claimed by a worker until `claimed_until`) → delivered, or cancelled, expired, failed.
+    """
+
+    __tablename__ = "scheduled_notifications"
+
+    id = Column(Integer, primary_key=True)
+    skill = Column(String(64), nullable=False)
+    name = Column(String(64), nullable=False)
+    conversation_id = Column(String(255), nullable=False, index=True)
+    channel = Column(String(32), nullable=False)
+    resident_id = Column(Integer, ForeignKey("residents.id"), nullable=True, index=True)
+    intent = Column(String(128), nullable=False)
+    entities = Column(JSON, nullable=False, default=dict)
+    due_at = Column(DateTime, nullable=False, index=True)  # naive UTC
+    expires_at = Column(DateTime, nullable=True)  # not delivered after this (the assistant was down too long)
+    status = Column(String(16), nullable=False, default="pending")
+    attempts = Column(Integer, nullable=False, default=0)
+    claimed_by = Column(String(64), nullable=True)
+    claimed_until = Column(DateTime, nullable=True)
+    delivered_at = Column(DateTime, nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)

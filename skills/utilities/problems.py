@@ -1,6 +1,6 @@
 """Requests to the management company: emergency or regular, decided by keywords (lemmas, lexicon.yml).
 
-Emergency: anything that threatens safety or property right now (gas smell, flooding and leaks, burst pipes,
+Emergency: a problem the manifest's `problems:` lists as one, and anything that threatens safety or property right now (gas smell, flooding and leaks, burst pipes,
 sparking wiring, a stuck lift, smoke: `emergency_lemmas`), and outages: the negation together with water, heating
 or electricity (`outage_lemmas`). Everything else (a dead bulb on the landing, cleaning, rubbish, a broken door or
 intercom) is regular.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import List
 
-from engine.sdk import lemma, skill_lexicon
+from engine.sdk import lemma, problem_value, skill_lexicon
 
 _WORDS = skill_lexicon(__file__)
 EMERGENCY_LEMMAS = frozenset(_WORDS["emergency_lemmas"])
@@ -20,6 +20,7 @@ STATUS_QUESTIONS = tuple(frozenset(group) for group in _WORDS["status_questions"
 GENERIC_LEMMAS = frozenset(_WORDS["generic_lemmas"])
 
 EMERGENCY, REGULAR = "emergency", "regular"
+CATEGORY = "utilities_request_category"
 
 
 def lemmas_of(text: str) -> List[str]:
@@ -27,9 +28,9 @@ def lemmas_of(text: str) -> List[str]:
 
 
 def category_of(text: str) -> str:
-    """EMERGENCY or REGULAR."""
+    """EMERGENCY or REGULAR: a problem listed as regular never hides an emergency word ("the lift is stuck")."""
     words = set(lemmas_of(text))
-    if EMERGENCY_LEMMAS & words:
+    if problem_value(text, CATEGORY) == EMERGENCY or EMERGENCY_LEMMAS & words:
         return EMERGENCY
     return EMERGENCY if OUTAGE_NEGATION in words and OUTAGE_LEMMAS & words else REGULAR
 

@@ -62,8 +62,8 @@ def test_yes_and_no_with_nothing_offered():
 
 
 def test_a_value_of_another_kind_does_not_accept_and_keeps_the_offer_open():
-    date = [{"entity": "date", "value": "2026-12-05"}]
-    messages, events = run_action(ActionAnswer(), _after(LINK, "завтра", "inform", date))
+    month = [{"entity": "month", "value": "december"}]
+    messages, events = run_action(ActionAnswer(), _after(LINK, "декабрь", "inform", month))
     assert events == []
     assert messages[0]["response"] == "utter_inform_without_task"
     assert messages[0][OFFER_KEY]["intent"] == "utilities_link_account"

@@ -105,3 +105,16 @@ def test_the_likeliest_intent_runs_when_the_messages_values_are_what_it_takes():
     tracker = make_tracker("что-то про электрика", "nlu_fallback", entities=trade, intent_ranking=ranking)
     messages, events = run_action(ActionClarifyIntent(), tracker)
     assert messages[0]["response"] == "utter_clarify_intent" and events == []
+
+
+def test_a_problem_keeps_the_other_values_of_the_message():
+    date = [{"entity": "date", "value": "2026-12-06"}]
+    tracker = make_tracker(
+        "сломалась стиральная машина, мастера на послезавтра", "nlu_fallback", entities=date
+    )
+    _, events = run_action(ActionClarifyIntent(), tracker)
+    assert events[1]["parse_data"]["intent"]["name"] == "market_order"  # the day said: a visit, not a search
+    assert {e["entity"]: e["value"] for e in events[1]["parse_data"]["entities"]} == {
+        "date": "2026-12-06",
+        "service_category": "appliance_repair",
+    }

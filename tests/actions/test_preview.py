@@ -32,3 +32,14 @@ def test_an_intent_of_no_preview_skill_gets_the_general_answer(preview_skill, pa
     messages, _ = run_action(ActionServicePreview(), make_tracker("привет", "greet"))
     assert texts(messages) == "Этот раздел пока готовится к запуску. Могу передать ваш вопрос оператору."
     assert assembled_domain()["responses"]["utter_preview_unknown"][0]["buttons"] == OPERATOR_BUTTONS
+
+
+def test_a_problem_a_served_skill_handles_goes_to_its_task_not_to_the_preview():
+    tracker = make_tracker("на площадке сильно пахнет газом", "gov_appeal")
+    messages, events = run_action(ActionServicePreview(), tracker)
+    assert messages == []
+    assert events[0]["name"] == "action_listen"
+    assert events[1]["parse_data"]["intent"]["name"] == "utilities_report_problem"
+    assert events[1]["parse_data"]["entities"] == [
+        {"entity": "utilities_request_category", "value": "emergency"}
+    ]

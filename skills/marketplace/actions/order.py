@@ -24,6 +24,7 @@ from engine.sdk import (
     audit_record,
     button,
     clock,
+    corrects_other_slots,
     day_month_year,
     entity_value,
     offer,
@@ -149,6 +150,12 @@ class ValidateMarketOrderForm(FormValidationAction):
         if OFFER in tracker.slots_to_validate() and all(event.get("name") != OFFER for event in events):
             events.append(SlotSet(OFFER, tracker.get_slot(OFFER)))
         return events
+
+    def validate_market_order_confirm(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """A correction at the confirmation ("no, at 14") is confirmed again, not taken for a no."""
+        return {CONFIRM: None if corrects_other_slots(tracker, CONFIRM) else slot_value}
 
     def validate_market_category(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

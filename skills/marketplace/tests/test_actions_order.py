@@ -314,3 +314,20 @@ def test_a_place_tagged_in_the_answer_about_the_day_never_erases_the_address(dem
     messages, events = run_action(ValidateMarketOrderForm(), just_set(tracker, "market_address", "школы"))
     assert slot_events(events)["market_address"] == "Южная улица 3 кв 9"
     assert "адрес" not in texts(messages).lower()
+
+
+def test_a_no_that_corrects_the_hour_at_the_confirmation_is_confirmed_again(demo_store):
+    slots = {**order_slots(), "market_order_confirm": None, "requested_slot": "market_order_confirm"}
+    times = [{"entity": "time", "value": "12:00"}, {"entity": "time", "value": "14:00"}]
+    _, events = order_form(
+        "ой нет не в 12 а в 14",
+        "deny",
+        slots=slots,
+        new={"market_hour": ["12:00", "14:00"], "market_order_confirm": False},
+        entities=times,
+    )
+    changed = slot_events(events)
+    assert changed["market_order_confirm"] is None and changed["market_hour"] == "14:00"
+    # a plain no declines
+    _, events = order_form("нет", "deny", slots=slots, new={"market_order_confirm": False})
+    assert slot_events(events)["market_order_confirm"] is False

@@ -1,10 +1,10 @@
-"""Reminders to pay or to send readings: Rasa's ReminderScheduled in the conversation, a row in the skill's table.
+"""Reminders to pay or to send readings: a row in the skill's table, delivered by the engine's notifications.
 
 "Remind me to pay by the 10th" → once, the day before at 10:00; "keep reminding me to send readings" → every month
 when the submission window opens, at 10:00 (re-scheduled for the next opening each time it fires); "stop
 reminding" cancels them (the words are in lexicon.yml). A resident has at most one active reminder of each kind,
-as Rasa keeps one scheduled job per reminder name. The fired intent carries the kind as the entity
-`utilities_reminder_kind`, so the reminder that fired is the one said.
+and the conversation one pending notification of each kind. The notification carries the kind as the entity
+`utilities_reminder_kind`, so the reminder that fired is the one said; it survives restarts and arrives once.
 """
 
 from __future__ import annotations
@@ -15,20 +15,22 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, ReminderCancelled, ReminderScheduled
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.sdk import (
     audit_record,
+    cancel_notifications,
     day_month,
+    delivered_now,
     entity_value,
     lemma,
+    notify_later,
     resident_id,
     session_scope,
     skill_lexicon,
-    utcnow,
 )
 
 from .. import billing, clock
@@ -40,6 +42,9 @@ DUE_INTENT = "EXTERNAL_utilities_reminder_due"
 KIND_ENTITY = "utilities_reminder_kind"
 KINDS = ("pay", "readings")
 REMIND_AT = time(10, 0)
+SKILL = "utilities"
+# A reminder the assistant could not deliver in time (it was down) is dropped this long after it was due.
+LATE_BY = {"pay": timedelta(hours=12), "readings": timedelta(days=3)}
 CANCEL_LEMMAS = frozenset(_WORDS["cancel_lemmas"])
 CANCEL_NEGATION: str = _WORDS["cancel_negation"]
 CANCEL_NEGATED_STEMS = tuple(_WORDS["cancel_negated_stems"])
@@ -91,13 +96,16 @@ def at_ten(day: date) -> datetime:
     return datetime.combine(day, REMIND_AT, tzinfo=clock.local_zone())
 
 
-def schedule(kind: str, moment: datetime) -> EventType:
-    return ReminderScheduled(
-        DUE_INTENT,
-        trigger_date_time=moment,
-        entities=[{"entity": KIND_ENTITY, "value": kind}],
-        name=f"utilities_{kind}",
-        kill_on_user_message=False,
+def schedule(session: Session, tracker: Tracker, kind: str, moment: datetime) -> None:
+    notify_later(
+        session,
+        tracker,
+        skill=SKILL,
+        name=kind,
+        intent=DUE_INTENT,
+        at=moment,
+        entities={KIND_ENTITY: kind},
+        expires_after=LATE_BY[kind],
     )
 
 
@@ -144,7 +152,8 @@ class ActionUtilitiesReminder(Action):
         with session_scope() as session:
             resident = resident_id(session, tracker)
             if wants_cancel(words):
-                return self._cancel(session, dispatcher, resident, kind)
+                self._cancel(session, dispatcher, tracker, resident, kind)
+                return []
             if kind == "readings":
                 first, _ = clock.reading_window()
                 opens_today = clock.window_is_open(today) and clock.now().time() < REMIND_AT
@@ -169,6 +178,7 @@ class ActionUtilitiesReminder(Action):
                     "deadline": day_month(deadline),
                 }
             keep_one(session, resident, kind, moment, recurring)
+            schedule(session, tracker, kind, moment)
             audit_record(
                 session,
                 skill="utilities",
@@ -177,12 +187,16 @@ class ActionUtilitiesReminder(Action):
                 details={"kind": kind, "at": moment.isoformat()},
             )
         dispatcher.utter_message(response=response, **values)
-        return [schedule(kind, moment)]
+        return []
 
     @staticmethod
     def _cancel(
-        session: Session, dispatcher: CollectingDispatcher, resident: int, kind: Optional[str]
-    ) -> List[EventType]:
+        session: Session,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        resident: int,
+        kind: Optional[str],
+    ) -> None:
         query = select(UtilitiesReminder).where(
             UtilitiesReminder.resident_id == resident, UtilitiesReminder.status == "active"
         )
@@ -191,9 +205,10 @@ class ActionUtilitiesReminder(Action):
         reminders = list(session.execute(query).scalars())
         for reminder in reminders:
             reminder.status = "cancelled"
+        cancel_notifications(session, tracker, skill=SKILL, name=kind)
         if not reminders:
             dispatcher.utter_message(response="utter_utilities_reminder_none")
-            return []
+            return
         audit_record(
             session,
             skill="utilities",
@@ -202,35 +217,41 @@ class ActionUtilitiesReminder(Action):
             details={"count": len(reminders)},
         )
         dispatcher.utter_message(response="utter_utilities_reminder_cancelled")
-        return [ReminderCancelled(name=f"utilities_{k}") for k in sorted({r.kind for r in reminders})]
 
 
 class ActionUtilitiesReminderDue(Action):
+    """A reminder's notification has arrived: said once, and a readings reminder is set for the next window."""
+
     def name(self) -> str:
         return "action_utilities_reminder_due"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        events: List[EventType] = []
         fired = entity_value(tracker, KIND_ENTITY)
         with session_scope() as session:
+            if fired not in KINDS or not delivered_now(session, tracker):
+                return []  # cancelled, said already, or typed by hand
             resident = resident_id(session, tracker)
-            query = select(UtilitiesReminder).where(
-                UtilitiesReminder.resident_id == resident, UtilitiesReminder.status == "active"
+            reminder = (
+                session.execute(
+                    select(UtilitiesReminder).where(
+                        UtilitiesReminder.resident_id == resident,
+                        UtilitiesReminder.status == "active",
+                        UtilitiesReminder.kind == fired,
+                    )
+                )
+                .scalars()
+                .first()
             )
-            if fired in KINDS:
-                query = query.where(UtilitiesReminder.kind == fired)
-            else:  # fired without its kind: whatever has come due
-                query = query.where(UtilitiesReminder.remind_at <= utcnow() + timedelta(minutes=1))
-            due = list(session.execute(query).scalars())
-            for reminder in due:
-                if reminder.kind == "readings":
-                    dispatcher.utter_message(response="utter_utilities_reminder_readings_due")
-                    following = at_ten(clock.next_window_opening(clock.today()))
-                    reminder.remind_at = clock.to_store(following)
-                    events.append(schedule("readings", following))
-                else:
-                    dispatcher.utter_message(response="utter_utilities_reminder_pay_due")
-                    reminder.status = "done"
-        return events
+            if reminder is None:
+                return []
+            if reminder.kind == "readings":
+                dispatcher.utter_message(response="utter_utilities_reminder_readings_due")
+                following = at_ten(clock.next_window_opening(clock.today()))
+                reminder.remind_at = clock.to_store(following)
+                schedule(session, tracker, "readings", following)
+            else:
+                dispatcher.utter_message(response="utter_utilities_reminder_pay_due")
+                reminder.status = "done"
+        return []

@@ -12,6 +12,11 @@ from skills.utilities.problems import EMERGENCY, REGULAR, category_of, is_descri
         ("застрял в лифте", EMERGENCY),
         ("в подъезде не горит свет", REGULAR),
         ("не убирают мусор во дворе", REGULAR),
+        # listed in the manifest's problems
+        ("соседи сверху топят уже час", EMERGENCY),
+        ("в доме не топят", EMERGENCY),
+        ("лифт не работает и застрял между этажами", EMERGENCY),
+        ("не работает домофон", REGULAR),
     ],
 )
 def test_emergencies_by_keywords(text, category):

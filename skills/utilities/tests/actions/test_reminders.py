@@ -1,80 +1,102 @@
-from datetime import datetime
-
 from sqlalchemy import select
 
 from engine.sdk import session_scope
-from engine.testing import button_titles, make_tracker, run_action, texts
-from skills.utilities.actions import reminders
+from engine.testing import button_titles, make_tracker, run_action, scheduled_notifications, texts
 from skills.utilities.actions.reminders import ActionUtilitiesReminder, ActionUtilitiesReminderDue
 from skills.utilities.models import UtilitiesReminder
 
 
-def remind(text):
-    return run_action(ActionUtilitiesReminder(), make_tracker(text, "utilities_reminder"))
+def remind(text, sender="resident-1"):
+    return run_action(ActionUtilitiesReminder(), make_tracker(text, "utilities_reminder", sender_id=sender))
 
 
-def reminder_due(kind, sender="resident-1"):
-    entities = [{"entity": "utilities_reminder_kind", "value": kind}] if kind else []
+def reminder_due(kind, sender="resident-1", notification_id=None):
+    """The notification of `kind` arriving in the conversation, as the engine's notifier triggers it."""
+    if notification_id is None:
+        found = [n for n in scheduled_notifications() if n[1] == kind and n[4] == sender]
+        notification_id = found[0][0] if found else 0
+    entities = [{"entity": "notification_id", "value": notification_id}]
+    if kind:
+        entities.append({"entity": "utilities_reminder_kind", "value": kind})
     tracker = make_tracker("", "EXTERNAL_utilities_reminder_due", entities=entities, sender_id=sender)
     return run_action(ActionUtilitiesReminderDue(), tracker)
 
 
-def test_reminders_are_scheduled_and_cancelled(linked):
-    messages, (event,) = remind("напомни заплатить до 10-го")
-    assert event["event"] == "reminder" and event["intent"] == "EXTERNAL_utilities_reminder_due"
-    assert event["date_time"].startswith("2026-12-09T10:00")
+def test_reminders_are_scheduled_in_the_store_and_cancelled(linked):
+    messages, events = remind("напомни заплатить до 10-го")
+    assert events == []  # nothing in Rasa's in-memory scheduler: a restart loses nothing
+    ((_, name, due, entities, sender),) = scheduled_notifications()
+    assert (name, sender, entities) == ("pay", "resident-1", {"utilities_reminder_kind": "pay"})
+    assert due.startswith("2026-12-09T07:00")  # 10:00 in Moscow, stored as UTC
     assert texts(messages) == (
         "Напомню заплатить за квартиру 9 декабря в 10:00 (срок — до 10 декабря). Отменить: «не напоминай»."
     )
-    _, events = remind("напоминай передавать показания")
-    assert events[0]["name"] == "utilities_readings"
-    messages, events = remind("не напоминай")
+    remind("напоминай передавать показания")
+    assert [n[1] for n in scheduled_notifications()] == ["pay", "readings"]
+    messages, _ = remind("не напоминай")
     assert texts(messages) == "Хорошо, больше не напоминаю."
-    assert sorted(e["name"] for e in events) == ["utilities_pay", "utilities_readings"]
-    messages, events = remind("отключи напоминания")
-    assert texts(messages) == "Активных напоминаний нет — отменять нечего." and events == []
+    assert scheduled_notifications() == [] and [n[1] for n in scheduled_notifications("cancelled")] == [
+        "pay",
+        "readings",
+    ]
+    messages, _ = remind("отключи напоминания")
+    assert texts(messages) == "Активных напоминаний нет — отменять нечего."
 
 
 def test_cancelling_one_kind_keeps_the_other(linked):
     remind("напомни заплатить до 10-го")
     remind("напоминай передавать показания")
-    _, events = remind("не надо напоминать про показания")
-    assert [e["name"] for e in events] == ["utilities_readings"]
+    remind("не надо напоминать про показания")
+    assert [n[1] for n in scheduled_notifications()] == ["pay"]
+    assert [n[1] for n in scheduled_notifications("cancelled")] == ["readings"]
 
 
 def test_the_readings_reminder_fires_at_the_window_opening_and_is_rescheduled(linked):
-    messages, (event,) = remind("напоминай передавать показания")
+    messages, _ = remind("напоминай передавать показания")
     assert texts(messages) == (
         "Буду напоминать передавать показания каждый месяц 15-го числа в 10:00. "
         "Ближайшее напоминание — 20 ноября. Отключить: «не напоминай»."
     )
-    assert event["date_time"].startswith(
-        "2026-11-20T10:00"
-    )  # 09:00 on the 20th: the window is open, 10:00 to come
-    assert event["entities"] == [{"entity": "utilities_reminder_kind", "value": "readings"}]
-    messages, (following,) = reminder_due("readings")
+    ((first, _, due, _, _),) = scheduled_notifications()
+    assert due.startswith("2026-11-20T07:00")  # 09:00 on the 20th: the window is open, 10:00 to come
+    messages, events = reminder_due("readings")
     assert "открыт приём показаний" in texts(messages) and button_titles(messages) == ["Передать показания"]
-    assert following["name"] == "utilities_readings" and following["date_time"].startswith("2026-12-15T10:00")
-    assert following["entities"] == event["entities"]
+    assert events == []
+    ((following, name, due, entities, _),) = scheduled_notifications()
+    assert following != first and name == "readings" and due.startswith("2026-12-15T07:00")
+    assert entities == {"utilities_reminder_kind": "readings"}
+    assert [n[0] for n in scheduled_notifications("delivered")] == [first]
 
 
-def test_the_fired_reminder_is_the_one_said_and_a_pay_reminder_fires_once(linked, monkeypatch):
-    monkeypatch.setattr(
-        reminders, "utcnow", lambda: datetime(2026, 11, 20, 6, 0)
-    )  # the fixture's 09:00 in Moscow
+def test_a_notification_is_said_once_and_only_in_its_own_conversation(linked):
     remind("напомни заплатить до 10-го")
     remind("напоминай передавать показания")
-    messages, events = reminder_due("pay")
+    ((pay, *_), _) = scheduled_notifications()
+    # another resident typing the trigger with this id silences nothing and hears nothing
+    assert reminder_due("pay", sender="someone-else", notification_id=pay) == ([], [])
+    messages, events = reminder_due("pay", notification_id=pay)
     assert texts(messages) == "Напоминаю: пора оплатить квартиру и коммунальные услуги." and events == []
     assert button_titles(messages) == ["Оплатить", "Сколько к оплате"]
-    assert reminder_due("pay") == ([], [])
-    assert reminder_due(None) == ([], [])  # without its kind only what has come due is said: nothing yet
+    assert reminder_due("pay", notification_id=pay) == ([], [])  # delivered twice: said once
+    assert reminder_due("pay", notification_id="12; drop table") == ([], [])
+    assert reminder_due(None) == ([], [])  # typed by hand without a notification: nothing
+    with session_scope() as session:
+        statuses = {r.kind: r.status for r in session.execute(select(UtilitiesReminder)).scalars()}
+    assert statuses == {"pay": "done", "readings": "active"}
+
+
+def test_a_cancelled_reminder_that_arrives_anyway_is_not_said(linked):
+    remind("напомни заплатить до 10-го")
+    ((pay, *_),) = scheduled_notifications()
+    remind("не напоминай")
+    assert reminder_due("pay", notification_id=pay) == ([], [])
 
 
 def test_setting_a_reminder_again_moves_it_instead_of_adding_another(linked):
     remind("напомни заплатить до 10-го")
-    _, (event,) = remind("напомни заплатить до 25-го")
-    assert event["date_time"].startswith("2026-11-24T10:00")
+    remind("напомни заплатить до 25-го")
+    ((_, _, due, _, _),) = scheduled_notifications()
+    assert due.startswith("2026-11-24T07:00")
     with session_scope() as session:
         rows = list(session.execute(select(UtilitiesReminder)).scalars())
         assert [(r.kind, r.status) for r in rows] == [("pay", "active")]

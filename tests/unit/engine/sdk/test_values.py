@@ -2,7 +2,14 @@ from decimal import Decimal
 
 import pytest
 
-from engine.sdk.values import read_account_number, read_numbers, read_typed, read_yes_no, yes_no_extraction
+from engine.sdk.values import (
+    read_account_number,
+    read_age,
+    read_numbers,
+    read_typed,
+    read_yes_no,
+    yes_no_extraction,
+)
 from engine.testing import make_tracker
 
 
@@ -63,3 +70,29 @@ def test_numbers_and_typed_values():
     assert read_typed("phone", "+7 912 345-67-89") == "+79123456789"
     assert read_typed("time", "в 10 утра") == "10:00"
     assert read_typed("colour", "красный") is None
+
+
+@pytest.mark.parametrize(
+    "text, age",
+    [
+        ("рисование для ребёнка восьми лет", 8),
+        ("сыну 8 лет", 8),
+        ("ему 5 годиков", 5),
+        ("для 8-летнего", 8),
+        ("дочке двенадцать лет, ищем танцы", 12),
+        ("мне 65 лет", 65),
+        ("курсы английского", None),
+        ("8 человек", None),
+        ("от 6 до 10 лет", None),  # a range is no one age
+        ("200 лет", None),
+    ],
+)
+def test_ages(text, age):
+    assert read_age(text) == age
+
+
+def test_a_bare_number_is_an_age_only_when_the_age_was_asked():
+    assert read_age("восемь") is None
+    assert read_age("восемь", bare=True) == 8
+    assert read_age("8", bare=True) == 8
+    assert read_age("8 марта", bare=True) is None
