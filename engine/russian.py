@@ -79,6 +79,22 @@ def month_year(period: date) -> str:
     return f"{month_nominative(period.month)} {period.year}"
 
 
+def plural(count: int, forms: Sequence[str]) -> str:
+    """The count with its noun in the form Russian asks for; forms are (one, few, many): 1, 21 take the first,
+    2–4 and 22–24 the second, 0, 5–20 and 25–30 the third."""
+    one, few, many = forms
+    tens, units = count % 100, count % 10
+    if 11 <= tens <= 14:
+        form = many
+    elif units == 1:
+        form = one
+    elif 2 <= units <= 4:
+        form = few
+    else:
+        form = many
+    return f"{count} {form}"
+
+
 def weekday_short(day: date) -> str:
     """The two-letter weekday, Monday first."""
     return _list("weekdays_short")[day.weekday()]

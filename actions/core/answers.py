@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from engine.sdk import button
-from engine.sdk.offers import Offer, accepted_values, carry, message_values, offer, pending_offer, replay
+from engine.sdk.offers import Offer, accepting, carry, message_values, offer, pending_offer
 from engine.skills.loader import bare_value_intents, intent_titles
 
 AFFIRM, DENY = "affirm", "deny"
@@ -38,13 +38,10 @@ class ActionAnswer(Action):
             return []
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         found = pending_offer(tracker)
-        if found and intent == AFFIRM:
-            return replay(tracker, found.intent, found.entities)
-        if found and intent not in (AFFIRM, DENY):
-            latest = tracker.latest_message
-            values = accepted_values(found, latest.get("entities") or [], latest.get("text") or "")
-            if values:
-                return replay(tracker, found.intent, {**found.entities, **values})
+        if intent != DENY:
+            accepted = accepting(tracker, agreed=intent == AFFIRM)
+            if accepted:
+                return accepted
         if intent == AFFIRM:
             dispatcher.utter_message(response="utter_nothing_to_confirm")
         elif intent == DENY:

@@ -1,4 +1,4 @@
-"""When the bot is unsure: a problem a skill knows (manifest `problems:`) starts its task at once, and so does the
+"""When the bot is unsure: an answer to its pending offer accepts it, a problem a skill knows (manifest `problems:`) starts its task at once, and so does the
 likeliest intent when the message's values are of the kind that task takes (manifest `bare_values:`); otherwise the
 two likeliest meanings as buttons, and on a second miss a human operator."""
 
@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from engine.sdk.offers import carry, message_values, offer, pending_offer, replay
+from engine.sdk.offers import accepting, carry, message_values, offer, pending_offer, replay
 from engine.sdk.problems import problem_task
 from engine.skills.loader import bare_value_intents, intent_titles
 
@@ -60,6 +60,11 @@ class ActionClarifyIntent(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
+        accepted = accepting(
+            tracker
+        )  # «да, запишите меня туда», «на второй» after a list: the offer's answer
+        if accepted:
+            return accepted
         values = message_values(tracker.latest_message)
         task = problem_task(tracker.latest_message.get("text") or "", values)
         if task:  # a known problem in the resident's words: its task runs with the value it calls for

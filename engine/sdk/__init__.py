@@ -30,6 +30,7 @@ from engine.russian import (
     month_prepositional,
     month_year,
     number,
+    plural,
     weekday_short,
 )
 from engine.sdk import clock
@@ -46,9 +47,16 @@ from engine.sdk.conversation import (
     resident_id,
     value_before,
 )
-from engine.sdk.notifications import NOTIFICATION_ENTITY, cancel_notifications, delivered_now, notify_later
+from engine.sdk.notifications import (
+    NOTIFICATION_ENTITY,
+    cancel_notifications,
+    delivered_now,
+    notify_later,
+    notify_resident,
+)
 from engine.sdk.offers import offer
 from engine.sdk.phrases import MissingResponse, phrase
+from engine.sdk.positions import picked_position, positions
 from engine.sdk.problems import problem_value
 from engine.sdk.store import (
     Base,
@@ -116,6 +124,7 @@ __all__ = [
     "month_prepositional",
     "month_year",
     "notify_later",
+    "notify_resident",
     "number",
     "offer",
     "parse_phone",
@@ -124,6 +133,9 @@ __all__ = [
     "payment_provider",
     "payments_are_test",
     "phrase",
+    "picked_position",
+    "plural",
+    "positions",
     "problem_value",
     "read_account_number",
     "read_address",

@@ -10,7 +10,7 @@ first and says nothing when it returns False: the notification was cancelled, or
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Tuple
 
 from rasa_sdk import Tracker
 from sqlalchemy.orm import Session
@@ -18,8 +18,36 @@ from sqlalchemy.orm import Session
 from engine import notifications
 from engine.sdk.clock import to_store
 from engine.sdk.conversation import channel_identity, entity_value, resident_id
+from engine.sdk.store import channel_identities_of
 
 NOTIFICATION_ENTITY = notifications.ID_ENTITY
+
+
+def _schedule(
+    session: Session,
+    where: Tuple[str, str, Optional[int]],
+    skill: str,
+    name: str,
+    intent: str,
+    at: datetime,
+    entities: Optional[Mapping[str, Any]],
+    expires_after: Optional[timedelta],
+) -> int:
+    """`where` is (conversation, channel, resident)."""
+    conversation, channel, resident = where
+    due = to_store(at)
+    return notifications.schedule(
+        session,
+        skill=skill,
+        name=name,
+        conversation_id=conversation,
+        channel=channel,
+        resident_id=resident,
+        intent=intent,
+        due_at=due,
+        entities=entities,
+        expires_at=due + expires_after if expires_after else None,
+    ).id
 
 
 def notify_later(
@@ -36,19 +64,30 @@ def notify_later(
     """Schedules `intent` in this conversation at `at` (aware, or naive UTC); the notification of the same skill
     and name pending here moves instead of doubling. Returns the notification's id."""
     channel, _ = channel_identity(tracker)
-    due = to_store(at)
-    return notifications.schedule(
-        session,
-        skill=skill,
-        name=name,
-        conversation_id=tracker.sender_id,
-        channel=channel,
-        resident_id=resident_id(session, tracker),
-        intent=intent,
-        due_at=due,
-        entities=entities,
-        expires_at=due + expires_after if expires_after else None,
-    ).id
+    where = (tracker.sender_id, channel, resident_id(session, tracker))
+    return _schedule(session, where, skill, name, intent, at, entities, expires_after)
+
+
+def notify_resident(
+    session: Session,
+    resident: int,
+    *,
+    skill: str,
+    name: str,
+    intent: str,
+    at: datetime,
+    entities: Optional[Mapping[str, Any]] = None,
+    expires_after: Optional[timedelta] = None,
+) -> Optional[int]:
+    """Like `notify_later`, for another resident than the one writing (the first in a waiting list): in the
+    conversation of the channel the resident wrote from last. None when the resident has no channel."""
+    identities = channel_identities_of(session, resident)
+    if not identities:
+        return None
+    channel, conversation = identities[-1]
+    return _schedule(
+        session, (conversation, channel, resident), skill, name, intent, at, entities, expires_after
+    )
 
 
 def cancel_notifications(

@@ -16,7 +16,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted, EventType
 
-from engine.sdk.values import read_typed
+from engine.sdk.values import read_typed, read_yes_no
 
 OFFER_KEY = "offer"
 # How many more replies an offer survives when the bot, unsure of the answer, had to ask again.
@@ -139,3 +139,20 @@ def replay(tracker: Tracker, intent: str, entities: Mapping[str, Any]) -> List[E
         "metadata": latest.get("metadata") or {},
     }
     return [ActionExecuted(LISTEN), user]
+
+
+def accepting(tracker: Tracker, agreed: Optional[bool] = None) -> Optional[List[EventType]]:
+    """The replay of the bot's pending offer when the latest message accepts it: an agreement (`agreed`, or a
+    message that starts with a yes word when the model was unsure what it meant), or a value of a kind the offer
+    accepts ("the second" after a list); None when there is no offer or the message does not accept it."""
+    found = pending_offer(tracker)
+    if found is None:
+        return None
+    latest = tracker.latest_message
+    text = latest.get("text") or ""
+    values = accepted_values(found, latest.get("entities") or [], text)
+    if agreed is None:
+        agreed = read_yes_no(text) is True
+    if values or agreed:
+        return replay(tracker, found.intent, {**found.entities, **values})
+    return None

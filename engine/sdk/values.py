@@ -34,6 +34,10 @@ _AGE = re.compile(
     rf"(?<!\w)(?<!{_WORDS['age_bound_word']} )(?P<n>\d{{1,3}}|{NUMBER_RUN})(?:-?(?:{'|'.join(_WORDS['age_number_endings'])}))?"
     rf"\s*-?\s*(?:{'|'.join(_WORDS['age_words'])})(?!\w)"
 )
+# "ему 9", "дочке восемь": a number after a word for whom, ending the clause.
+_CUED_AGE = re.compile(
+    rf"(?<!\w)(?:{'|'.join(_WORDS['age_cue_words'])})\s+(?P<n>\d{{1,3}}|{NUMBER_RUN})(?=\s*(?:[,.;!?]|$))"
+)
 _BARE_AGE = re.compile(rf"^\s*(?P<n>\d{{1,3}}|{NUMBER_RUN})\s*[.!]?\s*$")
 
 
@@ -94,10 +98,10 @@ def _number(raw: str) -> Optional[int]:
 
 def read_age(text: str, bare: bool = False) -> Optional[int]:
     """An age in years ("8 years", "eight years", "an 8-year-old": `age_words` of values.yml after a number in
-    digits or words); with `bare` (the question was the age) also a number alone. None when no age, two
+    digits or words; "he is 9": a number after an `age_cue_words` word, ending the clause); with `bare` (the question was the age) also a number alone. None when no age, two
     different ones, or a bound ("up to 10 years") is said."""
     folded = fold_spelling((text or "").lower())
-    ages = {_number(m.group("n")) for m in _AGE.finditer(folded)} - {None}
+    ages = {_number(m.group("n")) for m in [*_AGE.finditer(folded), *_CUED_AGE.finditer(folded)]} - {None}
     if not ages and bare:
         alone = _BARE_AGE.match(folded)
         ages = {_number(alone.group("n"))} - {None} if alone else set()

@@ -4,6 +4,7 @@ from actions.core.fallback import (
     candidate_buttons,
     misses_in_a_row,
 )
+from engine.sdk.offers import offer
 from engine.testing import assembled_domain, make_tracker, run_action, texts
 
 OPERATOR_BUTTONS = [
@@ -118,3 +119,22 @@ def test_a_problem_keeps_the_other_values_of_the_message():
         "date": "2026-12-06",
         "service_category": "appliance_repair",
     }
+
+
+def test_an_unsure_answer_to_a_pending_offer_accepts_it():
+    import skills.education.actions.catalog  # noqa: F401 (registers the reader of a catalogue position)
+
+    offered = {"offer": offer("edu_enroll", accepts=["edu_course_position"])["offer"]}
+    events = [
+        {"event": "user", "text": "курсы", "parse_data": {"intent": {"name": "edu_courses"}}},
+        {"event": "bot", "text": "Нашёл курсы", "metadata": offered},
+    ]
+    ranking = [{"name": "nlu_fallback"}, {"name": "edu_enroll"}]
+    for text, entities in [
+        ("запишите меня на второй", {"edu_course_position": "2"}),
+        ("да запишите меня туда", {}),
+    ]:
+        tracker = make_tracker(text, "nlu_fallback", events=events, intent_ranking=ranking)
+        messages, replayed = run_action(ActionClarifyIntent(), tracker)
+        assert messages == [] and replayed[1]["parse_data"]["intent"]["name"] == "edu_enroll"
+        assert {e["entity"]: e["value"] for e in replayed[1]["parse_data"]["entities"]} == entities

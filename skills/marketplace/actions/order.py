@@ -29,6 +29,7 @@ from engine.sdk import (
     entity_value,
     offer,
     phrase,
+    positions,
     problem_value,
     read_address,
     resident_id,
@@ -40,7 +41,7 @@ from engine.sdk import (
 from .. import catalog, dispatch, orders, texts, when
 from ..models import MarketOffer, MarketOrder, MarketProvider
 from ..refusals import Refusal, refusal
-from .common import positions, say_refusal
+from .common import say_refusal
 
 CATEGORY, ADDRESS, DAY, HOUR = "market_category", "market_address", "market_day", "market_hour"
 OFFER, QUOTED, CONFIRM = "market_offer", "market_quoted_offer", "market_order_confirm"

@@ -18,6 +18,8 @@ from engine.sdk import (
     entity_value,
     offer,
     phrase,
+    picked_position,
+    positions,
     problem_value,
     register_reader,
     session_scope,
@@ -26,7 +28,6 @@ from engine.sdk import (
 
 from .. import catalog, texts, when
 from ..catalog import OfferCard, SearchQuery, SearchResult
-from .common import picked_position, positions
 
 POSITION = "market_offer_position"
 register_reader(POSITION, picked_position)  # «второе» alone accepts the results' offer with that pick
@@ -181,8 +182,8 @@ class ActionMarketSearch(Action):
     ) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         shown = tracker.get_slot(LAST_OFFERS) or []
-        if COMPARE.search(text) and shown and len(positions(text)) >= 2:
-            return self._compare(dispatcher, domain, shown, positions(text))
+        if COMPARE.search(text) and shown and len(positions(text, limit=catalog.DEFAULT_LIMIT)) >= 2:
+            return self._compare(dispatcher, domain, shown, positions(text, limit=catalog.DEFAULT_LIMIT))
         category = entity_value(tracker, "service_category")
         from_problem = None if category else problem_value(text, "service_category")
         category = category or from_problem or tracker.get_slot(CATEGORY)

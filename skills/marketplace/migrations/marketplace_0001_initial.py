@@ -7,20 +7,14 @@ Revision ID: marketplace_0001
 import sqlalchemy as sa
 from alembic import op
 
+from engine.sdk.migrations import foreign_key, id_columns
+
 revision = "marketplace_0001"
 down_revision = None
 branch_labels = ("marketplace",)
 depends_on = ("core_0001", "core_0002")  # refers to residents and the core payments table
 
 MONEY = sa.Numeric(12, 2)
-
-
-def _id(table: str) -> list:
-    return [sa.Column("id", sa.Integer()), sa.PrimaryKeyConstraint("id", name=f"pk_{table}")]
-
-
-def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=f"fk_{table}_{column}_{target}")
 
 
 def _unique(table: str, *columns: str) -> sa.UniqueConstraint:
@@ -34,7 +28,7 @@ def _index(table: str, column: str) -> None:
 def upgrade() -> None:
     op.create_table(
         "market_providers",
-        *_id("market_providers"),
+        *id_columns("market_providers"),
         sa.Column("resident_id", sa.Integer(), nullable=True),
         sa.Column("name", sa.String(128), nullable=False),
         sa.Column("phone", sa.String(16), nullable=False),
@@ -49,12 +43,12 @@ def upgrade() -> None:
         sa.Column("rating", sa.Numeric(3, 2), nullable=False),
         sa.Column("review_count", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        _fk("market_providers", "resident_id", "residents"),
+        foreign_key("market_providers", "resident_id", "residents"),
         _unique("market_providers", "resident_id"),
     )
     op.create_table(
         "market_offers",
-        *_id("market_offers"),
+        *id_columns("market_offers"),
         sa.Column("provider_id", sa.Integer(), nullable=False),
         sa.Column("category", sa.String(32), nullable=False),
         sa.Column("title", sa.String(128), nullable=False),
@@ -64,13 +58,13 @@ def upgrade() -> None:
         sa.Column("warranty_days", sa.Integer(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        _fk("market_offers", "provider_id", "market_providers"),
+        foreign_key("market_offers", "provider_id", "market_providers"),
     )
     _index("market_offers", "provider_id")
     _index("market_offers", "category")
     op.create_table(
         "market_orders",
-        *_id("market_orders"),
+        *id_columns("market_orders"),
         sa.Column("customer_id", sa.Integer(), nullable=False),
         sa.Column("provider_id", sa.Integer(), nullable=True),
         sa.Column("offer_id", sa.Integer(), nullable=True),
@@ -85,26 +79,26 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("done_at", sa.DateTime(), nullable=True),
-        _fk("market_orders", "customer_id", "residents"),
-        _fk("market_orders", "provider_id", "market_providers"),
-        _fk("market_orders", "offer_id", "market_offers"),
+        foreign_key("market_orders", "customer_id", "residents"),
+        foreign_key("market_orders", "provider_id", "market_providers"),
+        foreign_key("market_orders", "offer_id", "market_offers"),
     )
     _index("market_orders", "customer_id")
     _index("market_orders", "provider_id")
     op.create_table(
         "market_bookings",
-        *_id("market_bookings"),
+        *id_columns("market_bookings"),
         sa.Column("provider_id", sa.Integer(), nullable=False),
         sa.Column("slot_start", sa.DateTime(), nullable=False),
         sa.Column("order_id", sa.Integer(), nullable=False),
-        _fk("market_bookings", "provider_id", "market_providers"),
-        _fk("market_bookings", "order_id", "market_orders"),
+        foreign_key("market_bookings", "provider_id", "market_providers"),
+        foreign_key("market_bookings", "order_id", "market_orders"),
         _unique("market_bookings", "provider_id", "slot_start"),
     )
     _index("market_bookings", "order_id")
     op.create_table(
         "market_payments",
-        *_id("market_payments"),
+        *id_columns("market_payments"),
         sa.Column("order_id", sa.Integer(), nullable=False),
         sa.Column("payment_id", sa.Integer(), nullable=False),
         sa.Column("idempotency_key", sa.String(128), nullable=False),
@@ -113,39 +107,39 @@ def upgrade() -> None:
         sa.Column("commission", MONEY, nullable=False),
         sa.Column("commission_percent", sa.Numeric(5, 2), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        _fk("market_payments", "order_id", "market_orders"),
-        _fk("market_payments", "payment_id", "payments"),
+        foreign_key("market_payments", "order_id", "market_orders"),
+        foreign_key("market_payments", "payment_id", "payments"),
         _unique("market_payments", "order_id"),
         _unique("market_payments", "payment_id"),
     )
     op.create_table(
         "market_reviews",
-        *_id("market_reviews"),
+        *id_columns("market_reviews"),
         sa.Column("order_id", sa.Integer(), nullable=False),
         sa.Column("provider_id", sa.Integer(), nullable=False),
         sa.Column("customer_id", sa.Integer(), nullable=False),
         sa.Column("rating", sa.Integer(), nullable=False),
         sa.Column("text", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        _fk("market_reviews", "order_id", "market_orders"),
-        _fk("market_reviews", "provider_id", "market_providers"),
-        _fk("market_reviews", "customer_id", "residents"),
+        foreign_key("market_reviews", "order_id", "market_orders"),
+        foreign_key("market_reviews", "provider_id", "market_providers"),
+        foreign_key("market_reviews", "customer_id", "residents"),
         _unique("market_reviews", "order_id"),
     )
     _index("market_reviews", "provider_id")
     op.create_table(
         "market_warranties",
-        *_id("market_warranties"),
+        *id_columns("market_warranties"),
         sa.Column("order_id", sa.Integer(), nullable=False),
         sa.Column("starts_on", sa.Date(), nullable=False),
         sa.Column("ends_on", sa.Date(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        _fk("market_warranties", "order_id", "market_orders"),
+        foreign_key("market_warranties", "order_id", "market_orders"),
         _unique("market_warranties", "order_id"),
     )
     op.create_table(
         "market_claims",
-        *_id("market_claims"),
+        *id_columns("market_claims"),
         sa.Column("order_id", sa.Integer(), nullable=False),
         sa.Column("customer_id", sa.Integer(), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
@@ -153,28 +147,28 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("visit_order_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        _fk("market_claims", "order_id", "market_orders"),
-        _fk("market_claims", "customer_id", "residents"),
-        _fk("market_claims", "visit_order_id", "market_orders"),
+        foreign_key("market_claims", "order_id", "market_orders"),
+        foreign_key("market_claims", "customer_id", "residents"),
+        foreign_key("market_claims", "visit_order_id", "market_orders"),
     )
     _index("market_claims", "order_id")
     op.create_table(
         "market_contract_events",
-        *_id("market_contract_events"),
+        *id_columns("market_contract_events"),
         sa.Column("order_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(32), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("prev_hash", sa.String(64), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
-        _fk("market_contract_events", "order_id", "market_orders"),
+        foreign_key("market_contract_events", "order_id", "market_orders"),
         _unique("market_contract_events", "prev_hash"),
         _unique("market_contract_events", "hash"),
     )
     _index("market_contract_events", "order_id")
     op.create_table(
         "market_parameters",
-        *_id("market_parameters"),
+        *id_columns("market_parameters"),
         sa.Column("commission_percent", sa.Numeric(5, 2), nullable=False),
         sa.Column("monthly_fee", MONEY, nullable=False),
         sa.Column("effective_from", sa.Date(), nullable=False),

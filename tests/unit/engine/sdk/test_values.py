@@ -85,6 +85,9 @@ def test_numbers_and_typed_values():
         ("8 человек", None),
         ("от 6 до 10 лет", None),  # a range is no one age
         ("200 лет", None),
+        ("сына мишу, ему 9", 9),
+        ("дочке восемь", 8),
+        ("мне 2 билета", None),
     ],
 )
 def test_ages(text, age):
