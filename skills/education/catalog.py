@@ -127,3 +127,14 @@ def known_topics(courses: Sequence[EduCourse]) -> FrozenSet[str]:
 
 def find_courses(session: Session, wanted: Wanted, today: date) -> List[EduCourse]:
     return [course for course in open_courses(session, today) if matches(course, wanted)]
+
+
+def courses_named(session: Session, text: str, today: date) -> List[EduCourse]:
+    """The open courses whose topic words or title the text names."""
+    courses = open_courses(session, today)
+    said = set(_lemmas(text)) & known_topics(courses)
+    by_topic = [c for c in courses if said & set(c.topic_words)]
+    if by_topic:
+        return by_topic
+    lowered = (text or "").lower()
+    return [c for c in courses if c.title.lower() in lowered]

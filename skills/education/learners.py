@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine.sdk import lemma, read_yes_no, skill_lexicon, words_of
 
-from .catalog import known_topics, open_courses
-from .models import EduCourse, EduLearner
+from .models import EduLearner
 
 _WORDS = skill_lexicon(__file__)
 SELF_LEMMAS = frozenset(_WORDS["self_lemmas"])
@@ -91,14 +90,3 @@ def own_learner(session: Session, resident: int, value: object) -> Optional[EduL
 def named_child(children: List[EduLearner], text: str) -> Optional[EduLearner]:
     said = _lemmas(text)
     return next((c for c in children if lemma(c.name.lower()) in said or c.name.lower() in said), None)
-
-
-def courses_named(session: Session, text: str, today: date) -> List[EduCourse]:
-    """The open courses whose topic words or title the text names."""
-    courses = open_courses(session, today)
-    said = _lemmas(text) & known_topics(courses)
-    by_topic = [c for c in courses if said & set(c.topic_words)]
-    if by_topic:
-        return by_topic
-    lowered = (text or "").lower()
-    return [c for c in courses if c.title.lower() in lowered]

@@ -25,14 +25,13 @@ from engine.sdk import (
 )
 
 from .. import seats
-from ..catalog import fits_age, known_topics, open_courses
+from ..catalog import courses_named, fits_age, known_topics, open_courses
 from ..learners import (
     MAX_CHILD_AGE,
     NEW,
     SELF,
     child_name,
     children_of,
-    courses_named,
     current_age,
     name_with_child,
     named_child,
@@ -52,15 +51,13 @@ SKILL = "education"
 MAX_BUTTONS = 5
 
 
-def shown_pick(tracker: Tracker) -> Optional[int]:
+def shown_pick(tracker: Tracker, named: List[EduCourse]) -> Optional[int]:
     """The course of the latest catalogue the message picks by its place ("the second"), or the only one shown
-    when the enrolment starts without naming another."""
+    when the enrolment starts without naming another (`named`: the courses the message names)."""
     shown = tracker.get_slot(LAST) or []
-    text = tracker.latest_message.get("text") or ""
-    position = entity_value(tracker, POSITION) or picked_position(text)
+    position = entity_value(tracker, POSITION) or picked_position(tracker.latest_message.get("text") or "")
     if len(shown) == 1 and tracker.get_slot(COURSE) is None and not position:
-        with session_scope() as session:
-            return shown[0] if not courses_named(session, text, clock.today()) else None
+        return shown[0] if not named else None
     if not shown or not str(position or "").isdigit():
         return None
     index = int(str(position)) - 1
@@ -119,13 +116,13 @@ class ValidateEduEnrollForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         """A pick from the catalogue shown, or the one course the message names by topic or title."""
-        picked = shown_pick(tracker)
+        with session_scope() as session:
+            named = courses_named(session, tracker.latest_message.get("text") or "", clock.today())
+        picked = shown_pick(tracker, named)
         if picked is not None:
             return {COURSE: picked}
         if entity_value(tracker, "edu_course_id"):
             return {}
-        with session_scope() as session:
-            named = courses_named(session, tracker.latest_message.get("text") or "", clock.today())
         current = tracker.get_slot(COURSE)
         if len(named) == 1 and str(named[0].id) != str(current):  # named first, or another one named instead
             return {COURSE: named[0].id, **({CONFIRM: None} if current is not None else {})}

@@ -21,7 +21,7 @@ from engine.sdk import (
 )
 
 from .. import seats
-from ..learners import courses_named
+from ..catalog import courses_named
 from ..models import EduCourse, EduEnrollment
 from ..reminders import cancel_lesson_reminders, tell_seat_offered
 from ..texts import enrollment_learner

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from engine.sdk import clock, day_month, moment_text, phrase, resident_id, session_scope
 
 from .. import seats
-from ..learners import courses_named
+from ..catalog import courses_named
 from ..lessons import next_lesson
 from ..models import EduCourse, EduEnrollment, EduMaterial
 from ..texts import enrollment_learner, place_text
