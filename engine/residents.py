@@ -1,4 +1,5 @@
-"""One account per resident across channels, linked by phone number with a one-time code."""
+"""One account per resident across channels, linked by phone number with a one-time code; the address the
+resident last gave any skill."""
 
 from __future__ import annotations
 
@@ -11,17 +12,20 @@ from datetime import datetime, timedelta
 from typing import List, Optional, Tuple
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.otp import CodeSender
 from engine.store.base import utcnow
-from engine.store.models import ChannelIdentity, OneTimeCode, Resident
+from engine.store.models import ChannelIdentity, OneTimeCode, Resident, ResidentAddress
 
 CODE_LENGTH = 6
 CODE_LIFETIME = timedelta(minutes=10)
 MAX_CODE_ATTEMPTS = 3
 MAX_CODES_PER_HOUR = 5
+MAX_ADDRESS = 255
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def identity_for(session: Session, channel: str, external_id: str) -> ChannelIdentity:
@@ -179,3 +183,35 @@ def profile_of(session: Session, identity: ChannelIdentity) -> Profile:
         member_since=resident.created_at,
         channels=[(i.channel, i.linked_at is not None) for i in resident.identities],
     )
+
+
+def remember_address(session: Session, resident_id: int, address: str, *, skill: str) -> None:
+    """Keeps `address` as the resident's current one, learnt by `skill`; an empty address is ignored.
+
+    INSERT ... ON CONFLICT DO UPDATE (PostgreSQL and SQLite alike): two concurrent calls for one resident never
+    collide on the unique resident; the later one's address stays.
+    """
+    text = " ".join((address or "").split())[:MAX_ADDRESS].strip()
+    if not text:
+        return
+    insert = _INSERT[session.get_bind().dialect.name]
+    statement = insert(ResidentAddress.__table__).values(
+        resident_id=resident_id, address=text, skill=skill, updated_at=utcnow()
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[ResidentAddress.resident_id],
+            set_={
+                "address": statement.excluded.address,
+                "skill": statement.excluded.skill,
+                "updated_at": statement.excluded.updated_at,
+            },
+        )
+    )
+
+
+def known_address(session: Session, resident_id: int) -> Optional[str]:
+    """The address the resident last gave any skill, or None."""
+    return session.execute(
+        select(ResidentAddress.address).where(ResidentAddress.resident_id == resident_id)
+    ).scalar_one_or_none()

@@ -14,12 +14,14 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import urllib.request
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, TypeVar
 
 import pytest
 from rasa_sdk import Action, Tracker
@@ -39,6 +41,10 @@ if TYPE_CHECKING:
 READY_LINE = say("ready_marker")
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+RACE_SECONDS = 60  # how long `at_once` waits for its threads before it fails the test
+
+T = TypeVar("T")
 
 
 class StoreTemplates:
@@ -159,6 +165,60 @@ def postgres_store(monkeypatch: pytest.MonkeyPatch, store_templates: StoreTempla
 def store(request: pytest.FixtureRequest) -> str:
     """The same test on both kinds of store."""
     return request.getfixturevalue("sqlite_store" if request.param == "sqlite" else "postgres_store")
+
+
+def at_once(work: Callable[[Any], T], inputs: Sequence[Any]) -> List[T]:
+    """`work(input)` for every input, each in a thread of its own, all released together; the results in the
+    inputs' order. The first exception a thread raised is raised here, so a failing thread fails the test instead
+    of vanishing with its thread. To make the threads also meet inside `work` (every one reads before any
+    writes), wrap the read with `meeting_after`."""
+    start = threading.Barrier(len(inputs))
+    results: List[Any] = [None] * len(inputs)
+    errors: List[BaseException] = []
+
+    def run(n: int) -> None:
+        start.wait()
+        try:
+            results[n] = work(inputs[n])
+        except BaseException as error:  # pytest.fail and skip are BaseExceptions too
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(len(inputs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=RACE_SECONDS)
+    if errors:
+        raise errors[0]
+    if any(thread.is_alive() for thread in threads):
+        pytest.fail(f"a thread of the race was still running after {RACE_SECONDS} s")
+    return results
+
+
+def meeting_after(function: Callable[..., T], parties: int, seconds: float = 1.0) -> Callable[..., T]:
+    """`function` that, once it has returned, waits up to `seconds` for `parties` calls in all to get that far:
+    monkeypatched over the read a race is about, it makes every thread of `at_once` read before any of them
+    writes. When a lock keeps the others from getting there (SQLite's write lock, a row lock), the meeting breaks
+    after `seconds`, stays broken, and the calls go on one after another — the lock did its job."""
+    meeting = threading.Barrier(parties)
+
+    def then_meet(*args: Any, **kwargs: Any) -> T:
+        result = function(*args, **kwargs)
+        with suppress(threading.BrokenBarrierError):
+            meeting.wait(timeout=seconds)
+        return result
+
+    return then_meet
+
+
+def freeze_clock(monkeypatch: pytest.MonkeyPatch, now: datetime) -> datetime:
+    """Stops engine.sdk.clock at `now` (aware, in the assistant's time zone): its `now` and its `today` (the date
+    of `now`) for the rest of the test; `now`."""
+    from engine.sdk import clock
+
+    monkeypatch.setattr(clock, "now", lambda: now)
+    monkeypatch.setattr(clock, "today", now.date)
+    return now
 
 
 def scheduled_notifications(status: str = "pending") -> List[Tuple[int, str, str, Dict[str, Any], str]]:

@@ -1,4 +1,5 @@
-"""The engine's payment interface: every skill that takes money pays through `pay` (never twice per key)."""
+"""The engine's payment interface: every skill that takes money pays through `pay` and gives it back through
+`refund` (each never twice per key; never more back than was paid)."""
 
 from engine.payments.provider import (
     DECLINED,
@@ -9,13 +10,16 @@ from engine.payments.provider import (
     payment_provider,
     payments_are_test,
 )
+from engine.payments.refunds import refund, refunded_amount
 from engine.payments.service import PENDING, PaymentRefused, is_test_payment, pay, receipt
+from engine.store.models import PaymentRefund
 
 __all__ = [
     "DECLINED",
     "PENDING",
     "SUCCEEDED",
     "PaymentProvider",
+    "PaymentRefund",
     "PaymentRefused",
     "ProviderResult",
     "SandboxProvider",
@@ -24,4 +28,6 @@ __all__ = [
     "payment_provider",
     "payments_are_test",
     "receipt",
+    "refund",
+    "refunded_amount",
 ]

@@ -25,12 +25,22 @@ class ProviderResult:
 
 
 class PaymentProvider(Protocol):
-    """Charges a payer. Must itself be idempotent on `idempotency_key`, as real acquirers are."""
+    """Charges a payer and refunds them. Must itself be idempotent on `idempotency_key`, as real acquirers are."""
 
     name: str
 
     def charge(
         self, *, idempotency_key: str, amount: Decimal, currency: str, description: str, payer_reference: str
+    ) -> ProviderResult: ...
+
+    def refund(
+        self,
+        *,
+        idempotency_key: str,
+        payment_reference: str,
+        amount: Decimal,
+        currency: str,
+        description: str,
     ) -> ProviderResult: ...
 
 
@@ -43,13 +53,35 @@ class SandboxProvider:
         self, *, idempotency_key: str, amount: Decimal, currency: str, description: str, payer_reference: str
     ) -> ProviderResult:
         # Derived from the key, so a retried charge answers exactly as the first one did.
-        digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:10].upper()
+        digest = _digest(idempotency_key)
         return ProviderResult(
             status=SUCCEEDED,
             provider_reference=f"sandbox-{digest.lower()}",
             receipt_number=f"TEST-{digest}",
             message="sandbox: no money moved",
         )
+
+    def refund(
+        self,
+        *,
+        idempotency_key: str,
+        payment_reference: str,
+        amount: Decimal,
+        currency: str,
+        description: str,
+    ) -> ProviderResult:
+        # Derived from the key as a charge's is, so a retried refund answers exactly as the first one did.
+        digest = _digest(idempotency_key)
+        return ProviderResult(
+            status=SUCCEEDED,
+            provider_reference=f"sandbox-refund-{digest.lower()}",
+            receipt_number=f"TEST-R-{digest}",
+            message="sandbox: no money moved",
+        )
+
+
+def _digest(idempotency_key: str) -> str:
+    return hashlib.sha256(idempotency_key.encode()).hexdigest()[:10].upper()
 
 
 def payment_provider() -> PaymentProvider:

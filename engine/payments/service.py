@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Dict, Optional, Tuple
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -22,10 +22,12 @@ _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class PaymentRefused(ValueError):
-    """The request cannot become a payment (bad amount, empty key); nothing was charged."""
+    """The request cannot become a payment or a refund (bad amount, empty or reused key, more than was paid);
+    no money moved."""
 
 
-def _money(amount: Decimal) -> Decimal:
+def money_amount(amount: Decimal) -> Decimal:
+    """The amount rounded to kopecks; PaymentRefused unless it is from 0.01 to MAX_AMOUNT."""
     try:
         value = Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
     except (InvalidOperation, TypeError, ValueError) as error:
@@ -35,14 +37,15 @@ def _money(amount: Decimal) -> Decimal:
     return value
 
 
-def _claim_key(session: Session, values: dict) -> bool:
-    """Inserts the pending row unless the key exists; True if this call owns the key.
+def claim_key(session: Session, table: Table, values: dict) -> bool:
+    """Inserts the pending row into `table` (payments, refunds) unless its key exists; True if this call owns the
+    key.
 
     INSERT ... ON CONFLICT DO NOTHING: on PostgreSQL a concurrent insert of the same key waits for the other
     transaction and then does nothing, so exactly one caller ever reaches the provider.
     """
     insert = _INSERT[session.get_bind().dialect.name]
-    result = session.execute(insert(Payment.__table__).values(**values).on_conflict_do_nothing())
+    result = session.execute(insert(table).values(**values).on_conflict_do_nothing())
     return result.rowcount == 1
 
 
@@ -65,10 +68,11 @@ def pay(
     """
     if not idempotency_key:
         raise PaymentRefused("an idempotency key is required")
-    value = _money(amount)
+    value = money_amount(amount)
     provider = provider or payment_provider()
-    claimed = _claim_key(
+    claimed = claim_key(
         session,
+        Payment.__table__,
         {
             "idempotency_key": idempotency_key,
             "resident_id": resident_id,

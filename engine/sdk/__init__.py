@@ -11,13 +11,17 @@ from engine.lexicon import LexiconError, canonical_values, load_lexicon, skill_l
 from engine.payments import (
     DECLINED,
     SUCCEEDED,
+    PaymentRefund,
     PaymentRefused,
     is_test_payment,
     pay,
     payment_provider,
     payments_are_test,
     receipt,
+    refund,
+    refunded_amount,
 )
+from engine.residents import known_address, remember_address
 from engine.russian import (
     amount_text,
     day_month,
@@ -47,6 +51,7 @@ from engine.sdk.conversation import (
     resident_id,
     value_before,
 )
+from engine.sdk.durations import read_minutes
 from engine.sdk.notifications import (
     NOTIFICATION_ENTITY,
     cancel_notifications,
@@ -54,7 +59,7 @@ from engine.sdk.notifications import (
     notify_later,
     notify_resident,
 )
-from engine.sdk.offers import offer
+from engine.sdk.offers import offer, pending_offer
 from engine.sdk.phrases import MissingResponse, phrase
 from engine.sdk.positions import picked_position, positions
 from engine.sdk.problems import problem_value
@@ -92,6 +97,7 @@ __all__ = [
     "LexiconError",
     "MissingResponse",
     "Payment",
+    "PaymentRefund",
     "PaymentRefused",
     "amount_text",
     "audit_record",
@@ -113,6 +119,7 @@ __all__ = [
     "intent_payload",
     "is_numeral",
     "is_test_payment",
+    "known_address",
     "lemma",
     "lemmas",
     "load_lexicon",
@@ -132,6 +139,7 @@ __all__ = [
     "payment_by_id",
     "payment_provider",
     "payments_are_test",
+    "pending_offer",
     "phrase",
     "picked_position",
     "plural",
@@ -140,11 +148,15 @@ __all__ = [
     "read_account_number",
     "read_address",
     "read_age",
+    "read_minutes",
     "read_numbers",
     "read_typed",
     "read_yes_no",
     "receipt",
+    "refund",
+    "refunded_amount",
     "register_reader",
+    "remember_address",
     "resident_for",
     "resident_id",
     "session_scope",

@@ -1,5 +1,5 @@
-"""The engine's own tables: residents and their channel identities, one-time codes, the audit log, handoffs,
-payments, scheduled notifications."""
+"""The engine's own tables: residents, their channel identities and known address, one-time codes, the audit log,
+handoffs, payments and their refunds, scheduled notifications."""
 
 from __future__ import annotations
 
@@ -123,6 +123,33 @@ class Payment(Base):
     provider_reference = Column(String(128), nullable=True)
     receipt_number = Column(String(64), nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class PaymentRefund(Base):
+    """Money given back on a succeeded payment, in part or in full. One row per idempotency key: never twice."""
+
+    __tablename__ = "payment_refunds"
+
+    id = Column(Integer, primary_key=True)
+    payment_id = Column(Integer, ForeignKey("payments.id"), nullable=False, index=True)
+    idempotency_key = Column(String(128), nullable=False, unique=True)
+    amount = Column(Numeric(12, 2), nullable=False)
+    reason = Column(String(255), nullable=False)
+    status = Column(String(16), nullable=False)
+    provider_reference = Column(String(128), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class ResidentAddress(Base):
+    """The address a resident last gave any skill (a home to start a ride from); one current address each."""
+
+    __tablename__ = "resident_addresses"
+
+    id = Column(Integer, primary_key=True)
+    resident_id = Column(Integer, ForeignKey("residents.id"), nullable=False, unique=True)
+    address = Column(String(255), nullable=False)
+    skill = Column(String(64), nullable=False)  # which skill learnt it
+    updated_at = Column(DateTime, nullable=False, default=utcnow)
 
 
 class ScheduledNotification(Base):

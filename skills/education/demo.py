@@ -24,7 +24,11 @@ def _course(spec: Dict[str, Any], today: date, started: int, runs: int) -> EduCo
     low, high = spec["ages"]
     return EduCourse(
         title=spec["title"],
-        topic_words=sorted({lemma(word.lower()) for word in spec["topic_words"]}),
+        # each word and its lemma: pymorphy reads the course's word and some of its forms apart (one reading of
+        # the nominative, another of the genitive), so both are matched
+        topic_words=sorted(
+            {form for word in spec["topic_words"] for form in (word.lower(), lemma(word.lower()))}
+        ),
         teacher=spec["teacher"],
         organiser=spec["organiser"],
         place=spec.get("place"),

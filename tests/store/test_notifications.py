@@ -10,6 +10,7 @@ from engine import notifications
 from engine.notifier import deliver_due
 from engine.store import db, session_scope
 from engine.store.models import ScheduledNotification
+from engine.testing import at_once
 
 NOW = datetime(2026, 12, 4, 7, 0)
 
@@ -129,7 +130,7 @@ def test_a_delivery_the_rasa_server_refused_is_released(store):
 @pytest.mark.parametrize("workers", [2, 4])
 def test_concurrent_workers_deliver_each_notification_once(store, workers):
     ids = [schedule(conversation=f"c-{n}") for n in range(20)]
-    delivered, lock, start = [], threading.Lock(), threading.Barrier(workers)
+    delivered, lock = [], threading.Lock()
 
     def deliver(due):
         with lock:
@@ -137,14 +138,9 @@ def test_concurrent_workers_deliver_each_notification_once(store, workers):
         return True
 
     def work(name):
-        start.wait()
         while deliver_due(name, deliver):
             pass
 
-    threads = [threading.Thread(target=work, args=(f"w{n}",)) for n in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(work, [f"w{n}" for n in range(workers)])
     assert sorted(delivered) == ids
     assert {status for _, status in statuses()} == {"delivered"}

@@ -19,7 +19,7 @@ from engine.payments import (
 from engine.sdk import phrase
 from engine.store import session_scope
 from engine.store.models import AuditRecord, Payment, Resident
-from engine.testing import assembled_domain
+from engine.testing import assembled_domain, at_once
 
 
 class CountingProvider:
@@ -159,20 +159,7 @@ def test_a_repeated_request_returns_the_first_payment_and_charges_once(store):
 def test_concurrent_requests_with_one_key_charge_once(store):
     resident_id = _resident()
     provider = CountingProvider(delay=0.3)
-    results, errors = [], []
-
-    def attempt() -> None:
-        try:
-            results.append(_pay(resident_id, "key-race", provider).id)
-        except Exception as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=attempt) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert errors == []
+    results = at_once(lambda _: _pay(resident_id, "key-race", provider).id, range(2))
     assert len(results) == 2 and results[0] == results[1]
     assert provider.charges == ["key-race"]
 

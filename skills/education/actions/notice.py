@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from engine.sdk import clock, delivered_now, entity_value, moment_text, offer, session_scope
 
 from .. import seats
+from ..leads import OFF
 from ..learners import SELF
 from ..lessons import next_lesson
 from ..models import EduCourse, EduEnrollment
@@ -43,7 +44,7 @@ class ActionEduNotice(Action):
             if enrollment is None or course is None:
                 return []
             values = {"title": course.title, "learner": enrollment_learner(domain, session, enrollment)}
-            if kind == LESSON and enrollment.status == seats.ACTIVE:
+            if kind == LESSON and enrollment.status == seats.ACTIVE and enrollment.reminder_minutes != OFF:
                 lesson = next_lesson(course, now)
                 if lesson is not None:
                     dispatcher.utter_message(

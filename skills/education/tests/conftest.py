@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.sdk import clock, session_scope
+from engine.sdk import session_scope
+from engine.testing import freeze_clock
 from skills.education import demo
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -20,9 +21,7 @@ def load_demo() -> None:
 
 @pytest.fixture
 def frozen_clock(monkeypatch):
-    monkeypatch.setattr(clock, "now", lambda: NOW)
-    monkeypatch.setattr(clock, "today", lambda: TODAY)
-    return NOW
+    return freeze_clock(monkeypatch, NOW)
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
 """Seats and the waiting list on SQLite and PostgreSQL: never more enrolments than seats, also at once."""
 
-import threading
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from engine.sdk import resident_for, session_scope
+from engine.testing import at_once, meeting_after
 from skills.education import seats
 from skills.education.models import EduCourse, EduEnrollment
 
@@ -97,21 +97,14 @@ def test_leaving_a_waiting_list_frees_no_seat(demo_store):
 
 
 @pytest.mark.parametrize("residents", [2, 6])
-def test_residents_taking_the_last_seats_at_once_never_overfill_the_course(demo_store, residents):
+def test_residents_taking_the_last_seats_at_once_never_overfill_the_course(
+    demo_store, residents, monkeypatch
+):
     painting = course_id("Рисование для детей")  # 10 seats, 6 taken
-    start, results, lock = threading.Barrier(residents), [], threading.Lock()
-
-    def take(n):
-        start.wait()
-        outcome = enrol(painting, f"parent-{n}")[0]
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=take, args=(n,)) for n in range(residents)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    # Every resident counts the seats before anyone takes one, unless the course's lock keeps the others waiting:
+    # then they go on one by one.
+    monkeypatch.setattr(seats, "seats_taken", meeting_after(seats.seats_taken, residents))
+    results = at_once(lambda n: enrol(painting, f"parent-{n}")[0], range(residents))
     assert results.count("active") == min(residents, 4)
     assert results.count("waiting") == max(residents - 4, 0)
     assert statuses(painting)["active"] == min(6 + residents, 10)

@@ -32,6 +32,7 @@ from engine.sdk import (
     positions,
     problem_value,
     read_address,
+    remember_address,
     resident_id,
     session_scope,
     value_before,
@@ -340,6 +341,7 @@ class ActionMarketOrderDone(Action):
                 resident_id=customer,
                 details={"order_id": order.id, "provider_id": order.provider_id, "price": str(order.price)},
             )
+            remember_address(session, customer, order.address, skill=SKILL)
             summary, order_id = texts.order_summary(domain, order), order.id
         buttons = [
             button(phrase(domain, "utter_market_pay_now_button"), "market_pay_order", order_id=order_id),

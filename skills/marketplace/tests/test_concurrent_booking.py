@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.sdk import session_scope
+from engine.testing import at_once
 from skills.marketplace import dispatch, orders
 from skills.marketplace.models import MarketBooking, MarketOrder
 from skills.marketplace.tests.conftest import NOW, Factory, moscow
@@ -40,22 +41,15 @@ def race(postgres_store, monkeypatch):
 
 
 def _place_concurrently(customers, offer_id):
-    outcomes = []
-
     def place(customer):
         try:
             with session_scope() as session:
                 order = orders.place_order(session, customer, "plumber", "ул. Речная, 1", SLOT, offer_id, NOW)
-                outcomes.append(("placed", order.id))
+                return "placed", order.id
         except orders.SlotTaken as taken:
-            outcomes.append(("taken", taken.reason))
+            return "taken", taken.reason
 
-    threads = [threading.Thread(target=place, args=(customer,)) for customer in customers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    return at_once(place, customers)
 
 
 def _stored():

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from engine.sdk import read_account_number, resident_id, session_scope, utcnow
+from engine.sdk import read_account_number, remember_address, resident_id, session_scope, utcnow
 
 from .. import clock
 from ..accounts import Linkable, Ownership, find_account, linkable, verify_and_link
@@ -111,6 +111,7 @@ class ActionUtilitiesLinkAccountDone(Action):
         if tracker.get_slot(CHECK) == LINKED:
             with session_scope() as session:
                 account = find_account(session, tracker.get_slot(NUMBER))
+                remember_address(session, resident_id(session, tracker), account.address, skill="utilities")
                 dispatcher.utter_message(
                     response="utter_utilities_link_done",
                     number=account.number,
