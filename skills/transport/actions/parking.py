@@ -120,12 +120,13 @@ class ValidateTransportParkingForm(FormValidationAction):
     async def extract_transport_parking_minutes(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """A duration said with the request ("pay for parking for 2 hours") or corrected at the confirmation."""
+        """A duration said with the request ("pay for parking for 2 hours"), with the zone ("the first, for 2 hours")
+        or corrected at the confirmation."""
         minutes = read_minutes(tracker.latest_message.get("text") or "")
         asked = tracker.get_slot(REQUESTED_SLOT)
         if (
             minutes is not None
-            and asked in (None, CONFIRM)
+            and asked in (None, ZONE, CONFIRM)
             and str(minutes) != str(tracker.get_slot(MINUTES))
         ):
             return {MINUTES: str(minutes)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -21,10 +21,12 @@ from engine.sdk import (
     button,
     entity_value,
     known_address,
+    picked_position,
     resident_id,
     session_scope,
     skill_lexicon,
     value_before,
+    words_of,
 )
 
 from ..places import (
@@ -46,7 +48,10 @@ ROLES = {FROM: "from", TO: "to"}
 LEXICON = skill_lexicon(__file__)
 FROM_WORDS = frozenset(LEXICON["from_prepositions"])
 TO_WORDS = frozenset(LEXICON["to_prepositions"])
+HERE_WORDS = frozenset(LEXICON["here_words"])
 MAX_CHOICES = 5
+# Where the candidates of an ambiguous place ride in the question's metadata.
+CHOICES_KEY = "transport_choices"
 # The street whose house the bot asked for: a bare number answers it.
 STREET_ASKED = "transport_street"
 HOUSE_ALONE = re.compile(LEXICON["house_alone_pattern"])
@@ -86,6 +91,31 @@ def _bare(word: str) -> str:
     return word.lower().strip(PUNCTUATION)
 
 
+def offer_of_choices(slot: str, choices: Sequence[Place]) -> Dict[str, Any]:
+    """The candidates of an ambiguous place, kept in the question's metadata (nothing is stored for them)."""
+    return {CHOICES_KEY: {"slot": slot, "ids": [p.id for p in choices]}}
+
+
+def choice_named(tracker: Tracker, slot: str, text: str) -> Optional[Place]:
+    """The candidate the answer to "which one?" names: by its place in the list ("the first") or by a word of its
+    title ("the square"), when exactly one fits."""
+    users = [i for i, e in enumerate(tracker.events) if e.get("event") == "user"]
+    start = users[-2] + 1 if len(users) > 1 else 0
+    replies = [e for e in tracker.events[start : users[-1] if users else None] if e.get("event") == "bot"]
+    asked: Dict[str, Any] = {}
+    for event in replies:
+        asked = (event.get("metadata") or {}).get(CHOICES_KEY) or asked
+    if asked.get("slot") != slot:
+        return None
+    choices = [p for p in (place_by_id(i) for i in asked.get("ids") or []) if p is not None]
+    position = picked_position(text)
+    if str(position or "").isdigit() and 0 < int(position) <= len(choices):
+        return choices[int(position) - 1]
+    said = set(words_of(text))
+    fitting = [p for p in choices if said and said <= set(words_of(p.title))]
+    return fitting[0] if len(fitting) == 1 else None
+
+
 def places_by_role(text: str) -> Dict[str, str]:
     """What a message names after a from or a to preposition ("from the market to the station", "from Gagarin
     street house 12"), by role, read from the text itself: the id of the place named by the longest run of words
@@ -98,6 +128,8 @@ def places_by_role(text: str) -> Dict[str, str]:
     while index < len(words):
         word = _bare(words[index])
         role = "from" if word in FROM_WORDS else "to" if word in TO_WORDS else None
+        if role == "to" and index > 0 and _bare(words[index - 1]) in HERE_WORDS:
+            role = "from"  # "I am at the mall": where the resident is
         end = index + 1
         while end < len(words) and _bare(words[end]) not in FROM_WORDS | TO_WORDS:
             end += 1
@@ -243,6 +275,9 @@ class TripPlaces:
     def _read(
         self, slot: str, text: str, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> Optional[Place]:
+        chosen = choice_named(tracker, slot, text)
+        if chosen is not None:
+            return chosen
         reading: PlaceReading = read_place(widened(tracker, text))
         if reading.status == HOME:
             home = home_place(tracker)
@@ -252,10 +287,14 @@ class TripPlaces:
         if reading.status == FOUND:
             return reading.places[0]
         if reading.status == AMBIGUOUS:
-            buttons = [
-                button(p.title, "inform", **{ID_ENTITIES[slot]: p.id}) for p in reading.places[:MAX_CHOICES]
-            ]
-            dispatcher.utter_message(response="utter_transport_place_which", said=text, buttons=buttons)
+            choices = reading.places[:MAX_CHOICES]
+            buttons = [button(p.title, "inform", **{ID_ENTITIES[slot]: p.id}) for p in choices]
+            dispatcher.utter_message(
+                response="utter_transport_place_which",
+                said=text,
+                buttons=buttons,
+                **offer_of_choices(slot, choices),
+            )
         elif reading.status == NO_SUCH_HOUSE:
             street = reading.places[0]
             low, high = street_houses(street.id) or (1, 1)

@@ -242,3 +242,47 @@ def test_a_bare_number_is_the_house_of_the_street_asked_about(demo_store):
     )
     answered = slot_events(events)
     assert answered["transport_from"] == "address:lenina:5" and answered["transport_street"] is None
+
+
+def test_which_one_is_answered_by_a_word_of_its_title_or_its_place(demo_store):
+    messages, _ = form(
+        ValidateTransportFareForm(),
+        FARE,
+        "театральная",
+        slots={"transport_to": "landmark:airport"},
+        new={"transport_from": "театральная"},
+        requested="transport_from",
+    )
+    question = {
+        "event": "bot",
+        "text": "?",
+        "metadata": {k: v for k, v in messages[0].items() if k == "transport_choices"},
+    }
+    history = [{"event": "user", "text": "театральная"}, question]
+    _, events = form(
+        ValidateTransportFareForm(),
+        FARE,
+        "площадь",
+        slots={"transport_to": "landmark:airport"},
+        new={"transport_from": "площадь"},
+        requested="transport_from",
+        events=history,
+    )
+    assert slot_events(events)["transport_from"] == "landmark:theatre_square"
+    _, events = form(
+        ValidateTransportFareForm(),
+        FARE,
+        "вторая",
+        slots={"transport_to": "landmark:airport"},
+        new={"transport_from": "вторая"},
+        requested="transport_from",
+        events=history,
+    )
+    assert slot_events(events)["transport_from"] == "stop:teatralnaya"
+
+
+def test_where_the_resident_is_is_the_start():
+    from skills.transport.actions.trip import places_by_role
+
+    found = places_by_role("опаздываю на поезд я в тц галерея а мне срочно на вокзал надо")
+    assert found == {"from": "landmark:galereya_mall", "to": "landmark:railway_station"}
