@@ -33,6 +33,7 @@ from engine.sdk import (
 )
 
 from .. import parking
+from ..geo import Point
 from ..models import ParkingSession, ParkingZone
 from ..places import AMBIGUOUS, FOUND, read_place
 from ..texts import duration_text, local_clock_text
@@ -67,6 +68,11 @@ def running(session: Session, tracker: Tracker) -> Optional[ParkingSession]:
     """The resident's parking session that ends soonest, if one is running."""
     found = parking.active_parking(session, resident_id(session, tracker), clock.now())
     return found[0] if found else None
+
+
+def shown_zones(session: Session, point: Point) -> List[parking.ZoneInfo]:
+    """The zones near a place as the bot lists them: those with free places first, nearest first."""
+    return sorted(parking.zones_near(session, point, clock.now()), key=lambda info: info.free_places == 0)
 
 
 def zone_values(zone: ParkingZone) -> Dict[str, Any]:
@@ -180,7 +186,7 @@ class ValidateTransportParkingForm(FormValidationAction):
         if near is None or not str(position or "").isdigit():
             return None
         position = int(position)
-        shown = parking.zones_near(session, near.point, clock.now())
+        shown = shown_zones(session, near.point)
         return shown[position - 1].zone if 0 < position <= len(shown) else None
 
     def validate_transport_parking_minutes(
@@ -229,7 +235,7 @@ class ActionAskTransportZone(Action):
         if near is None:
             return [SlotSet(NEAR, None)]
         with session_scope() as session:
-            shown = parking.zones_near(session, near.point, clock.now())
+            shown = shown_zones(session, near.point)
             lines, buttons = [], []
             for info in shown:
                 values = {

@@ -241,13 +241,18 @@ class TripPlaces:
     ) -> Dict[Text, Any]:
         other = TO if slot == FROM else FROM
         asked = tracker.get_slot(REQUESTED_SLOT)
-        if asked == other and value_before(tracker, slot) is not None:
+        if asked == other and (
+            value_before(tracker, slot) is not None
+            or str(value).strip()
+            in (str(tracker.get_slot(other)), (tracker.latest_message.get("text") or "").strip())
+        ):
             # an answer to the other question that the model also took for this place: the place told stays
             return {slot: value_before(tracker, slot)}
         text = str(value or "").strip()
         place = place_of(text) if ":" in text else None
         street = place_of(tracker.get_slot(STREET_ASKED))
-        if place is None and street is not None and HOUSE_ALONE.match(text):
+        answered_street = place is None and street is not None and bool(HOUSE_ALONE.match(text))
+        if answered_street:
             text = f"{street.title} {text}"  # the house of the street asked about
         if place is None:
             place = self._read(slot, text, dispatcher, tracker)
@@ -264,7 +269,7 @@ class TripPlaces:
         ):
             dispatcher.utter_message(response="utter_transport_same_place", place=place.title)
             return {TO: None} if slot == TO else {FROM: place.id, TO: None}
-        return {slot: place.id, STREET_ASKED: None}
+        return {slot: place.id, **({STREET_ASKED: None} if answered_street else {})}
 
     @staticmethod
     def _street_kept(text: str) -> Dict[Text, Any]:
