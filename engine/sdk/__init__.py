@@ -59,7 +59,7 @@ from engine.sdk.notifications import (
     notify_later,
     notify_resident,
 )
-from engine.sdk.offers import offer, pending_offer
+from engine.sdk.offers import last_reply_metadata, offer, pending_offer
 from engine.sdk.phrases import MissingResponse, phrase
 from engine.sdk.positions import picked_position, positions
 from engine.sdk.problems import problem_value
@@ -120,6 +120,7 @@ __all__ = [
     "is_numeral",
     "is_test_payment",
     "known_address",
+    "last_reply_metadata",
     "lemma",
     "lemmas",
     "load_lexicon",

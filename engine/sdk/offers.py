@@ -82,13 +82,19 @@ def _last_reply(events: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return [e for e in events[start : users[-1]] if e.get("event") == "bot"]
 
 
+def last_reply_metadata(tracker: Tracker, key: str) -> Optional[Any]:
+    """What the bot's latest reply carried under `key` in its messages' metadata (the last one that did), if any:
+    values a question keeps for its answer without storing them (an offer, the candidates of "which one?")."""
+    for event in reversed(_last_reply(tracker.events)):
+        value = (event.get("metadata") or {}).get(key)
+        if value:
+            return value
+    return None
+
+
 def pending_offer(tracker: Tracker) -> Optional[Offer]:
     """The offer the bot made in its latest reply, if it made one."""
-    for event in reversed(_last_reply(tracker.events)):
-        found = Offer.from_metadata((event.get("metadata") or {}).get(OFFER_KEY))
-        if found:
-            return found
-    return None
+    return Offer.from_metadata(last_reply_metadata(tracker, OFFER_KEY))
 
 
 def message_values(latest_message: Mapping[str, Any]) -> Dict[str, Any]:

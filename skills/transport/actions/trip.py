@@ -21,6 +21,7 @@ from engine.sdk import (
     button,
     entity_value,
     known_address,
+    last_reply_metadata,
     picked_position,
     resident_id,
     session_scope,
@@ -99,12 +100,7 @@ def offer_of_choices(slot: str, choices: Sequence[Place]) -> Dict[str, Any]:
 def choice_named(tracker: Tracker, slot: str, text: str) -> Optional[Place]:
     """The candidate the answer to "which one?" names: by its place in the list ("the first") or by a word of its
     title ("the square"), when exactly one fits."""
-    users = [i for i, e in enumerate(tracker.events) if e.get("event") == "user"]
-    start = users[-2] + 1 if len(users) > 1 else 0
-    replies = [e for e in tracker.events[start : users[-1] if users else None] if e.get("event") == "bot"]
-    asked: Dict[str, Any] = {}
-    for event in replies:
-        asked = (event.get("metadata") or {}).get(CHOICES_KEY) or asked
+    asked: Dict[str, Any] = last_reply_metadata(tracker, CHOICES_KEY) or {}
     if asked.get("slot") != slot:
         return None
     choices = [p for p in (place_by_id(i) for i in asked.get("ids") or []) if p is not None]
