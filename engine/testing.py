@@ -451,3 +451,7 @@ def trained_agent(trained_model: Path) -> Agent:
     from engine.evaluate import load_agent
 
     return load_agent(trained_model)
+
+
+# Kept in their own module (engine.testing is long already), offered here: skills' tests import engine.testing only.
+from engine.testing_actions import Run, run_form, run_plain, said  # noqa: E402, F401

@@ -7,6 +7,16 @@ button titles with `phrase`. A response that proposes something adds `**offer(in
 value it asks for accepts it (engine.sdk.offers).
 """
 
+from engine.cooperative import (
+    admit_member,
+    declared_parameters,
+    is_member,
+    member_count,
+    member_ids,
+    parameter_changes,
+    parameter_value,
+    set_parameter,
+)
 from engine.lexicon import LexiconError, canonical_values, load_lexicon, skill_lexicon
 from engine.payments import (
     DECLINED,
@@ -56,8 +66,10 @@ from engine.sdk.notifications import (
     NOTIFICATION_ENTITY,
     cancel_notifications,
     delivered_now,
+    job_conversation,
     notify_later,
     notify_resident,
+    schedule_job,
 )
 from engine.sdk.offers import last_reply_metadata, offer, pending_offer
 from engine.sdk.phrases import MissingResponse, phrase
@@ -84,6 +96,7 @@ from engine.sdk.values import (
     yes_no_extraction,
 )
 from engine.sdk.words import fold_spelling, is_numeral, lemma, lemmas, parse_phone, words_of
+from engine.skills.manifest import ParameterSpec
 
 __all__ = [
     "DECLINED",
@@ -96,9 +109,11 @@ __all__ = [
     "Base",
     "LexiconError",
     "MissingResponse",
+    "ParameterSpec",
     "Payment",
     "PaymentRefund",
     "PaymentRefused",
+    "admit_member",
     "amount_text",
     "audit_record",
     "button",
@@ -111,20 +126,25 @@ __all__ = [
     "corrects_other_slots",
     "day_month",
     "day_month_year",
+    "declared_parameters",
     "delivered_now",
     "entity_value",
     "entity_values",
     "fold_spelling",
     "full_date",
     "intent_payload",
+    "is_member",
     "is_numeral",
     "is_test_payment",
+    "job_conversation",
     "known_address",
     "last_reply_metadata",
     "lemma",
     "lemmas",
     "load_lexicon",
     "mask_phone",
+    "member_count",
+    "member_ids",
     "moment_text",
     "money",
     "month_genitive",
@@ -135,6 +155,8 @@ __all__ = [
     "notify_resident",
     "number",
     "offer",
+    "parameter_changes",
+    "parameter_value",
     "parse_phone",
     "pay",
     "payment_by_id",
@@ -160,7 +182,9 @@ __all__ = [
     "remember_address",
     "resident_for",
     "resident_id",
+    "schedule_job",
     "session_scope",
+    "set_parameter",
     "skill_lexicon",
     "utcnow",
     "value_before",

@@ -21,6 +21,7 @@ from engine.sdk.conversation import channel_identity, entity_value, resident_id
 from engine.sdk.store import channel_identities_of
 
 NOTIFICATION_ENTITY = notifications.ID_ENTITY
+JOB_CHANNEL = "jobs"
 
 
 def _schedule(
@@ -88,6 +89,27 @@ def notify_resident(
     return _schedule(
         session, (conversation, channel, resident), skill, name, intent, at, entities, expires_after
     )
+
+
+def job_conversation(skill: str) -> str:
+    """The conversation a skill's jobs run in: no resident writes there, nothing said there reaches anyone."""
+    return f"{skill}-jobs"
+
+
+def schedule_job(
+    session: Session,
+    *,
+    skill: str,
+    name: str,
+    intent: str,
+    at: datetime,
+    entities: Optional[Mapping[str, Any]] = None,
+) -> int:
+    """Schedules work of the skill itself at `at` (closing a vote at its deadline), not a message to a resident:
+    `intent` arrives in the skill's job conversation, once, also across restarts and with several workers. The job
+    of the same name pending moves instead of doubling; its action must be safe to run twice."""
+    where = (job_conversation(skill), JOB_CHANNEL, None)
+    return _schedule(session, where, skill, name, intent, at, entities, None)
 
 
 def cancel_notifications(

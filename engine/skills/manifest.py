@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Dict, Mapping, Tuple
 
@@ -31,6 +32,7 @@ KNOWN_KEYS = frozenset(
         "preview",
         "bare_values",
         "problems",
+        "parameters",
     }
 )
 
@@ -45,6 +47,20 @@ class CanonicalEntity:
 
     values: Mapping[str, Tuple[str, ...]]
     find_in_text: bool = True
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """A parameter of the cooperative the skill reads (engine/cooperative.py), as its manifest declares it."""
+
+    name: str
+    skill: str
+    title: str  # Russian, in the nominative: «комиссия кооператива»
+    unit: str  # shown after the value: "%", "₽"
+    default: Decimal
+    minimum: Decimal
+    maximum: Decimal
+    words: Tuple[str, ...]  # how residents name it: «комиссия», «процент кооператива»
 
 
 @dataclass(frozen=True)
@@ -71,6 +87,8 @@ class Manifest:
     # entity -> canonical value -> problems in residents' words that call for it («течёт кран»: plumber);
     # engine.sdk.problems matches them.
     problems: Mapping[str, Mapping[str, Tuple[str, ...]]] = field(default_factory=dict)
+    # the cooperative's parameters the skill reads; members change them by vote
+    parameters: Tuple[ParameterSpec, ...] = ()
 
 
 def _names(raw: Dict[str, Any], key: str, path: Path) -> Tuple[str, ...]:
@@ -143,6 +161,47 @@ def _problems(
     return result
 
 
+def _decimal(spec: Dict[str, Any], key: str, where: str) -> Decimal:
+    try:
+        return Decimal(str(spec[key]))
+    except (KeyError, InvalidOperation) as error:
+        raise ManifestError(f"{where}.{key} must be a number") from error
+
+
+def _parameters(raw: Dict[str, Any], skill: str, path: Path) -> Tuple[ParameterSpec, ...]:
+    value = raw.get("parameters") or {}
+    if not isinstance(value, dict):
+        raise ManifestError(
+            f"{path}: 'parameters' must map a parameter's name to its title, unit, bounds and words"
+        )
+    result = []
+    for name, spec in value.items():
+        where = f"{path}: parameters.{name}"
+        if not SKILL_NAME.match(str(name)) or not isinstance(spec, dict):
+            raise ManifestError(
+                f"{where}: a lower-case name mapping to title, unit, default, min, max, words"
+            )
+        words = spec.get("words")
+        if not isinstance(spec.get("title"), str) or not isinstance(words, list) or not words:
+            raise ManifestError(f"{where} needs a title and a list of words")
+        low, default, high = (_decimal(spec, key, where) for key in ("min", "default", "max"))
+        if not low <= default <= high:
+            raise ManifestError(f"{where}: default must lie between min and max")
+        result.append(
+            ParameterSpec(
+                name=str(name),
+                skill=skill,
+                title=spec["title"],
+                unit=str(spec.get("unit", "")),
+                default=default,
+                minimum=low,
+                maximum=high,
+                words=tuple(str(word) for word in words),
+            )
+        )
+    return tuple(result)
+
+
 def load_manifest(path: Path) -> Manifest:
     """Reads and checks one `manifest.yml`."""
     try:
@@ -184,5 +243,6 @@ def load_manifest(path: Path) -> Manifest:
         contract_entities=_names(raw, "contract_entities", path),
         canonical_values=canonical,
         problems=_problems(raw, canonical, path),
+        parameters=_parameters(raw, raw["name"], path),
         preview=preview,
     )

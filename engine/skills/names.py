@@ -96,6 +96,12 @@ def ownership_problems(packages: Iterable[SkillPackage]) -> List[str]:
                     problems.append(
                         f"{kind[:-1]} '{name}' is owned by both skill '{other}' and skill '{package.name}'"
                     )
+        for spec in package.manifest.parameters:
+            other = owners.setdefault(("parameters", spec.name), package.name)
+            if other != package.name:
+                problems.append(
+                    f"parameter '{spec.name}' is declared by both skill '{other}' and skill '{package.name}'"
+                )
     return problems
 
 

@@ -1,11 +1,12 @@
 """The engine's own tables: residents, their channel identities and known address, one-time codes, the audit log,
-handoffs, payments and their refunds, scheduled notifications."""
+handoffs, payments and their refunds, scheduled notifications; the cooperative's members and parameters."""
 
 from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -176,4 +177,33 @@ class ScheduledNotification(Base):
     claimed_by = Column(String(64), nullable=True)
     claimed_until = Column(DateTime, nullable=True)
     delivered_at = Column(DateTime, nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class CooperativeMember(Base):
+    """A member of the city cooperative: admitted by a skill (the marketplace approves a provider) or by the demo;
+    who may vote on the cooperative's rules (engine/cooperative.py)."""
+
+    __tablename__ = "cooperative_members"
+
+    id = Column(Integer, primary_key=True)
+    resident_id = Column(Integer, ForeignKey("residents.id"), nullable=False, unique=True)
+    since = Column(Date, nullable=False)
+    source = Column(String(64), nullable=False)  # who admitted them: "marketplace", "demo"
+
+
+class CooperativeParameter(Base):
+    """A value of one of the cooperative's parameters (the commission percent) from a day on: the value in force on
+    a day is the one with the latest `effective_from` not after it. `source` says what decided it."""
+
+    __tablename__ = "cooperative_parameters"
+    __table_args__ = (
+        UniqueConstraint("name", "effective_from", name="uq_cooperative_parameters_name_effective_from"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(64), nullable=False)
+    value = Column(Numeric(12, 2), nullable=False)
+    effective_from = Column(Date, nullable=False)
+    source = Column(String(128), nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)

@@ -19,10 +19,10 @@ from typing import Any, Dict, List, Optional, Tuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.sdk import clock, resident_for, skill_lexicon, utcnow
+from engine.sdk import admit_member, clock, resident_for, set_parameter, skill_lexicon, utcnow
 
 from . import catalog, ledger, orders, reviews
-from .models import APPROVED, PENDING, MarketOffer, MarketParameters, MarketProvider
+from .models import APPROVED, PENDING, MarketOffer, MarketProvider
 
 DEMO = skill_lexicon(__file__, "demo.yml")
 PROVIDER_IDENTITY = ("rest", "master-ivan")
@@ -70,13 +70,9 @@ def load_demo(session: Session, now: Optional[datetime] = None) -> bool:
         return False
     now = now or utcnow()
     today = clock.to_local(now).date()
-    session.add(
-        MarketParameters(
-            commission_percent=Decimal(DEMO["commission_percent"]),
-            monthly_fee=Decimal(DEMO["monthly_fee"]),
-            effective_from=today.replace(day=1) - timedelta(days=365),
-        )
-    )
+    since = today.replace(day=1) - timedelta(days=365)
+    for name, key in ((ledger.COMMISSION, "commission_percent"), (ledger.MEMBER_FEE, "monthly_fee")):
+        set_parameter(session, name, Decimal(DEMO[key]), effective_from=since, source="marketplace demo")
     customers = [resident_for(session, "rest", customer) for customer in CUSTOMERS]
     for index, spec in enumerate(PROVIDERS):
         resident_id = resident_for(session, *PROVIDER_IDENTITY) if index == 0 else None
@@ -97,6 +93,8 @@ def load_demo(session: Session, now: Optional[datetime] = None) -> bool:
         )
         session.add(provider)
         session.flush()
+        if resident_id is not None:
+            admit_member(session, resident_id, since=today - timedelta(days=200), source=ledger.SKILL)
         offers = [_offer(provider, o, now) for o in spec.offers]
         session.add_all(offers)
         session.flush()

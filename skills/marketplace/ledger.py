@@ -1,7 +1,8 @@
 """Paying for an order through the engine's payment interface, with the split recorded for every payment:
 provider's share + cooperative commission = amount, always (`balance_check`).
 
-The commission is the percent in force (market_parameters) on the day of payment, rounded half up to kopecks;
+The commission is the cooperative's percent in force on the day of payment (the engine's parameter
+`commission_percent`, declared in manifest.yml and changed by the members' vote), rounded half up to kopecks;
 the provider's share is the rest, so rounding never loses or creates a kopeck.
 """
 
@@ -15,15 +16,24 @@ from typing import Optional, Tuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.sdk import SUCCEEDED, Payment, pay, payment_by_id, skill_lexicon, utcnow
+from engine.sdk import (
+    SUCCEEDED,
+    Payment,
+    clock,
+    parameter_value,
+    pay,
+    payment_by_id,
+    skill_lexicon,
+    utcnow,
+)
 
-from .models import MarketOrder, MarketParameters, MarketPayment
+from .models import MarketOrder, MarketPayment
 from .refusals import Refused
 
 SKILL = "marketplace"
 CENT = Decimal("0.01")
-DEFAULT_COMMISSION_PERCENT = Decimal("10")
-DEFAULT_MONTHLY_FEE = Decimal("500")
+COMMISSION = "commission_percent"
+MEMBER_FEE = "member_fee"
 PAYMENT_DESCRIPTION = skill_lexicon(__file__)["payment_description"]
 
 
@@ -41,17 +51,9 @@ class PaidOrder:
 
 
 def parameters(session: Session, day: Optional[date] = None) -> Tuple[Decimal, Decimal]:
-    """(commission percent, monthly member fee) in force on the day."""
-    day = day or utcnow().date()
-    row = session.execute(
-        select(MarketParameters)
-        .where(MarketParameters.effective_from <= day)
-        .order_by(MarketParameters.effective_from.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    if row is None:
-        return DEFAULT_COMMISSION_PERCENT, DEFAULT_MONTHLY_FEE
-    return Decimal(row.commission_percent), Decimal(row.monthly_fee)
+    """(commission percent, monthly member fee) in force on the day (today in the city by default)."""
+    day = day or clock.today()
+    return parameter_value(session, COMMISSION, day), parameter_value(session, MEMBER_FEE, day)
 
 
 def split(amount: Decimal, commission_percent: Decimal) -> Tuple[Decimal, Decimal]:
@@ -106,7 +108,7 @@ def pay_order(session: Session, customer_id: int, order_id: int, idempotency_key
     )
     if payment.status != SUCCEEDED:
         raise NotPayable("payment_declined", payment=payment)
-    percent, _ = parameters(session, utcnow().date())
+    percent, _ = parameters(session)
     share, commission = split(payment.amount, percent)
     record = MarketPayment(
         order_id=order.id,

@@ -171,14 +171,3 @@ class MarketContractEvent(Base):
     created_at = Column(DateTime, nullable=False)
     prev_hash = Column(String(64), nullable=False, unique=True)
     hash = Column(String(64), nullable=False, unique=True)
-
-
-class MarketParameters(Base):
-    """The cooperative's economic parameters from a date on; the newest row in force applies."""
-
-    __tablename__ = "market_parameters"
-
-    id = Column(Integer, primary_key=True)
-    commission_percent = Column(Numeric(5, 2), nullable=False)
-    monthly_fee = Column(Numeric(12, 2), nullable=False)
-    effective_from = Column(Date, nullable=False, unique=True)

@@ -13,7 +13,7 @@ import pymorphy3
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.sdk import clock, skill_lexicon, utcnow
+from engine.sdk import admit_member, clock, skill_lexicon, utcnow
 
 from . import catalog, dispatch, ledger, orders
 from .models import APPROVED, PENDING, REJECTED, MarketOffer, MarketOrder, MarketPayment, MarketProvider
@@ -129,6 +129,9 @@ def decide(session: Session, provider_id: int, approve: bool, reason: Optional[s
     provider.status = APPROVED if approve else REJECTED
     provider.decision_reason = (reason or "").strip() or None
     provider.decided_at = utcnow()
+    if approve and provider.resident_id is not None:
+        # an approved provider is a member of the cooperative: votes on its rules (engine.sdk.is_member)
+        admit_member(session, provider.resident_id, since=clock.today(), source=ledger.SKILL)
     session.flush()
     return provider
 

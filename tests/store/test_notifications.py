@@ -144,3 +144,20 @@ def test_concurrent_workers_deliver_each_notification_once(store, workers):
     at_once(work, [f"w{n}" for n in range(workers)])
     assert sorted(delivered) == ids
     assert {status for _, status in statuses()} == {"delivered"}
+
+
+def test_a_skill_job_runs_in_its_own_conversation_and_moves_when_scheduled_again(store):
+    from engine.sdk import job_conversation, schedule_job
+
+    first, later = datetime(2026, 11, 20, 9, 0), datetime(2026, 11, 20, 10, 0)
+    with session_scope() as session:
+        job = schedule_job(session, skill="votes", name="close-1", intent="EXTERNAL_close", at=first)
+        again = schedule_job(
+            session, skill="votes", name="close-1", intent="EXTERNAL_close", at=later, entities={"n": 1}
+        )
+        other = schedule_job(session, skill="votes", name="close-2", intent="EXTERNAL_close", at=first)
+    assert job == again != other
+    with session_scope() as session:
+        row = session.get(ScheduledNotification, job)
+        assert (row.conversation_id, row.channel, row.resident_id) == (job_conversation("votes"), "jobs", None)
+        assert (row.due_at, row.entities["n"]) == (later, 1)

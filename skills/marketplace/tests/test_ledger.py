@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, update
 
-from engine.sdk import Payment
+from engine.sdk import Payment, clock, set_parameter
 from skills.marketplace import ledger, orders
-from skills.marketplace.models import MarketParameters, MarketPayment
+from skills.marketplace.models import MarketPayment
 from skills.marketplace.tests.conftest import NOW, moscow
 
 TOMORROW = NOW.date() + timedelta(days=1)
@@ -28,10 +28,8 @@ def test_split_always_adds_up(amount, percent, share, commission):
 
 @pytest.fixture
 def order(session, factory):
-    session.add(
-        MarketParameters(
-            commission_percent=Decimal("12"), monthly_fee=Decimal("500"), effective_from=date(2026, 1, 1)
-        )
+    set_parameter(
+        session, "commission_percent", Decimal("12"), effective_from=date(2026, 1, 1), source="test"
     )
     factory.provider("Иван", price="1500")
     customer = factory.resident("customer")
@@ -83,3 +81,16 @@ def test_balance_check_detects_a_split_that_does_not_add_up(session, order):
     ledger.pay_order(session, order.customer_id, order.id, "key-1")
     session.execute(update(MarketPayment).values(commission=Decimal("181.00")))
     assert not ledger.balance_check(session)
+
+
+def test_a_commission_decided_by_the_members_applies_from_its_day_on(session, order):
+    """The governance skill's adopted change reaches the marketplace only through the engine's parameter."""
+    today = clock.today()
+    set_parameter(
+        session, "commission_percent", Decimal("7"), effective_from=today + timedelta(days=1), source="t"
+    )
+    assert ledger.pay_order(session, order.customer_id, order.id, "key-1").commission_percent == Decimal(
+        "12.00"
+    )
+    set_parameter(session, "commission_percent", Decimal("7"), effective_from=today, source="t")
+    assert ledger.parameters(session)[0] == Decimal("7.00")

@@ -113,3 +113,42 @@ def test_a_second_migration_head_is_refused(make_skill, packages):
     )
     problems = problems_of(packages, "forked")
     assert any("one root revision expected" in p for p in problems), problems
+
+
+def test_a_manifest_declares_parameters_with_bounds_and_words(make_skill, packages):
+    from engine.skills.manifest import ManifestError, load_manifest
+
+    root = make_skill("fees")
+    manifest = root / "manifest.yml"
+    good = manifest.read_text(encoding="utf-8") + (
+        "parameters:\n  fee_percent:\n    title: сбор\n    unit: '%'\n    default: 5\n    min: 0\n    max: 20\n"
+        "    words: [сбор, процент сбора]\n"
+    )
+    manifest.write_text(good, encoding="utf-8")
+    (spec,) = load_manifest(manifest).parameters
+    assert (spec.name, spec.skill, str(spec.default), spec.words) == (
+        "fee_percent",
+        "fees",
+        "5",
+        ("сбор", "процент сбора"),
+    )
+    manifest.write_text(good.replace("default: 5", "default: 50"), encoding="utf-8")
+    with pytest.raises(ManifestError, match="between min and max"):
+        load_manifest(manifest)
+    manifest.write_text(good.replace("    words: [сбор, процент сбора]\n", ""), encoding="utf-8")
+    with pytest.raises(ManifestError, match="title and a list of words"):
+        load_manifest(manifest)
+
+
+def test_two_skills_declaring_one_parameter_are_refused(make_skill, packages):
+    from engine.skills.names import ownership_problems
+
+    declaration = (
+        "parameters:\n  fee:\n    title: сбор\n    default: 1\n    min: 0\n    max: 2\n    words: [сбор]\n"
+    )
+    for name in ("alpha", "beta"):
+        manifest = make_skill(name) / "manifest.yml"
+        manifest.write_text(manifest.read_text(encoding="utf-8") + declaration, encoding="utf-8")
+    assert "parameter 'fee' is declared by both skill 'alpha' and skill 'beta'" in ownership_problems(
+        packages()
+    )
