@@ -159,5 +159,9 @@ def test_a_skill_job_runs_in_its_own_conversation_and_moves_when_scheduled_again
     assert job == again != other
     with session_scope() as session:
         row = session.get(ScheduledNotification, job)
-        assert (row.conversation_id, row.channel, row.resident_id) == (job_conversation("votes"), "jobs", None)
+        assert (row.conversation_id, row.channel, row.resident_id) == (
+            job_conversation("votes"),
+            "jobs",
+            None,
+        )
         assert (row.due_at, row.entities["n"]) == (later, 1)
