@@ -31,6 +31,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.future import create_engine
 
 from engine.messages import say
+from engine.settings import Settings, load_settings
 from engine.skills.discovery import enabled_packages
 from engine.store import db
 from engine.store.migrate import upgrade
@@ -131,7 +132,13 @@ def store_templates() -> Iterator[StoreTemplates]:
 
 
 def _packages_key() -> str:
-    return ",".join(sorted(str(package.root) for package in enabled_packages()))
+    return _packages_key_for(load_settings())
+
+
+@lru_cache(maxsize=8)
+def _packages_key_for(config: Settings) -> str:
+    """Packages are found once per settings: finding them reads every manifest (a quarter of a second)."""
+    return ",".join(sorted(str(package.root) for package in enabled_packages(config)))
 
 
 def _use_database(url: str, monkeypatch: pytest.MonkeyPatch, templates: StoreTemplates) -> None:

@@ -1,1 +1,2 @@
-"""Preview of the governance skill: its intents are recognised, the engine answers them until the skill ships."""
+"""The governance skill: the cooperative's votes with quorum and chained minutes, appointments at city institutions,
+fines, appeals to the city."""

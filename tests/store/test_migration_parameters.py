@@ -1,4 +1,4 @@
-"""A store migrated before the parameters moved to the engine keeps its commission, fee and members."""
+"""A store migrated before the parameters moved to the engine (marketplace_0002) keeps its commission and fee."""
 
 from datetime import date, datetime
 from decimal import Decimal

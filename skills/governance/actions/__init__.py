@@ -1,0 +1,1 @@
+"""Actions of the governance skill, one module per conversation."""
