@@ -15,7 +15,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from engine.sdk import STOP, audit_record, payments_are_test, phrase, receipt, resident_id, session_scope
+from engine.sdk import (
+    STOP,
+    audit_record,
+    number,
+    payments_are_test,
+    phrase,
+    receipt,
+    resident_id,
+    session_scope,
+)
 
 from .. import ledger, orders, texts
 from ..models import MarketOrder
@@ -83,7 +92,7 @@ class ActionAskMarketPayConfirm(Action):
                 "provider": order.provider.name,
                 "share": texts.rubles(share),
                 "commission": texts.rubles(commission),
-                "percent": f"{percent:.0f}",
+                "percent": number(percent),
             }
         sandbox = payments_are_test()
         dispatcher.utter_message(
@@ -133,6 +142,6 @@ class ActionMarketPayDone(Action):
                 order_id=paid.order_id,
                 share=texts.rubles(paid.provider_share),
                 commission=texts.rubles(paid.commission),
-                percent=f"{paid.commission_percent:.0f}",
+                percent=number(paid.commission_percent),
             )
         return cleared
