@@ -53,6 +53,8 @@ from .visit_times import (
 CODES = tuple(canonical_values(__file__, "institution"))
 SERVICE_ENTITY = "gov_service_id"
 OTHER_TIMES = 4
+# Intents that leave the form (their rules answer them): never met with "that is not an institution".
+LEAVING_INTENTS = ("cancel", "human_handoff", "help", "out_of_scope")
 UNREADABLE = {
     INSTITUTION: "utter_gov_institution_unknown",
     SERVICE: "utter_gov_service_unknown",
@@ -155,7 +157,14 @@ class ValidateGovAppointmentForm(VisitTimes, FormValidationAction):
         if confirm is not None and None in (visit.get(DAY, True), visit.get(TIME, True)):
             updates[CONFIRM] = None
         asked = tracker.get_slot(REQUESTED_SLOT)
-        if asked in UNREADABLE and not changed and not updates and not said_yes_or_no(tracker):
+        leaving = (tracker.latest_message.get("intent") or {}).get("name") in LEAVING_INTENTS
+        if (
+            asked in UNREADABLE
+            and not changed
+            and not updates
+            and not said_yes_or_no(tracker)
+            and not leaving
+        ):
             dispatcher.utter_message(
                 response=UNREADABLE[asked], institution=institution.title if institution else ""
             )
