@@ -31,7 +31,7 @@ from engine.sdk import (
     yes_no_extraction,
 )
 
-from .. import reception, reception_times
+from .. import reception
 from ..appointment_reminders import SKILL, schedule_reminder
 from ..models import Institution
 from ..visit_reading import day_span, institution_named, service_named, wanted
@@ -46,13 +46,12 @@ from .visit_times import (
     VisitTimes,
     appointment_values,
     chosen_moment,
-    clock_text,
+    other_time_buttons,
     said_yes_or_no,
 )
 
 CODES = tuple(canonical_values(__file__, "institution"))
 SERVICE_ENTITY = "gov_service_id"
-OTHER_TIMES = 4
 # Intents that leave the form (their rules answer them): never met with "that is not an institution".
 LEAVING_INTENTS = ("cancel", "human_handoff", "help", "out_of_scope")
 UNREADABLE = {
@@ -339,19 +338,15 @@ class ActionGovAppointmentDone(Action):
         moment: datetime,
     ) -> None:
         """Someone took the time after the confirmation was asked: the nearest free times, each a new booking."""
-        others = reception_times.nearest_free_times(session, institution.id, moment, OTHER_TIMES)
-        buttons = [
-            button(
-                moment_text(at),
-                "gov_appointment",
-                institution=institution.code,
-                gov_service_id=service,
-                date=at.date().isoformat(),
-                time=clock_text(at),
-            )
-            for at in others
-        ]
-        response = "utter_gov_appointment_taken" if others else "utter_gov_appointment_taken_no_other"
+        buttons = other_time_buttons(
+            session,
+            institution.id,
+            moment,
+            "gov_appointment",
+            institution=institution.code,
+            gov_service_id=service,
+        )
+        response = "utter_gov_appointment_taken" if buttons else "utter_gov_appointment_taken_no_other"
         dispatcher.utter_message(
             response=response,
             institution=institution.title,

@@ -28,7 +28,7 @@ from engine.sdk import (
     yes_no_extraction,
 )
 
-from .. import reception, reception_times
+from .. import reception
 from ..appointment_reminders import APPOINTMENT_ENTITY, SKILL, cancel_reminder, schedule_reminder
 from ..models import Institution
 from ..visit_reading import day_span, day_value, institution_named
@@ -44,13 +44,12 @@ from .visit_times import (
     VisitTimes,
     appointment_values,
     chosen_moment,
-    clock_text,
     end_form,
+    other_time_buttons,
     said_yes_or_no,
 )
 
 CANCEL_SLOTS = (APPOINTMENT, CANCEL_CONFIRM)
-OTHER_TIMES = 4
 
 
 def own_appointment(session: Session, tracker: Tracker) -> Optional[reception.Appointment]:
@@ -341,17 +340,13 @@ class ActionGovAppointmentMoveDone(Action):
         moment: datetime,
     ) -> None:
         """The new time went to someone else: the appointment stays, the nearest free times are offered."""
-        others = reception_times.nearest_free_times(session, appointment.institution_id, moment, OTHER_TIMES)
-        buttons = [
-            button(
-                moment_text(at),
-                "gov_appointment_move",
-                gov_appointment_id=appointment.slot_id,
-                date=at.date().isoformat(),
-                time=clock_text(at),
-            )
-            for at in others
-        ]
+        buttons = other_time_buttons(
+            session,
+            appointment.institution_id,
+            moment,
+            "gov_appointment_move",
+            gov_appointment_id=appointment.slot_id,
+        )
         dispatcher.utter_message(
             response="utter_gov_appointment_move_taken",
             taken=moment_text(moment),

@@ -326,3 +326,16 @@ class ActionAskGovVisitTime(Action):
             **values,
         )
         return []
+
+
+OTHER_TIMES = 4
+
+
+def other_time_buttons(
+    session: Session, institution_id: int, moment: datetime, intent: str, **entities: Any
+) -> List[Dict[str, Any]]:
+    """The nearest free times after a time was taken, each a button that starts `intent` again for it."""
+    return [
+        button(moment_text(at), intent, **entities, date=at.date().isoformat(), time=clock_text(at))
+        for at in reception_times.nearest_free_times(session, institution_id, moment, OTHER_TIMES)
+    ]
