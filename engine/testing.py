@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.future import create_engine
 
 from engine.messages import say
-from engine.settings import Settings, load_settings
+from engine.settings import Settings, load_settings, settings
 from engine.skills.discovery import enabled_packages
 from engine.store import db
 from engine.store.migrate import upgrade
@@ -122,6 +122,15 @@ def _admin_execute(*statements: str) -> None:
                 connection.execute(text(statement))
     finally:
         admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """Every test reads the process settings from its own environment: a test that sets `ASSISTANT_*` or
+    `DATABASE_URL` and reads `settings()` leaves nothing cached for the next one."""
+    settings.cache_clear()
+    yield
+    settings.cache_clear()
 
 
 @pytest.fixture(scope="session")
@@ -302,16 +311,18 @@ def make_tracker(
     )
 
 
+_domains: Dict[str, Dict[str, Any]] = {}
+
+
 def assembled_domain() -> Dict[str, Any]:
     """The domain of the core and every enabled skill, as Rasa sends it to the action server (not written out)."""
-    return _assembled_domain(_packages_key())
-
-
-@lru_cache(maxsize=4)
-def _assembled_domain(_packages: str) -> Dict[str, Any]:
     from engine.build import merge_domains
 
-    return merge_domains(enabled_packages())
+    config = load_settings()
+    key = _packages_key_for(config)
+    if key not in _domains:
+        _domains[key] = merge_domains(enabled_packages(config))
+    return _domains[key]
 
 
 def run_action(

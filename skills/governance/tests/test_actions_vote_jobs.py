@@ -59,7 +59,7 @@ def test_the_close_job_then_the_members_notice_with_the_head(monkeypatch):
     messages, _ = act(ActionGovVoteNotice(), "", "EXTERNAL_gov_vote_notice", entities=sent, sender="me")
     assert texts(messages).startswith(
         "Итоги голосования по № 1 «Снизить комиссию кооператива до 7%»: принято («за» больше, чем «против»). "
-        "За — 4, против — 1, воздержались — 0; проголосовали 5 из 6 (83%). С 21 ноября комиссия кооператива — 7 %."
+        "За — 4, против — 1, воздержались — 0; проголосовали 5 из 6 (83%). С 20 ноября комиссия кооператива — 7 %."
     )
     assert f"Протокол № 3. Новый отпечаток цепочки протоколов: {head}" in texts(messages)
     twice, _ = act(ActionGovVoteNotice(), "", "EXTERNAL_gov_vote_notice", entities=sent, sender="me")

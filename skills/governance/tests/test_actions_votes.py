@@ -92,7 +92,7 @@ def test_one_proposal_in_full():
     assert text.startswith(
         "Предложение № 1 «Снизить комиссию кооператива до 7%»\nСейчас кооператив удерживает 10%"
     )
-    assert "Изменение: комиссия кооператива — 7 % вместо 10 %, со дня после итогов голосования." in text
+    assert "Изменение: комиссия кооператива — 7 % вместо 10 %, с 20 ноября." in text
     assert "не меньше 50% членов кооператива" in text and button_titles(messages) == ["Голосовать по № 1"]
     messages, _ = act(ActionGovProposals(), "расскажи про пятое", "gov_proposals", events=shown([1, 2]))
     assert "Итог: отклонено (не набран кворум — нужно было не меньше 3 из 6)" in texts(messages)

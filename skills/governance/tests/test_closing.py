@@ -49,15 +49,15 @@ def test_closed_after_the_deadline_once_with_the_commission_applied_and_members_
     with session_scope() as session:
         assert minutes.head(session) == head
         assert len(session.execute(select(Minute)).all()) == 3
-        # the adopted commission applies from the day after the close
-        assert parameter_value(session, "commission_percent", TODAY) == before
-        assert parameter_value(session, "commission_percent", TODAY + timedelta(days=1)) == Decimal("7.00")
+        # the demo's commission applies from the day the vote closes, and not a day earlier
+        assert parameter_value(session, "commission_percent", TODAY - timedelta(days=1)) == before
+        assert parameter_value(session, "commission_percent", TODAY) == Decimal("7.00")
         assert parameter_changes(session, "commission_percent")[-1] == (
-            TODAY + timedelta(days=1),
+            TODAY,
             Decimal("7.00"),
             "governance:proposal:1",
         )
-    assert proposal_row(COMMISSION).applied_from == TODAY + timedelta(days=1)
+    assert proposal_row(COMMISSION).applied_from == TODAY
     told = [
         (entities, conversation)
         for _, name, _, entities, conversation in scheduled_notifications()
