@@ -6,22 +6,14 @@ A skill distributed on its own can use them too: `pytest_plugins = ["engine.test
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import threading
-import urllib.request
 import uuid
-from contextlib import contextmanager, suppress
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 from rasa_sdk import Action, Tracker
@@ -30,7 +22,6 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.future import create_engine
 
-from engine.messages import say
 from engine.settings import Settings, load_settings, settings
 from engine.skills.discovery import enabled_packages
 from engine.store import db
@@ -39,13 +30,7 @@ from engine.store.migrate import upgrade
 if TYPE_CHECKING:
     from rasa.core.agent import Agent
 
-READY_LINE = say("ready_marker")
-
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-RACE_SECONDS = 60  # how long `at_once` waits for its threads before it fails the test
-
-T = TypeVar("T")
 
 
 class StoreTemplates:
@@ -183,50 +168,6 @@ def store(request: pytest.FixtureRequest) -> str:
     return request.getfixturevalue("sqlite_store" if request.param == "sqlite" else "postgres_store")
 
 
-def at_once(work: Callable[[Any], T], inputs: Sequence[Any]) -> List[T]:
-    """`work(input)` for every input, each in a thread of its own, all released together; the results in the
-    inputs' order. The first exception a thread raised is raised here, so a failing thread fails the test instead
-    of vanishing with its thread. To make the threads also meet inside `work` (every one reads before any
-    writes), wrap the read with `meeting_after`."""
-    start = threading.Barrier(len(inputs))
-    results: List[Any] = [None] * len(inputs)
-    errors: List[BaseException] = []
-
-    def run(n: int) -> None:
-        start.wait()
-        try:
-            results[n] = work(inputs[n])
-        except BaseException as error:  # pytest.fail and skip are BaseExceptions too
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(len(inputs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=RACE_SECONDS)
-    if errors:
-        raise errors[0]
-    if any(thread.is_alive() for thread in threads):
-        pytest.fail(f"a thread of the race was still running after {RACE_SECONDS} s")
-    return results
-
-
-def meeting_after(function: Callable[..., T], parties: int, seconds: float = 1.0) -> Callable[..., T]:
-    """`function` that, once it has returned, waits up to `seconds` for `parties` calls in all to get that far:
-    monkeypatched over the read a race is about, it makes every thread of `at_once` read before any of them
-    writes. When a lock keeps the others from getting there (SQLite's write lock, a row lock), the meeting breaks
-    after `seconds`, stays broken, and the calls go on one after another — the lock did its job."""
-    meeting = threading.Barrier(parties)
-
-    def then_meet(*args: Any, **kwargs: Any) -> T:
-        result = function(*args, **kwargs)
-        with suppress(threading.BrokenBarrierError):
-            meeting.wait(timeout=seconds)
-        return result
-
-    return then_meet
-
-
 def freeze_clock(monkeypatch: pytest.MonkeyPatch, now: datetime) -> datetime:
     """Stops engine.sdk.clock at `now` (aware, in the assistant's time zone): its `now` and its `today` (the date
     of `now`) for the rest of the test; `now`."""
@@ -338,37 +279,6 @@ def run_action(
     return dispatcher.messages, list(result or [])
 
 
-@contextmanager
-def running_assistant(port: int, action_port: int, env: Dict[str, str]) -> Iterator[subprocess.Popen]:
-    """`python -m engine run` (what `make run` starts) on the given ports with `env` added, once it says it is
-    ready; Ctrl-C (SIGINT) afterwards unless the test already stopped it."""
-    from engine.settings import PROJECT_ROOT
-
-    environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **env}
-    environment.pop("ACTION_ENDPOINT_URL", None)  # an inherited one would point Rasa at another action server
-    process = subprocess.Popen(
-        [sys.executable, "-m", "engine", "run", "--port", str(port), "--action-port", str(action_port)],
-        cwd=PROJECT_ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    output = []
-    for line in process.stdout or []:
-        output.append(line)
-        if READY_LINE in line:
-            break
-    else:
-        pytest.fail("the assistant did not start:\n" + "".join(output[-50:]))
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            process.wait(timeout=60)
-
-
 def just_set(tracker: Tracker, slot: str, value: Any) -> Tracker:
     """The slot as the resident's latest message set it: rasa-sdk validates slots set since that message."""
     tracker.events.append({"event": "slot", "name": slot, "value": value})
@@ -425,36 +335,6 @@ def button_titles(messages: List[Dict[str, Any]]) -> List[str]:
     return titles
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class RestClient:
-    """Talks to a running assistant over Rasa's REST channel and HTTP API, as a resident's client would."""
-
-    def __init__(self, port: int, database_url: str = ""):
-        self.base, self.database_url = f"http://127.0.0.1:{port}", database_url
-
-    def request(self, method: str, path: str, body: Any = None) -> Any:
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(
-            self.base + path, data, {"Content-Type": "application/json"}, method=method
-        )
-        with urllib.request.urlopen(request, timeout=60) as reply:
-            return json.loads(reply.read())
-
-    def replies(self, sender: str, message: str) -> List[Dict[str, Any]]:
-        return self.request("POST", "/webhooks/rest/webhook", {"sender": sender, "message": message})
-
-    def say(self, sender: str, message: str) -> str:
-        return "\n".join(reply.get("text") or "" for reply in self.replies(sender, message))
-
-    def events(self, sender: str) -> List[Dict[str, Any]]:
-        return self.request("GET", f"/conversations/{sender}/tracker")["events"]
-
-
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     """The assistant's model for the enabled skills, trained only if the data changed since the last run."""
@@ -471,5 +351,7 @@ def trained_agent(trained_model: Path) -> Agent:
     return load_agent(trained_model)
 
 
-# Kept in their own module (engine.testing is long already), offered here: skills' tests import engine.testing only.
+# Kept in their own modules (engine.testing is long already), offered here: skills' tests import engine.testing only.
 from engine.testing_actions import Run, run_form, run_plain, said  # noqa: E402, F401
+from engine.testing_races import at_once, meeting_after  # noqa: E402, F401
+from engine.testing_servers import READY_LINE, RestClient, free_port, running_assistant  # noqa: E402, F401

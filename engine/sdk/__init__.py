@@ -75,6 +75,7 @@ from engine.sdk.offers import last_reply_metadata, offer, pending_offer
 from engine.sdk.phrases import MissingResponse, phrase
 from engine.sdk.positions import picked_position, positions
 from engine.sdk.problems import problem_value
+from engine.sdk.staff import StaffMessages
 from engine.sdk.store import (
     Base,
     Payment,
@@ -113,6 +114,7 @@ __all__ = [
     "Payment",
     "PaymentRefund",
     "PaymentRefused",
+    "StaffMessages",
     "admit_member",
     "amount_text",
     "audit_record",

@@ -21,19 +21,17 @@ from typing import Any, List, Optional, Sequence, TextIO
 
 from sqlalchemy.orm import Session
 
-from engine.sdk import clock, session_scope, skill_lexicon
+from engine.sdk import StaffMessages, clock, session_scope, skill_lexicon
 
 from . import appeals
 from .appeal_texts import appeal_values, status_title
 from .models import ANSWERED, IN_WORK
 
-MESSAGES = skill_lexicon(__file__, "admin_messages.yml")
+MESSAGES = StaffMessages(__file__)
 DOMAIN = skill_lexicon(__file__, "domain.yml")
 SHORT = 60
 
-
-def say(out: TextIO, key: str, **values: Any) -> None:
-    print(MESSAGES[key].format(**values), file=out)
+say = MESSAGES.say
 
 
 def verify_chain(session: Session, published_heads: Sequence[str]) -> Any:

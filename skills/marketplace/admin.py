@@ -23,22 +23,20 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Any, Callable, List, Optional, TextIO, Tuple
+from typing import Callable, List, Optional, TextIO, Tuple
 
-from engine.sdk import channel_identities_of, session_scope, skill_lexicon
+from engine.sdk import StaffMessages, channel_identities_of, session_scope, skill_lexicon
 
 from . import contract_log, orders, providers, texts
 from .models import MarketOrder
 
 DECIDED_INTENT = "EXTERNAL_market_application_decided"
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
-MESSAGES = skill_lexicon(__file__, "admin_messages.yml")
+MESSAGES = StaffMessages(__file__)
 DOMAIN = skill_lexicon(__file__, "domain.yml")
 Poster = Callable[[str, dict], bool]
 
-
-def say(out: TextIO, key: str, **values: Any) -> None:
-    print(MESSAGES[key].format(**values), file=out)
+say = MESSAGES.say
 
 
 def post_json(url: str, payload: dict) -> bool:

@@ -3,7 +3,6 @@ the open votes, votes and changes the vote; the vote's deadline passes, the sche
 commission, the member is told, and the next marketplace payment splits with the new percent; then an МФЦ slot is
 booked, a fine is paid and an appeal is filed and its status asked."""
 
-import time
 import uuid
 from datetime import timedelta
 
@@ -26,20 +25,6 @@ def assistant(trained_model, tmp_path_factory):
     env = {"DATABASE_URL": database_url, "GOV_MINUTES_KEY": "e2e-minutes-key"}
     with running_assistant(port, action_port, env):
         yield RestClient(port, database_url)
-
-
-def bot_texts(client: RestClient, sender: str) -> list:
-    return [e.get("text") or "" for e in client.events(sender) if e.get("event") == "bot"]
-
-
-def wait_for(client: RestClient, sender: str, fragment: str, seconds: float = 60) -> str:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = [text for text in bot_texts(client, sender) if fragment in text]
-        if found:
-            return found[-1]
-        time.sleep(0.5)
-    pytest.fail(f"{sender} was never told {fragment!r}: {bot_texts(client, sender)[-3:]}")
 
 
 def press(client: RestClient, sender: str, replies: list, title: str = "") -> list:
@@ -79,7 +64,7 @@ def test_vote_scheduled_close_new_commission_then_appointment_fine_and_appeal(as
         update(Proposal).where(Proposal.id == 1).values(closes_at=utcnow() - timedelta(minutes=1)),
     )
     assert bring_notifications_due(assistant.database_url, job_conversation("governance")) >= 1
-    result = wait_for(assistant, MEMBER, "Итоги голосования по № 1")
+    result = assistant.wait_for(MEMBER, "Итоги голосования по № 1")
     assert "принято" in result and "Новый отпечаток цепочки протоколов" in result, result
 
     buyer = f"e2e-buyer-{uuid.uuid4().hex[:8]}"  # any resident's next payment for an order

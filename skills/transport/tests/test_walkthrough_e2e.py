@@ -19,21 +19,6 @@ def assistant(trained_model, tmp_path_factory):
         yield RestClient(port, database_url)
 
 
-def bot_texts(client: RestClient, sender: str) -> list:
-    return [e.get("text") or "" for e in client.events(sender) if e.get("event") == "bot"]
-
-
-def wait_for(client: RestClient, sender: str, fragment: str, seconds: float = 30) -> str:
-    """The bot message of `sender`'s conversation holding `fragment`, waiting for the notifier to say it."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = [text for text in bot_texts(client, sender) if fragment in text]
-        if found:
-            return found[-1]
-        time.sleep(0.5)
-    pytest.fail(f"{sender} was never told {fragment!r}: {bot_texts(client, sender)[-3:]}")
-
-
 @pytest.mark.slow
 def test_fare_order_where_is_the_car_then_the_bus_to_the_hospital(assistant):
     sender = f"e2e-transport-{uuid.uuid4().hex[:8]}"
@@ -60,12 +45,12 @@ def test_fare_order_where_is_the_car_then_the_bus_to_the_hospital(assistant):
     deadline = time.monotonic() + 30
     offered = []
     while not offered and time.monotonic() < deadline:
-        offered = [d for d in drivers if any("Новый заказ №" in t for t in bot_texts(assistant, d))]
+        offered = [d for d in drivers if any("Новый заказ №" in t for t in assistant.bot_texts(d))]
         time.sleep(0.5)
     assert len(offered) == 1, offered
     accepted = assistant.say(offered[0], '/transport_driver_update{"transport_driver_step": "accept"}')
     assert accepted.startswith("Заказ №") and "принят" in accepted, accepted
-    assert "принял заказ и едет к вам" in wait_for(assistant, sender, "принял заказ и едет к вам")
+    assert "принял заказ и едет к вам" in assistant.wait_for(sender, "принял заказ и едет к вам")
     # another driver cannot move this ride
     other = next(d for d in drivers if d != offered[0])
     assert "нет назначенной поездки" in assistant.say(

@@ -78,10 +78,6 @@ def test_new_resident_walkthrough_in_russian(assistant):
     assert "квитанция № TEST-" in history, history
 
 
-def bot_texts(events: list) -> list:
-    return [event.get("text") or "" for event in events if event.get("event") == "bot"]
-
-
 @pytest.mark.slow
 def test_a_reminder_is_said_in_the_same_conversation(assistant):
     sender = f"e2e-reminder-{uuid.uuid4().hex[:8]}"
@@ -91,13 +87,13 @@ def test_a_reminder_is_said_in_the_same_conversation(assistant):
     assert "Напомню заплатить за квартиру" in promised, promised
 
     assert not [e for e in assistant.events(sender) if e.get("event") == "reminder"]  # not in Rasa's memory
-    before = len(bot_texts(assistant.events(sender)))
+    before = len(assistant.bot_texts(sender))
     assert bring_notifications_due(assistant.database_url, sender) == 1  # the time comes
     deadline, said = time.monotonic() + 30, []
     while time.monotonic() < deadline and not said:
         time.sleep(0.5)
-        said = [t for t in bot_texts(assistant.events(sender))[before:] if "пора оплатить квартиру" in t]
+        said = [t for t in assistant.bot_texts(sender)[before:] if "пора оплатить квартиру" in t]
     assert said == ["Напоминаю: пора оплатить квартиру и коммунальные услуги."], said
     time.sleep(2)  # a few more notifier rounds: said once
-    later = bot_texts(assistant.events(sender))[before:]
+    later = assistant.bot_texts(sender)[before:]
     assert sum("пора оплатить квартиру" in t for t in later) == 1, later
