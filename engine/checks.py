@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 from typing import List, Optional
 
-from engine.build import build
+from engine.build import BUILD_DIR, build
 from engine.messages import say
 from engine.runtime import rasa_executable, server_environment
 from engine.settings import PROJECT_ROOT, settings
@@ -48,9 +49,9 @@ def run_skill_checks(name: Optional[str] = None) -> int:
     return 1 if failed else 0
 
 
-def run_checks() -> int:
+def run_checks(build_dir: Path = BUILD_DIR) -> int:
     packages = enabled_packages()
-    output = build(packages)
+    output = build(packages, build_dir)
     core = core_source_problems()
     skills = [p for package in packages if package.name != CORE_NAME for p in check_skill(package, packages)]
     if core or skills:

@@ -41,22 +41,13 @@ def test_a_sentence_in_code_is_refused_with_its_line(make_skill, packages):
     assert any("actions/__init__.py:" in p and "Cyrillic string literal" in p for p in problems), problems
 
 
-@pytest.fixture
-def fresh_settings():
-    from engine.settings import settings
-
-    settings.cache_clear()
-    yield
-    settings.cache_clear()
-
-
-def test_engine_check_refuses_an_enabled_skill_that_goes_around_the_sdk(make_skill, fresh_settings, capsys):
+def test_engine_check_refuses_an_enabled_skill_that_goes_around_the_sdk(make_skill, tmp_path, capsys):
     from engine.checks import run_checks
 
     make_skill("tidy")
     root = make_skill("rogue")
     append(root / "actions" / "__init__.py", '\nfrom engine import residents\nHELLO = "Привет"\n')
-    assert run_checks() == 1
+    assert run_checks(tmp_path / "build") == 1
     printed = capsys.readouterr().out
     assert "imports engine.residents" in printed and "Cyrillic string literal" in printed
     assert "tidy" not in printed
