@@ -74,7 +74,7 @@ from engine.sdk.notifications import (
 from engine.sdk.offers import last_reply_metadata, offer, pending_offer
 from engine.sdk.phrases import MissingResponse, phrase
 from engine.sdk.positions import picked_position, positions
-from engine.sdk.problems import problem_value
+from engine.sdk.problems import problem_value, urgent_handover
 from engine.sdk.staff import StaffMessages
 from engine.sdk.store import (
     Base,
@@ -188,6 +188,7 @@ __all__ = [
     "session_scope",
     "set_parameter",
     "skill_lexicon",
+    "urgent_handover",
     "utcnow",
     "value_before",
     "weekday_short",

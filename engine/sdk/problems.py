@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Collection, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.forms import REQUESTED_SLOT
 
 from engine.sdk.words import plain_words, words_of
 from nlu.canonical import words_match
@@ -101,6 +105,50 @@ def problem_value(text: str, entity: str) -> Optional[str]:
     """The canonical value of `entity` that the problem described in `text` calls for (the served skills'
     manifests), or None when the text names no known problem."""
     return match_problem(text, _served_problems().get(entity, []))
+
+
+@lru_cache(maxsize=1)
+def _urgent() -> FrozenSet[Tuple[str, str]]:
+    from engine.skills.loader import served_packages
+
+    return frozenset(
+        (entity, value)
+        for package in served_packages()
+        for entity, values in package.manifest.urgent_problems.items()
+        for value in values
+    )
+
+
+def urgent_task(
+    text: str, values: Mapping[str, Any], own_intents: Collection[str]
+) -> Optional[Tuple[str, Dict[str, Any]]]:
+    """(intent, entities) of another skill's task when `text` describes a problem its manifest calls urgent
+    (`urgent_problems`), else None. A skill whose task was started on such a message («на площадке пахнет газом»
+    read as an appeal to the city) hands it over at once: an emergency waits for no form of the wrong service."""
+    described = any_problem(text)
+    if not described or described not in _urgent():
+        return None
+    task = problem_task(text, values)
+    return task if task and task[0] not in own_intents else None
+
+
+def urgent_handover(tracker: Tracker, *slots: str) -> Optional[List[EventType]]:
+    """For a form's validation on the message that started it: when that message describes another task's urgent
+    problem, the events that end the form (clearing `slots`) and start that task with the same message; else
+    None."""
+    from engine.sdk.offers import message_values, replay
+
+    started_by = (tracker.latest_message.get("intent") or {}).get("name")
+    text = tracker.latest_message.get("text") or ""
+    task = urgent_task(text, message_values(tracker.latest_message), {started_by})
+    if task is None:
+        return None
+    ended: List[EventType] = [
+        ActiveLoop(None),
+        SlotSet(REQUESTED_SLOT, None),
+        *[SlotSet(s, None) for s in slots],
+    ]
+    return ended + replay(tracker, *task)
 
 
 def problem_task(text: str, values: Mapping[str, Any]) -> Optional[Tuple[str, Dict[str, Any]]]:

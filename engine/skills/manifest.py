@@ -32,6 +32,7 @@ KNOWN_KEYS = frozenset(
         "preview",
         "bare_values",
         "problems",
+        "urgent_problems",
         "parameters",
     }
 )
@@ -87,6 +88,9 @@ class Manifest:
     # entity -> canonical value -> problems in residents' words that call for it («течёт кран»: plumber);
     # engine.sdk.problems matches them.
     problems: Mapping[str, Mapping[str, Tuple[str, ...]]] = field(default_factory=dict)
+    # entity -> the canonical values of `problems` that are urgent: a task of another skill started on such a
+    # message («пахнет газом» read as an appeal to the city) gives way to this skill's (engine.sdk.urgent_task)
+    urgent_problems: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     # the cooperative's parameters the skill reads; members change them by vote
     parameters: Tuple[ParameterSpec, ...] = ()
 
@@ -161,6 +165,25 @@ def _problems(
     return result
 
 
+def _urgent_problems(
+    raw: Dict[str, Any], problems: Mapping[str, Mapping[str, Tuple[str, ...]]], path: Path
+) -> Dict[str, Tuple[str, ...]]:
+    value = raw.get("urgent_problems") or {}
+    if not isinstance(value, dict):
+        raise ManifestError(f"{path}: 'urgent_problems' must map an entity to [canonical values]")
+    result: Dict[str, Tuple[str, ...]] = {}
+    for entity, values in value.items():
+        if not isinstance(values, list) or not values:
+            raise ManifestError(f"{path}: urgent_problems.{entity} needs a list of canonical values")
+        unknown = [v for v in values if v not in (problems.get(entity) or {})]
+        if unknown:
+            raise ManifestError(
+                f"{path}: urgent_problems.{entity}: {', '.join(map(str, unknown))} has no problems in this manifest"
+            )
+        result[str(entity)] = tuple(str(v) for v in values)
+    return result
+
+
 def _decimal(spec: Dict[str, Any], key: str, where: str) -> Decimal:
     try:
         return Decimal(str(spec[key]))
@@ -230,6 +253,7 @@ def load_manifest(path: Path) -> Manifest:
         raise ManifestError(f"{path}: 'preview' must be true or false")
     intents = _intents(raw, path)
     canonical = _canonical_values(raw, path)
+    problems = _problems(raw, canonical, path)
     return Manifest(
         name=raw["name"],
         prefix=prefix or "",
@@ -242,7 +266,8 @@ def load_manifest(path: Path) -> Manifest:
         tables=_names(raw, "tables", path),
         contract_entities=_names(raw, "contract_entities", path),
         canonical_values=canonical,
-        problems=_problems(raw, canonical, path),
+        problems=problems,
+        urgent_problems=_urgent_problems(raw, problems, path),
         parameters=_parameters(raw, raw["name"], path),
         preview=preview,
     )

@@ -23,6 +23,7 @@ from engine.sdk import (
     read_address,
     resident_id,
     session_scope,
+    urgent_handover,
     yes_no_extraction,
 )
 
@@ -71,6 +72,16 @@ def safe_address(text: str) -> bool:
 class ValidateGovAppealForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_gov_appeal_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        """A gas smell or a burst pipe read as an appeal is an emergency of another service: handed over at once."""
+        if tracker.get_slot(REQUESTED_SLOT) is None:
+            handover = urgent_handover(tracker, *APPEAL_SLOTS)
+            if handover is not None:
+                return handover
+        return await super().run(dispatcher, tracker, domain)
 
     async def extract_gov_appeal_category(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

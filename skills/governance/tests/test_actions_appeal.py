@@ -248,3 +248,37 @@ def test_each_answer_of_the_form_is_read_or_refused_politely(demo_store):
 def test_a_rating_in_words_and_a_notice_in_another_conversation(demo_store):
     check_a_rating_in_words_goes_to_the_one_answer_waiting()
     check_a_notice_is_not_said_in_another_conversation()
+
+
+def test_a_gas_smell_read_as_an_appeal_is_handed_to_the_management_company_at_once(demo_store):
+    text = "на площадке третьего этажа сильно пахнет газом, ул. Гагарина 7"
+    location = {"entity": "location", "value": "ул. Гагарина 7", "start": 48, "end": 62}
+    messages, events = form(
+        ValidateGovAppealForm(),
+        FORM,
+        text,
+        "gov_appeal",
+        new={ADDRESS: "ул. Гагарина 7"},
+        entities=[location],
+    )
+    assert messages == []
+    assert {"event": "active_loop", "name": None} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events if e["event"] == "active_loop"
+    ]
+    assert slot_events(events)[ADDRESS] is None and slot_events(events)["requested_slot"] is None
+    replayed = next(e for e in events if e["event"] == "user")
+    assert replayed["text"] == text
+    assert replayed["parse_data"]["intent"]["name"] == "utilities_report_problem"
+    replayed_values = {e["entity"]: e["value"] for e in replayed["parse_data"]["entities"]}
+    assert replayed_values["utilities_request_category"] == "emergency"
+    assert replayed_values["location"] == "ул. Гагарина 7"
+
+
+def test_a_problem_that_is_not_urgent_stays_an_appeal(demo_store):
+    # the garbage not taken away is a regular request of the management company, and an appeal if said as one
+    for text in ("мусор у контейнеров не вывозят", "яма на дороге на Ленина 5"):
+        _, events = form(ValidateGovAppealForm(), FORM, text, "gov_appeal")
+        assert not [e for e in events if e["event"] in ("user", "active_loop")], text
+    # once the form asks its questions, a smell told as the description is the appeal's own words
+    messages, slots = answer("во дворе пахнет газом от котельной", DESCRIPTION)
+    assert messages == [] and slots[DESCRIPTION] == "во дворе пахнет газом от котельной"

@@ -78,11 +78,13 @@ def test_bare_values_and_problems_are_read(tmp_path):
                 **VALID,
                 "bare_values": {"demo_color": ["demo_hello"]},
                 "problems": {"demo_color": {"red": ["покраснело небо"]}},
+                "urgent_problems": {"demo_color": ["red"]},
             },
         )
     )
     assert manifest.bare_values == {"demo_color": ("demo_hello",)}
     assert manifest.problems == {"demo_color": {"red": ("покраснело небо",)}}
+    assert manifest.urgent_problems == {"demo_color": ("red",)}
 
 
 @pytest.mark.parametrize(
@@ -93,6 +95,12 @@ def test_bare_values_and_problems_are_read(tmp_path):
         ({"problems": {"colour": {"red": ["x"]}}}, "the entity needs canonical_values in this manifest"),
         ({"problems": {"demo_color": {"blue": ["синее"]}}}, "is not a canonical value"),
         ({"problems": {"demo_color": {"red": []}}}, "needs a list of phrases"),
+        ({"urgent_problems": ["red"]}, "'urgent_problems' must map an entity"),
+        ({"urgent_problems": {"demo_color": ["red"]}}, "red has no problems in this manifest"),
+        (
+            {"problems": {"demo_color": {"red": ["x"]}}, "urgent_problems": {"demo_color": []}},
+            "needs a list of canonical values",
+        ),
     ],
 )
 def test_bare_values_and_problems_name_what_the_skill_owns(tmp_path, change, message):

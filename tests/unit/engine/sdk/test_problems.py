@@ -53,3 +53,22 @@ def test_the_longest_matching_phrase_wins():
 )
 def test_one_typo_is_forgiven_in_longer_words(said, known, expected):
     assert one_typo_apart(said, known) is expected
+
+
+@pytest.mark.parametrize(
+    "text, started_by, task",
+    [
+        ("на площадке сильно пахнет газом", "gov_appeal", "utilities_report_problem"),
+        ("застряли в лифте, помогите", "market_search", "utilities_report_problem"),
+        ("не вывозят мусор", "gov_appeal", None),  # a regular request: not urgent
+        ("яма на дороге", "gov_appeal", None),
+        ("пахнет газом", "utilities_report_problem", None),  # already the task that handles it
+    ],
+)
+def test_an_urgent_problem_of_the_served_skills_names_its_task(text, started_by, task):
+    from engine.sdk.problems import urgent_task
+
+    found = urgent_task(text, {}, {started_by})
+    assert (found[0] if found else None) == task
+    if found:
+        assert found[1]["utilities_request_category"] == "emergency"
