@@ -47,10 +47,14 @@ def _evaluate(_: argparse.Namespace) -> int:
     from engine.skills.discovery import enabled_packages
     from engine.training import ensure_model
 
-    model = ensure_model()
-    report = evaluate(load_agent(model), build(enabled_packages()).nlu_holdout, Path("results"))
-    print(summary(report))
-    print(say("evaluate_details"))
+    agent, output = load_agent(ensure_model()), build(enabled_packages())
+    for title, folder, report_name in (
+        ("evaluate_own_split", output.nlu_holdout, "nlu_report.json"),
+        ("evaluate_apart_split", output.nlu_apart, "nlu_apart_report.json"),
+    ):
+        print(say(title))
+        print(summary(evaluate(agent, folder, Path("results"), report_name)))
+        print(say("evaluate_details", report=f"results/{report_name}"))
     return 0
 
 

@@ -26,6 +26,9 @@ BUILD_DIR = PROJECT_ROOT / "build"
 MIN_TRAINING_EXAMPLES = 5
 # Code that decides what a trained model does besides the assembled data (the pipeline config is added by the trainer).
 TRAINING_CODE = PROJECT_ROOT / "nlu"
+# Held-out splits, each a folder of every package's tests: the trainers' own (nlu) and one written apart from the
+# training data by someone who saw only the NLU contract's descriptions (nlu_apart).
+HELD_OUT = ("nlu", "nlu_apart")
 
 
 class BuildError(Exception):
@@ -39,6 +42,7 @@ class BuildOutput:
     data: Path
     test_stories: Path
     nlu_holdout: Path
+    nlu_apart: Path  # held-out messages written apart from the training data (see docs/training.md)
     canonical_values: Path
     packages: Tuple[str, ...]
     fingerprint: str  # changes exactly when a retrained model could differ
@@ -141,7 +145,8 @@ def _check_held_out_is_unseen(packages: List[SkillPackage], data_files: List[Pat
     seen = [
         f"{path}: {line.strip()[2:]}"
         for package in packages
-        for path in _yaml_files(package.tests_dir / "nlu")
+        for kind in HELD_OUT
+        for path in _yaml_files(package.tests_dir / kind)
         for _, line in _examples(path)
         if _example_key(line) in trained
     ]
@@ -232,7 +237,7 @@ def build(packages: List[SkillPackage], out: Path = BUILD_DIR) -> BuildOutput:
             (f, data_dir / package.name / f.relative_to(package.data_dir))
             for f in _yaml_files(package.data_dir)
         )
-        for kind in ("stories", "nlu"):
+        for kind in ("stories", *HELD_OUT):
             source = package.tests_dir / kind
             _copy_tree(
                 (f, tests_dir / kind / package.name / f.relative_to(source)) for f in _yaml_files(source)
@@ -245,7 +250,7 @@ def build(packages: List[SkillPackage], out: Path = BUILD_DIR) -> BuildOutput:
         ),
         encoding="utf-8",
     )
-    for kind in ("stories", "nlu"):
+    for kind in ("stories", *HELD_OUT):
         (tests_dir / kind).mkdir(parents=True, exist_ok=True)
 
     canonical = {
@@ -267,6 +272,7 @@ def build(packages: List[SkillPackage], out: Path = BUILD_DIR) -> BuildOutput:
         data=data_dir,
         test_stories=tests_dir / "stories",
         nlu_holdout=tests_dir / "nlu",
+        nlu_apart=tests_dir / "nlu_apart",
         canonical_values=canonical_path,
         packages=tuple(p.name for p in packages),
         fingerprint=fingerprint,

@@ -143,11 +143,11 @@ async def _score(agent: Agent, holdout: Path) -> Report:
     return report
 
 
-def evaluate(agent: Agent, holdout: Path, out: Path) -> Report:
-    """Scores the agent on every held-out file under `holdout` and writes `out/nlu_report.json`."""
+def evaluate(agent: Agent, holdout: Path, out: Path, name: str = "nlu_report.json") -> Report:
+    """Scores the agent on every held-out file under `holdout` and writes `out/<name>`."""
     report = asyncio.run(_score(agent, holdout))
     out.mkdir(parents=True, exist_ok=True)
-    (out / "nlu_report.json").write_text(
+    (out / name).write_text(
         json.dumps(report.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
     )
     return report

@@ -21,6 +21,7 @@ from engine.sdk import (
     clock,
     entity_value,
     moment_text,
+    offer,
     phrase,
     picked_position,
     resident_id,
@@ -203,7 +204,12 @@ class ActionAskGovAppointment(Action):
         with session_scope() as session:
             mine = reception.appointments_of(session, resident_id(session, tracker))
         if not mine:
-            dispatcher.utter_message(response="utter_gov_appointments_none")
+            # «да» books one, at the institution the resident named if any
+            named = {"institution": entity_value(tracker, "institution")}
+            dispatcher.utter_message(
+                response="utter_gov_appointments_none",
+                **offer("gov_appointment", **{k: v for k, v in named.items() if v}),
+            )
             return end_form(*(MOVE_SLOTS if moving else CANCEL_SLOTS))
         buttons = [
             button(

@@ -91,6 +91,15 @@ def test_several_appointments_are_asked_with_a_button_each_and_none_ends_the_for
     messages, events = act(ActionAskGovAppointment(), "отмени запись", "gov_appointment_cancel")
     assert said(messages) == ["utter_gov_appointments_none"]
     assert [e.get("name") for e in events if e["event"] == "active_loop"] == [None]
+    assert messages[0]["offer"]["intent"] == "gov_appointment"  # «да» books one instead
+    clinic = [{"entity": "institution", "value": "clinic", "start": 24, "end": 35}]
+    messages, _ = act(
+        ActionAskGovAppointment(),
+        "перенесите мою запись в поликлинику",
+        "gov_appointment_move",
+        entities=clinic,
+    )
+    assert messages[0]["offer"]["entities"] == {"institution": "clinic"}
 
 
 def test_another_residents_appointment_cannot_be_chosen_nor_cancelled():

@@ -167,9 +167,15 @@ def test_an_intent_without_enough_examples_fails(make_skill, packages, tmp_path)
         build(packages(), tmp_path / "build")
 
 
-def test_a_held_out_example_that_is_also_trained_on_fails(make_skill, packages, tmp_path):
+@pytest.mark.parametrize("split", ["nlu", "nlu_apart"])
+def test_a_held_out_example_that_is_also_trained_on_fails(make_skill, packages, tmp_path, split):
     root = make_skill("leaky")
-    holdout = root / "tests" / "nlu" / "holdout.yml"
+    holdout = root / "tests" / split / "holdout.yml"
+    holdout.parent.mkdir(exist_ok=True)
+    if not holdout.exists():
+        holdout.write_text(
+            (root / "tests" / "nlu" / "holdout.yml").read_text(encoding="utf-8"), encoding="utf-8"
+        )
     # The same message with other case, ё, punctuation and entity markup is still the same message.
     holdout.write_text(
         holdout.read_text(encoding="utf-8") + "      - Leaky, запиши заметку: позвонить [маме](person)!\n",
@@ -179,6 +185,21 @@ def test_a_held_out_example_that_is_also_trained_on_fails(make_skill, packages, 
         BuildError, match=r"also in the training data:\n  .*holdout\.yml: Leaky, запиши заметку"
     ):
         build(packages(), tmp_path / "build")
+
+
+def test_both_held_out_splits_are_assembled_apart(make_skill, packages, tmp_path):
+    root = make_skill("split")
+    apart = root / "tests" / "nlu_apart" / "holdout_apart.yml"
+    apart.parent.mkdir()
+    apart.write_text(
+        'version: "3.1"\nnlu:\n- intent: split_note\n  examples: |\n    - черкни себе в блокнот купить хлеб\n',
+        encoding="utf-8",
+    )
+    output = build(packages(), tmp_path / "build")
+    assert (output.nlu_apart / "split" / "holdout_apart.yml").read_text(encoding="utf-8") == apart.read_text(
+        encoding="utf-8"
+    )
+    assert not list(output.nlu_holdout.rglob("holdout_apart.yml"))
 
 
 def test_fingerprint_follows_the_training_data(make_skill, packages, tmp_path):
