@@ -147,9 +147,7 @@ def evaluate(agent: Agent, holdout: Path, out: Path, name: str = "nlu_report.jso
     """Scores the agent on every held-out file under `holdout` and writes `out/<name>`."""
     report = asyncio.run(_score(agent, holdout))
     out.mkdir(parents=True, exist_ok=True)
-    (out / name).write_text(
-        json.dumps(report.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
-    )
+    (out / name).write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
     return report
 
 
