@@ -1,8 +1,14 @@
-"""NLU quality on held-out examples that the model never saw (tests/core/nlu, skills/*/tests/nlu).
+"""NLU quality on the two held-out splits the model never saw (see docs/skills.md, section 7).
 
-Thresholds: intent accuracy 0.90 and entity F1 0.88. They sit about six points under what the current model
-reaches on this split (0.955 and 0.946), so a real regression (a broken component, a lost lemma, mislabelled
-data) fails the run while the noise of retraining does not. results/nlu_report.json lists every miss for trainers.
+- The trainers' own split (tests/core/nlu, skills/*/tests/nlu): intent accuracy 0.90 and entity F1 0.88, about
+  five points under what the model reaches on it (0.950 and 0.953 on 779 examples, 2026-12-05).
+- The split written apart from the training data by someone who saw only the NLU contract (tests/core/nlu_apart,
+  skills/*/tests/nlu_apart): intent accuracy 0.84 and entity F1 0.76, about three to four points under what the
+  model reaches on it (0.876 and 0.806 on 970 examples, 2026-12-05). This is the split that tells how residents'
+  own words are read; the gap between the two is the training data's habits.
+
+A real regression (a broken component, a lost lemma, mislabelled data) fails the run while the noise of retraining
+does not. results/nlu_report.json and results/nlu_apart_report.json list every miss for trainers.
 """
 
 from pathlib import Path
@@ -12,14 +18,19 @@ import pytest
 from engine.build import BUILD_DIR
 from engine.evaluate import evaluate, summary
 
-MIN_INTENT_ACCURACY = 0.90
-MIN_ENTITY_F1 = 0.88
+SPLITS = {
+    # split: (folder under build/tests, report, minimal intent accuracy, minimal entity F1, minimal examples)
+    "own": ("nlu", "nlu_report.json", 0.90, 0.88, 700),
+    "apart": ("nlu_apart", "nlu_apart_report.json", 0.84, 0.76, 900),
+}
 
 
 @pytest.mark.slow
-def test_held_out_nlu_quality(trained_agent):
-    report = evaluate(trained_agent, BUILD_DIR / "tests" / "nlu", Path("results"))
-    print("\n" + summary(report))
-    assert report.examples >= 100
-    assert report.intent_accuracy >= MIN_INTENT_ACCURACY, summary(report)
-    assert report.entity_total().f1 >= MIN_ENTITY_F1, summary(report)
+@pytest.mark.parametrize("split", sorted(SPLITS))
+def test_held_out_nlu_quality(trained_agent, split):
+    folder, report_name, min_accuracy, min_entity_f1, min_examples = SPLITS[split]
+    report = evaluate(trained_agent, BUILD_DIR / "tests" / folder, Path("results"), report_name)
+    print(f"\n{split}: " + summary(report))
+    assert report.examples >= min_examples
+    assert report.intent_accuracy >= min_accuracy, summary(report)
+    assert report.entity_total().f1 >= min_entity_f1, summary(report)
