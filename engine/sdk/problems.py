@@ -123,7 +123,7 @@ def urgent_task(
     text: str, values: Mapping[str, Any], own_intents: Collection[str]
 ) -> Optional[Tuple[str, Dict[str, Any]]]:
     """(intent, entities) of another skill's task when `text` describes a problem its manifest calls urgent
-    (`urgent_problems`), else None. A skill whose task was started on such a message («на площадке пахнет газом»
+    (`urgent_problems`), else None. A skill whose task was started on such a message (a gas smell on the landing
     read as an appeal to the city) hands it over at once: an emergency waits for no form of the wrong service."""
     described = any_problem(text)
     if not described or described not in _urgent():
