@@ -17,5 +17,8 @@ class StaffMessages:
     def __getitem__(self, key: str) -> Any:
         return self.texts[key]
 
+    def __contains__(self, key: object) -> bool:
+        return key in self.texts
+
     def say(self, out: TextIO, key: str, **values: Any) -> None:
         print(self.texts[key].format(**values), file=out)
