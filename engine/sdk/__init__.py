@@ -74,7 +74,7 @@ from engine.sdk.notifications import (
 from engine.sdk.offers import last_reply_metadata, offer, pending_offer
 from engine.sdk.phrases import MissingResponse, phrase
 from engine.sdk.positions import picked_position, positions
-from engine.sdk.problems import problem_value, urgent_handover
+from engine.sdk.problems import end_form, problem_value, urgent_handover
 from engine.sdk.staff import StaffMessages
 from engine.sdk.store import (
     Base,
@@ -130,6 +130,7 @@ __all__ = [
     "day_month_year",
     "declared_parameters",
     "delivered_now",
+    "end_form",
     "entity_value",
     "entity_values",
     "fold_spelling",

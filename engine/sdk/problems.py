@@ -143,12 +143,12 @@ def urgent_handover(tracker: Tracker, *slots: str) -> Optional[List[EventType]]:
     task = urgent_task(text, message_values(tracker.latest_message), {started_by})
     if task is None:
         return None
-    ended: List[EventType] = [
-        ActiveLoop(None),
-        SlotSet(REQUESTED_SLOT, None),
-        *[SlotSet(s, None) for s in slots],
-    ]
-    return ended + replay(tracker, *task)
+    return end_form(*slots) + replay(tracker, *task)
+
+
+def end_form(*slots: str) -> List[EventType]:
+    """Events that end the active form and clear `slots`, as an action that leaves the form returns them."""
+    return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), *[SlotSet(slot, None) for slot in slots]]
 
 
 def problem_task(text: str, values: Mapping[str, Any]) -> Optional[Tuple[str, Dict[str, Any]]]:

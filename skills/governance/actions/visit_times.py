@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Dict, List, Optional, Set
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from engine.sdk import (
     button,
     clock,
     day_month,
+    end_form,
     entity_values,
     moment_text,
     resident_id,
@@ -250,10 +251,6 @@ class VisitTimes:
     def is_own_time(self, session: Session, tracker: Tracker, moment: Optional[datetime]) -> bool:
         """Whether the time picked is the appointment being moved (so nothing to move)."""
         return False
-
-
-def end_form(*slots: str) -> List[EventType]:
-    return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), *[SlotSet(slot, None) for slot in slots]]
 
 
 def form_slots(tracker: Tracker) -> tuple:
