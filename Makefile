@@ -13,6 +13,11 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # A Python $(PYTHON_VERSION) interpreter: pyenv's, else one on PATH.
 BASE_PYTHON := $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/$(PYTHON_VERSION)/bin/python) $(shell command -v python3.10 2>/dev/null))
 
+WEBCHAT := connectors/webchat_page
+WEBCHAT_INSTALLED := $(WEBCHAT)/node_modules/.installed
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
 $(INSTALLED): requirements.txt requirements.lock
 	@test -n "$(BASE_PYTHON)" || { echo "Нужен Python $(PYTHON_VERSION) (pyenv install $(PYTHON_VERSION))"; exit 1; }
 	@test -x $(PY) || $(BASE_PYTHON) -m venv $(VENV)
@@ -20,7 +25,19 @@ $(INSTALLED): requirements.txt requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c requirements.lock
 	@touch $(INSTALLED)
 
-install: $(INSTALLED)
+# The web chat page's browser client (socket.io-client), pinned by its package-lock.json.
+$(WEBCHAT_INSTALLED): $(WEBCHAT)/package.json $(WEBCHAT)/package-lock.json
+	@command -v npm >/dev/null || { echo "Нужны Node.js и npm (для веб-чата)"; exit 1; }
+	npm ci --prefix $(WEBCHAT) --no-audit --no-fund --loglevel=error
+	@touch $(WEBCHAT_INSTALLED)
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download), and a colour emoji font
+# so that the screenshots show emoji as residents see them.
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null
+
+install: $(INSTALLED) $(WEBCHAT_INSTALLED)
 
 build: install
 	$(PY) -m engine build
@@ -37,18 +54,20 @@ migrate: install
 train: install
 	$(PY) -m engine train
 
+# Development mode: the REST channel without a token, codes written to var/development-codes.txt, sandbox
+# payments, demo data. A deployment sets its own tokens and providers instead (docs/deploy.md).
 run: install
-	$(PY) -m engine run
+	ASSISTANT_DEV_MODE=1 $(PY) -m engine run
 
 shell: install
-	$(PY) -m engine shell
+	ASSISTANT_DEV_MODE=1 $(PY) -m engine shell
 
 evaluate: install
 	$(PY) -m engine evaluate
 
 # Everything: lint and format, checks of the assembled data and of every skill, unit and store tests
 # (SQLite and PostgreSQL), NLU evaluation, Rasa test stories and end-to-end tests through the real servers.
-test: check
+test: check $(CHROMIUM)
 	$(PY) -m pytest
 
 # Without training or servers: a quick loop while editing code.

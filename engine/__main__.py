@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from engine.messages import say
-from engine.settings import PROJECT_ROOT, settings
+from engine.settings import PROJECT_ROOT, require_development_mode, settings
 
 ERROR_LOG = PROJECT_ROOT / "var" / "log" / "engine-errors.log"
 
@@ -73,6 +73,7 @@ def _prepare_model() -> Path:
     from engine.store.migrate import upgrade
     from engine.training import ensure_model
 
+    require_development_mode(settings())  # before anything starts: every development default named at once
     packages = enabled_packages()
     upgrade(packages=packages)
     if settings().load_demo_data:
@@ -163,9 +164,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 130
     except Exception as error:  # every command ends with one readable line, not a traceback
         from engine.build import BuildError
+        from engine.channels import ConfigurationError
         from engine.launcher import LaunchError
         from engine.lexicon import LexiconError
         from engine.scaffold import ScaffoldError
+        from engine.settings import DevelopmentModeRequired
         from engine.skills.loader import ActionLoadError
         from engine.skills.manifest import ManifestError
         from engine.training import TrainingFailed
@@ -173,6 +176,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         known = (
             ActionLoadError,
             BuildError,
+            ConfigurationError,
+            DevelopmentModeRequired,
             LaunchError,
             LexiconError,
             ManifestError,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -18,17 +20,39 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from engine.channels import SECRET_KEY_ENV
 from engine.messages import say
-from engine.runtime import endpoints_file, rasa_executable, server_environment
-from engine.settings import PROJECT_ROOT, Settings
+from engine.runtime import API_TOKEN_ENV, INTERFACE_ENV, endpoints_file, rasa_executable, server_environment
+from engine.settings import PROJECT_ROOT, Settings, require_development_mode
 from engine.store.db import get_engine
 
 STARTUP_TIMEOUT_SECONDS = 300
 STOP_GRACE_SECONDS = 10
 
 
+CORS_ENV = "ASSISTANT_CORS_ORIGINS"
+OPERATOR_TOKEN_ENV = "OPERATOR_TOKEN"
+
+
 class LaunchError(RuntimeError):
     pass
+
+
+def secure_environment(config: Settings, env: Dict[str, str]) -> Dict[str, str]:
+    """The tokens and the key the servers need, in `env`. Outside development mode they come from the
+    environment or nothing starts (and neither do the development defaults); in development mode the missing
+    ones are made up for this run."""
+    require_development_mode(config)
+    for name in (API_TOKEN_ENV, SECRET_KEY_ENV, OPERATOR_TOKEN_ENV):
+        if env.get(name, "").strip():
+            continue
+        if not config.development_mode:
+            if name == OPERATOR_TOKEN_ENV:
+                continue  # the operator desk stays closed
+            raise LaunchError(say("secret_required", name=name))
+        if name != SECRET_KEY_ENV:  # the development key lives in var/ so web sessions survive a restart
+            env[name] = secrets.token_urlsafe(24)
+    return env
 
 
 def check_database(config: Settings) -> None:
@@ -107,7 +131,11 @@ def start_action_server(
         wait_until_up(f"http://127.0.0.1:{port}/health", servers)
 
 
-def rasa_server_command(model: Path, config: Settings, port: int) -> List[str]:
+def rasa_server_command(model: Path, config: Settings, port: int, env: Dict[str, str]) -> List[str]:
+    """`rasa run` on the configured interface (loopback unless told), its HTTP API behind the token, and
+    cross-origin requests only from the origins listed in $ASSISTANT_CORS_ORIGINS (the web chat page is served
+    from the same origin and needs none)."""
+    cors = env.get(CORS_ENV, "").split()
     return [
         rasa_executable(),
         "run",
@@ -119,9 +147,12 @@ def rasa_server_command(model: Path, config: Settings, port: int) -> List[str]:
         str(PROJECT_ROOT / "credentials.yml"),
         "--port",
         str(port),
+        "--interface",
+        env[INTERFACE_ENV],
         "--enable-api",
-        "--cors",
-        "*",
+        "--auth-token",
+        env[API_TOKEN_ENV],
+        *(["--cors", *cors] if cors else []),
     ]
 
 
@@ -130,8 +161,12 @@ def notifier_command(port: int) -> List[str]:
     return [sys.executable, "-m", "engine", "notifier", "--rasa-url", f"http://127.0.0.1:{port}"]
 
 
-def print_where_to_talk(port: int) -> None:
-    print(say("ready", base=f"http://localhost:{port}"), flush=True)
+def print_where_to_talk(port: int, config: Settings, env: Dict[str, str]) -> None:
+    host = env[INTERFACE_ENV]
+    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    print(say("ready", base=base), flush=True)
+    if config.development_mode:
+        print(say("ready_development", operator_token=env.get(OPERATOR_TOKEN_ENV, "")), flush=True)
 
 
 def run_servers(
@@ -139,7 +174,7 @@ def run_servers(
 ) -> int:
     """Runs until Ctrl-C (or SIGTERM) or until one process dies; always stops them all."""
     check_database(config)
-    env = server_environment(config, action_port)
+    env = secure_environment(config, server_environment(config, action_port))
     servers = Servers()
     stop_requested = False
 
@@ -154,12 +189,15 @@ def run_servers(
             servers, env, action_port, log_dir / "actions.log" if log_dir else None, wait=False
         )
         servers.start(
-            rasa_server_command(model, config, port), env, log_dir / "rasa.log" if log_dir else None
+            rasa_server_command(model, config, port, env), env, log_dir / "rasa.log" if log_dir else None
         )
         wait_until_up(f"http://127.0.0.1:{action_port}/health", servers)
-        wait_until_up(f"http://127.0.0.1:{port}/status", servers)
+        # /status answers once the model is loaded; like every API route it needs the token
+        wait_until_up(
+            f"http://127.0.0.1:{port}/status?token={urllib.parse.quote(env[API_TOKEN_ENV])}", servers
+        )
         servers.start(notifier_command(port), env, log_dir / "notifier.log" if log_dir else None)
-        print_where_to_talk(port)
+        print_where_to_talk(port, config, env)
         while not stop_requested:
             exited = servers.any_exited()
             if exited is not None:
@@ -177,7 +215,7 @@ def run_servers(
 def run_shell(model: Path, config: Settings, action_port: int) -> int:
     """`rasa shell` in the foreground with the action server behind it."""
     check_database(config)
-    env = server_environment(config, action_port)
+    env = secure_environment(config, server_environment(config, action_port))
     servers = Servers()
     try:
         start_action_server(servers, env, action_port, PROJECT_ROOT / "var" / "actions.log")

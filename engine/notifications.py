@@ -9,23 +9,36 @@ Rasa's HTTP API, with the notification's id as the entity `notification_id`. Del
 - the skill's action that answers the triggered intent calls `take_delivery` first, which marks the notification
   delivered in one conditional UPDATE and says whether this is the first delivery: a repeat after a lost lease,
   or a trigger after a cancellation, is answered by silence.
+
+A notification for a resident goes to the resident's delivery channel (engine/delivery.py: the channel they chose,
+else the one they wrote from last), wherever it was scheduled: the claim re-addresses it, writing the target
+conversation and channel into the row in the same conditional UPDATE, so `take_delivery` accepts it in the target
+conversation (and no longer in the one it was scheduled in) and the claimed `Due` carries the target. Not
+re-addressed: a skill's job (`JOB_CHANNEL`) and a notification without a resident (a notice meant for the very
+conversation it names). The skill's action answering a re-addressed notification runs in another conversation of
+the same resident: it reads the notification's entities and the store, never the slots of the conversation the
+notification was scheduled in. `cancel`, which goes by conversation, finds a notification in the conversation it
+was scheduled in only until its first claim (a failed delivery leaves it pending in the target conversation).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from engine.delivery import delivery_conversation
 from engine.store import utcnow
 from engine.store.models import ScheduledNotification
 
 PENDING, SENDING, DELIVERED = "pending", "sending", "delivered"
 CANCELLED, EXPIRED, FAILED = "cancelled", "expired", "failed"
 ID_ENTITY = "notification_id"
+# The channel of a skill's own scheduled work (engine.sdk.notifications.schedule_job): nobody to re-address it to.
+JOB_CHANNEL = "jobs"
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 5
 
@@ -104,7 +117,8 @@ def cancel(session: Session, *, skill: str, conversation_id: str, name: Optional
 
 
 def claim_due(session: Session, worker: str, now: Optional[datetime] = None, limit: int = 50) -> List[Due]:
-    """Claims the notifications that have come due (and those whose claim lapsed) for `worker`."""
+    """Claims the notifications that have come due (and those whose claim lapsed) for `worker`, a resident's
+    re-addressed to the resident's delivery conversation in the same claim."""
     now = now or utcnow()
     claimable = or_(
         ScheduledNotification.status == PENDING,
@@ -112,22 +126,29 @@ def claim_due(session: Session, worker: str, now: Optional[datetime] = None, lim
     )
     _expire(session, now)
     candidates = session.execute(
-        select(ScheduledNotification.id)
+        select(ScheduledNotification.id, ScheduledNotification.resident_id, ScheduledNotification.channel)
         .where(claimable, ScheduledNotification.due_at <= now)
         .order_by(ScheduledNotification.due_at, ScheduledNotification.id)
         .limit(limit)
-    ).scalars()
+    ).all()
+    targets: Dict[int, Optional[Tuple[str, str]]] = {}
     claimed: List[Due] = []
-    for notification_id in list(candidates):
+    for notification_id, resident_id, channel in candidates:
+        values: Dict[str, Any] = {
+            "status": SENDING,
+            "claimed_by": worker,
+            "claimed_until": now + LEASE,
+            "attempts": ScheduledNotification.attempts + 1,
+        }
+        if resident_id is not None and channel != JOB_CHANNEL:
+            if resident_id not in targets:
+                targets[resident_id] = delivery_conversation(session, resident_id)
+            if targets[resident_id] is not None:
+                values["channel"], values["conversation_id"] = targets[resident_id]
         result = session.execute(
             update(ScheduledNotification)
             .where(ScheduledNotification.id == notification_id, claimable)
-            .values(
-                status=SENDING,
-                claimed_by=worker,
-                claimed_until=now + LEASE,
-                attempts=ScheduledNotification.attempts + 1,
-            )
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:

@@ -20,6 +20,7 @@ import urllib.request
 from typing import Callable, Optional
 
 from engine.notifications import ID_ENTITY, Due, claim_due, release, take_delivery
+from engine.runtime import API_TOKEN_ENV
 from engine.store import session_scope
 
 logger = logging.getLogger(__name__)
@@ -27,11 +28,14 @@ logger = logging.getLogger(__name__)
 POLL_SECONDS = 5.0
 POLL_ENV = "ASSISTANT_NOTIFY_POLL_SECONDS"
 TIMEOUT_SECONDS = 30.0
-TOKEN_ENV = "RASA_API_TOKEN"
+
+
+RESPONSE_PREFIX = "utter_"
 
 
 class Delivery:
-    """Triggers one notification's intent in its conversation through Rasa's HTTP API."""
+    """Delivers one notification into its conversation through Rasa's HTTP API: an intent is triggered (a skill's
+    action answers it), a response (`utter_…`) is said as it is."""
 
     def __init__(self, rasa_url: str, token: Optional[str] = None) -> None:
         self.rasa_url = rasa_url.rstrip("/")
@@ -39,11 +43,15 @@ class Delivery:
 
     def url(self, due: Due) -> str:
         query = {"output_channel": "latest", **({"token": self.token} if self.token else {})}
-        conversation = urllib.parse.quote(due.conversation_id, safe="")
-        return f"{self.rasa_url}/conversations/{conversation}/trigger_intent?{urllib.parse.urlencode(query)}"
+        conversation = urllib.parse.quote(due.conversation_id, safe=":")
+        route = "execute" if due.intent.startswith(RESPONSE_PREFIX) else "trigger_intent"
+        return f"{self.rasa_url}/conversations/{conversation}/{route}?{urllib.parse.urlencode(query)}"
 
     def __call__(self, due: Due) -> bool:
-        body = json.dumps({"name": due.intent, "entities": {**due.entities, ID_ENTITY: due.id}}).encode()
+        if due.intent.startswith(RESPONSE_PREFIX):
+            body = json.dumps({"name": due.intent}).encode()
+        else:
+            body = json.dumps({"name": due.intent, "entities": {**due.entities, ID_ENTITY: due.id}}).encode()
         request = urllib.request.Request(
             self.url(due), data=body, headers={"Content-Type": "application/json"}, method="POST"
         )
@@ -91,7 +99,7 @@ def run_notifier(rasa_url: str) -> int:
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, request_stop)
-    deliver, worker = Delivery(rasa_url, os.environ.get(TOKEN_ENV)), worker_name()
+    deliver, worker = Delivery(rasa_url, os.environ.get(API_TOKEN_ENV)), worker_name()
     while not stop:
         try:
             deliver_due(worker, deliver)

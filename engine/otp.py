@@ -1,14 +1,19 @@
-"""Delivery of one-time codes. The sender is pluggable (`code_sender` setting); the built-in one only logs."""
+"""Delivery of one-time codes. The sender is pluggable (`code_sender` setting); the built-in one is for
+development only and sends nothing."""
 
 from __future__ import annotations
 
 import importlib
 import logging
+import os
+from pathlib import Path
 from typing import Protocol
 
-from engine.settings import settings
+from engine.settings import PROJECT_ROOT, require_development_mode, settings
 
 logger = logging.getLogger(__name__)
+
+DEVELOPMENT_OUTBOX = PROJECT_ROOT / "var" / "development-codes.txt"
 
 
 class CodeSender(Protocol):
@@ -17,15 +22,35 @@ class CodeSender(Protocol):
     def send(self, phone: str, code: str) -> None: ...
 
 
+def mask_phone(phone: str) -> str:
+    """+79123456789 -> +7 912 ***-**-89: enough to recognise, not enough to leak."""
+    if len(phone) != 12:
+        return phone[:3] + "***"
+    return f"{phone[:2]} {phone[2:5]} ***-**-{phone[-2:]}"
+
+
 class DevelopmentLogSender:
-    """Writes the code to the log instead of sending it. For development only: nothing reaches a phone."""
+    """Sends nothing: writes the code to var/development-codes.txt (readable by its owner only), where the
+    developer running `make run` reads it. The log names only the masked phone and where the code is."""
+
+    def __init__(self, outbox: Path = DEVELOPMENT_OUTBOX) -> None:
+        self.outbox = outbox
 
     def send(self, phone: str, code: str) -> None:
-        logger.warning("DEVELOPMENT CODE SENDER (no SMS is sent): one-time code for %s is %s", phone, code)
+        self.outbox.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(self.outbox, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(descriptor, "a", encoding="utf-8") as outbox:
+            outbox.write(f"{mask_phone(phone)} {code}\n")
+        logger.warning(
+            "DEVELOPMENT CODE SENDER (no SMS is sent): the code for %s is in %s",
+            mask_phone(phone),
+            self.outbox,
+        )
 
 
 def code_sender() -> CodeSender:
-    """The sender named by the settings."""
+    """The sender named by the settings; the development one only in development mode."""
+    require_development_mode(settings(), "code_sender")
     module_name, _, class_name = settings().code_sender.rpartition(".")
     sender_class = getattr(importlib.import_module(module_name), class_name)
     return sender_class()

@@ -9,36 +9,55 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from engine import audit
-from engine.otp import CodeSender
+from engine import audit, notifications
+from engine.channels import identity_conversation
+from engine.otp import CodeSender, mask_phone
 from engine.store.base import utcnow
 from engine.store.models import ChannelIdentity, OneTimeCode, Resident, ResidentAddress
 
 CODE_LENGTH = 6
 CODE_LIFETIME = timedelta(minutes=10)
 MAX_CODE_ATTEMPTS = 3
-MAX_CODES_PER_HOUR = 5
+# Limits on one-time codes. Per identity alone is not enough: whoever rotates sender ids would flood one phone
+# with codes and guess without end. So codes are also counted per phone and over all phones, and wrong guesses
+# per phone, whichever identity made them.
+MAX_CODES_PER_HOUR = 5  # per channel identity
+MAX_CODES_PER_PHONE_PER_HOUR = 3
+MAX_CODES_OVERALL_PER_HOUR = 300  # every phone together: what an SMS flood may cost at most
+MAX_FAILURES_PER_PHONE = 10  # wrong codes for one phone within FAILURE_WINDOW
+FAILURE_WINDOW = timedelta(hours=24)
 MAX_ADDRESS = 255
+SEEN_RESOLUTION = timedelta(minutes=1)  # how precisely "the channel the resident wrote from last" is kept
+LINK_NOTICE = "utter_profile_channel_linked_notice"  # said in the resident's other conversations
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def identity_for(session: Session, channel: str, external_id: str) -> ChannelIdentity:
-    """The identity of a channel user, created with a new resident the first time they write."""
+    """The identity of a channel user, created with a new resident the first time they write; stamped as seen now
+    (the resident's notifications go to the channel seen last unless they chose one: engine/delivery.py).
+
+    The stamp is written only when the last one is older than SEEN_RESOLUTION: most lookups stay reads, so a
+    conversation's actions do not all queue for the write lock (SQLite) just to say "still here"."""
+    now = utcnow()
     identity = session.execute(
         select(ChannelIdentity).where(
             ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
         )
     ).scalar_one_or_none()
     if identity is None:
-        identity = ChannelIdentity(channel=channel, external_id=external_id, resident=Resident())
+        identity = ChannelIdentity(
+            channel=channel, external_id=external_id, resident=Resident(), created_at=now, last_seen_at=now
+        )
         session.add(identity)
         session.flush()
+    elif identity.last_seen_at is None or abs(now - identity.last_seen_at) > SEEN_RESOLUTION:
+        identity.last_seen_at = now
     return identity
 
 
@@ -48,7 +67,27 @@ def _hash(code: str, salt: str) -> str:
 
 class CodeRequest(enum.Enum):
     SENT = "sent"
-    TOO_MANY = "too_many"  # too many codes asked for within an hour
+    TOO_MANY = "too_many"  # this identity or this phone asked for too many codes within an hour
+    BUSY = "busy"  # too many codes went out to all phones within an hour
+    LOCKED = "locked"  # too many wrong codes for this phone within a day
+
+
+def _codes_since(session: Session, since: datetime, *conditions: Any) -> int:
+    return int(
+        session.execute(
+            select(func.count(OneTimeCode.id)).where(OneTimeCode.created_at > since, *conditions)
+        ).scalar_one()
+    )
+
+
+def _failures_for(session: Session, phone: str, now: datetime) -> int:
+    return int(
+        session.execute(
+            select(func.coalesce(func.sum(OneTimeCode.attempts), 0)).where(
+                OneTimeCode.phone == phone, OneTimeCode.created_at > now - FAILURE_WINDOW
+            )
+        ).scalar_one()
+    )
 
 
 def request_code(
@@ -60,20 +99,22 @@ def request_code(
 ) -> CodeRequest:
     """Sends a new code to `phone`; earlier unused codes of this identity stop working."""
     now = now or utcnow()
-    recent = (
-        session.execute(
-            select(OneTimeCode).where(
-                OneTimeCode.identity_id == identity.id, OneTimeCode.created_at > now - timedelta(hours=1)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    if len(recent) >= MAX_CODES_PER_HOUR:
+    hour_ago = now - timedelta(hours=1)
+    if _failures_for(session, phone, now) >= MAX_FAILURES_PER_PHONE:
+        return CodeRequest.LOCKED
+    if (
+        _codes_since(session, hour_ago, OneTimeCode.identity_id == identity.id) >= MAX_CODES_PER_HOUR
+        or _codes_since(session, hour_ago, OneTimeCode.phone == phone) >= MAX_CODES_PER_PHONE_PER_HOUR
+    ):
         return CodeRequest.TOO_MANY
-    for earlier in recent:
-        if earlier.used_at is None:
-            earlier.used_at = now
+    if _codes_since(session, hour_ago) >= MAX_CODES_OVERALL_PER_HOUR:
+        return CodeRequest.BUSY
+    session.execute(
+        update(OneTimeCode)
+        .where(OneTimeCode.identity_id == identity.id, OneTimeCode.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_LENGTH))
     salt = secrets.token_hex(8)
     session.add(
@@ -98,6 +139,7 @@ class CodeCheck(enum.Enum):
     EXHAUSTED = "exhausted"  # the last attempt failed, or the code was already used up
     EXPIRED = "expired"
     NO_CODE = "no_code"
+    LOCKED = "locked"  # too many wrong codes for this phone within a day, from any channel
 
 
 @dataclass(frozen=True)
@@ -117,6 +159,28 @@ def _pending_code(session: Session, identity: ChannelIdentity) -> Optional[OneTi
     ).scalar_one_or_none()
 
 
+def _use_up(session: Session, code_id: int, now: datetime) -> bool:
+    """Marks the code used; False when another request used it first (one code links once)."""
+    result = session.execute(
+        update(OneTimeCode)
+        .where(OneTimeCode.id == code_id, OneTimeCode.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _count_failure(session: Session, code_id: int) -> int:
+    """Adds a wrong attempt in one UPDATE (two guesses at once both count) and returns the attempts made."""
+    session.execute(
+        update(OneTimeCode)
+        .where(OneTimeCode.id == code_id)
+        .values(attempts=OneTimeCode.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return int(session.execute(select(OneTimeCode.attempts).where(OneTimeCode.id == code_id)).scalar_one())
+
+
 def confirm_code(
     session: Session, identity: ChannelIdentity, code: str, now: Optional[datetime] = None
 ) -> CodeResult:
@@ -126,16 +190,19 @@ def confirm_code(
     if pending is None:
         return CodeResult(CodeCheck.NO_CODE)
     if pending.expires_at <= now:
-        pending.used_at = now
+        _use_up(session, pending.id, now)
         return CodeResult(CodeCheck.EXPIRED)
+    if _failures_for(session, pending.phone, now) >= MAX_FAILURES_PER_PHONE:
+        _use_up(session, pending.id, now)
+        return CodeResult(CodeCheck.LOCKED)
     if not hmac.compare_digest(pending.code_hash, _hash(code.strip(), pending.salt)):
-        pending.attempts += 1
-        left = MAX_CODE_ATTEMPTS - pending.attempts
+        left = MAX_CODE_ATTEMPTS - _count_failure(session, pending.id)
         if left <= 0:
-            pending.used_at = now
+            _use_up(session, pending.id, now)
             return CodeResult(CodeCheck.EXHAUSTED)
         return CodeResult(CodeCheck.WRONG, attempts_left=left)
-    pending.used_at = now
+    if not _use_up(session, pending.id, now):
+        return CodeResult(CodeCheck.NO_CODE)
     merged = _link_phone(session, identity, pending.phone, now)
     return CodeResult(CodeCheck.LINKED, phone=pending.phone, merged=merged)
 
@@ -157,14 +224,27 @@ def _link_phone(session: Session, identity: ChannelIdentity, phone: str, now: da
         resident_id=owner.id,
         details={"channel": identity.channel, "phone": mask_phone(phone), "joined_existing_account": merged},
     )
+    if merged:
+        _tell_other_channels(session, owner, identity, now)
     return merged
 
 
-def mask_phone(phone: str) -> str:
-    """+79123456789 -> +7 912 ***-**-89: enough to recognise, not enough to leak."""
-    if len(phone) != 12:
-        return phone[:3] + "***"
-    return f"{phone[:2]} {phone[2:5]} ***-**-{phone[-2:]}"
+def _tell_other_channels(session: Session, owner: Resident, linked: ChannelIdentity, now: datetime) -> None:
+    """A channel joined an existing account: each of the account's other conversations hears of it at once,
+    so an owner who did not do it can say so (engine/notifier.py delivers, with retries)."""
+    for other in owner.identities:
+        if other.id == linked.id:
+            continue
+        notifications.schedule(
+            session,
+            skill="core",
+            name=f"channel_linked_{linked.id}",
+            conversation_id=identity_conversation(other.channel, other.external_id),
+            channel=other.channel,
+            resident_id=None,  # meant for this very conversation: never re-addressed (engine/notifications.py)
+            intent=LINK_NOTICE,
+            due_at=now,
+        )
 
 
 @dataclass(frozen=True)

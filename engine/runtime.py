@@ -12,6 +12,8 @@ from sqlalchemy.engine import make_url
 from engine.settings import PROJECT_ROOT, Settings
 
 MODELS_DIR = PROJECT_ROOT / "models"
+INTERFACE_ENV = "ASSISTANT_INTERFACE"
+API_TOKEN_ENV = "RASA_API_TOKEN"
 VENV_BIN = Path(sys.executable).parent
 QUIET_ENV = {
     "RASA_TELEMETRY_ENABLED": "false",
@@ -41,6 +43,9 @@ def server_environment(
     env.update(QUIET_ENV)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     env["DATABASE_URL"] = config.database_url
+    # Both servers listen on the loopback interface unless told otherwise; the action server reads SANIC_HOST.
+    env[INTERFACE_ENV] = env.get(INTERFACE_ENV) or "127.0.0.1"
+    env["SANIC_HOST"] = env.get("SANIC_HOST") or env[INTERFACE_ENV]
     env.setdefault("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{action_port}/webhook")
     url = make_url(config.database_url)
     if url.get_backend_name() == "sqlite":

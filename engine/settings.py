@@ -12,6 +12,7 @@ import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_FILE_ENV = "ASSISTANT_SETTINGS"
+DEV_MODE_ENV = "ASSISTANT_DEV_MODE"
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,15 @@ class Settings:
     timezone: str
     code_sender: str
     load_demo_data: bool
-    payment_provider: str = "engine.payments.SandboxProvider"
+    payment_provider: str = "engine.payments.SandboxProvider"  # SANDBOX_PAYMENT_PROVIDER
+    development_mode: bool = False
 
     def skill_enabled(self, name: str) -> bool:
         return "*" in self.enabled_skills or name in self.enabled_skills
+
+
+def _flag(value: object) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
 def _split(value: str, separator: str) -> Tuple[str, ...]:
@@ -69,13 +75,43 @@ def load_settings(path: Optional[Path] = None) -> Settings:
         timezone=os.environ.get("ASSISTANT_TIMEZONE") or raw.get("timezone") or "Europe/Moscow",
         code_sender=os.environ.get("ASSISTANT_CODE_SENDER")
         or raw.get("code_sender")
-        or "engine.otp.DevelopmentLogSender",
-        load_demo_data=os.environ.get("ASSISTANT_DEMO_DATA", str(raw.get("load_demo_data", True))).lower()
-        in ("1", "true", "yes"),
+        or DEVELOPMENT_CODE_SENDER,
+        load_demo_data=_flag(os.environ.get("ASSISTANT_DEMO_DATA", raw.get("load_demo_data", True))),
         payment_provider=os.environ.get("ASSISTANT_PAYMENT_PROVIDER")
         or raw.get("payment_provider")
-        or "engine.payments.SandboxProvider",
+        or SANDBOX_PAYMENT_PROVIDER,
+        development_mode=_flag(os.environ.get(DEV_MODE_ENV, raw.get("development_mode", False))),
     )
+
+
+DEVELOPMENT_CODE_SENDER = "engine.otp.DevelopmentLogSender"
+SANDBOX_PAYMENT_PROVIDER = "engine.payments.SandboxProvider"
+
+
+class DevelopmentModeRequired(RuntimeError):
+    """A development default (the logging code sender, demo data, the sandbox payments) outside development
+    mode: residents would get no codes, invented data or receipts for money that never moved."""
+
+
+def development_defaults(config: Settings) -> Tuple[str, ...]:
+    """The settings of `config` that only development mode allows, by name."""
+    in_use = (
+        ("code_sender", config.code_sender == DEVELOPMENT_CODE_SENDER),
+        ("load_demo_data", config.load_demo_data),
+        ("payment_provider", config.payment_provider == SANDBOX_PAYMENT_PROVIDER),
+    )
+    return tuple(name for name, used in in_use if used)
+
+
+def require_development_mode(config: Settings, *names: str) -> None:
+    """Refuses the named development defaults (all in use when none are named) outside development mode."""
+    refused = [n for n in development_defaults(config) if not names or n in names]
+    if refused and not config.development_mode:
+        from engine.messages import say
+
+        raise DevelopmentModeRequired(
+            say("development_mode_required", names=", ".join(refused), env=DEV_MODE_ENV)
+        )
 
 
 @lru_cache(maxsize=1)

@@ -22,7 +22,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.future import create_engine
 
-from engine.settings import Settings, load_settings, settings
+from engine.channels import CHANNELS, conversation_id, split_conversation_id
+from engine.settings import DEV_MODE_ENV, Settings, load_settings, settings
 from engine.skills.discovery import enabled_packages
 from engine.store import db
 from engine.store.migrate import upgrade
@@ -107,6 +108,12 @@ def _admin_execute(*statements: str) -> None:
                 connection.execute(text(statement))
     finally:
         admin.dispose()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests run in development mode, as `make run` does: the sandbox payments, demo data and the code sender
+    that only writes a file are allowed. A test of what production refuses unsets it itself."""
+    os.environ.setdefault(DEV_MODE_ENV, "1")
 
 
 @pytest.fixture(autouse=True)
@@ -229,7 +236,11 @@ def make_tracker(
     events: Optional[List[Dict[str, Any]]] = None,
     intent_ranking: Optional[List[Dict[str, Any]]] = None,
 ) -> Tracker:
-    """A tracker as the action server receives it, after the resident's latest message."""
+    """A tracker as the action server receives it, after the resident's latest message. The conversation is named
+    as the channel's connector names it: sender `anna` on channel `rest` is the conversation `rest:anna`
+    (engine/channels.py); a sender id that already names its channel, or a channel no connector has, is kept."""
+    if channel in CHANNELS and split_conversation_id(sender_id) is None:
+        sender_id = conversation_id(channel, sender_id)
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": 1.0},
@@ -354,4 +365,11 @@ def trained_agent(trained_model: Path) -> Agent:
 # Kept in their own modules (engine.testing is long already), offered here: skills' tests import engine.testing only.
 from engine.testing_actions import Run, run_form, run_plain, said  # noqa: E402, F401
 from engine.testing_races import at_once, meeting_after  # noqa: E402, F401
-from engine.testing_servers import READY_LINE, RestClient, free_port, running_assistant  # noqa: E402, F401
+from engine.testing_servers import (  # noqa: E402, F401
+    READY_LINE,
+    RestClient,
+    channel_app,
+    free_port,
+    running_assistant,
+    serving,
+)

@@ -1,1 +1,2 @@
-"""Actions of the core: help, cancel, operator handoff, profile and phone linking, clarification."""
+"""Actions of the core: help, cancel, operator handoff, profile and phone linking, the channel for notifications,
+clarification."""

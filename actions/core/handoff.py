@@ -49,6 +49,7 @@ class ActionHumanHandoff(Action):
                 session,
                 channel=channel,
                 external_id=external_id,
+                conversation_id=tracker.sender_id,
                 resident_id=identity.resident_id,
                 transcript=transcript_from_events(tracker.events),
                 reason=handoff_reason(tracker),

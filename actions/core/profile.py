@@ -17,6 +17,11 @@ from engine.sdk import channel_identity, full_date, load_lexicon, parse_phone, s
 from engine.skills.discovery import core_package
 
 LINKED_SLOT_VALUE = "linked"
+REQUEST_REFUSALS = {
+    CodeRequest.TOO_MANY: "utter_profile_code_limit",
+    CodeRequest.BUSY: "utter_profile_code_busy",
+    CodeRequest.LOCKED: "utter_profile_phone_locked",
+}
 
 
 @lru_cache(maxsize=1)
@@ -67,8 +72,8 @@ class ValidateProfileLinkPhoneForm(FormValidationAction):
         with session_scope() as session:
             identity = residents.identity_for(session, channel, external_id)
             outcome = residents.request_code(session, identity, phone, code_sender())
-        if outcome is CodeRequest.TOO_MANY:
-            dispatcher.utter_message(response="utter_profile_code_limit")
+        if outcome is not CodeRequest.SENT:
+            dispatcher.utter_message(response=REQUEST_REFUSALS[outcome])
             return {"phone": None}
         dispatcher.utter_message(response="utter_profile_code_sent", masked_phone=residents.mask_phone(phone))
         return {"phone": phone}
@@ -91,7 +96,12 @@ class ValidateProfileLinkPhoneForm(FormValidationAction):
                 response="utter_profile_code_wrong", attempts_left=str(result.attempts_left)
             )
             return {"otp_code": None}
-        dispatcher.utter_message(response="utter_profile_code_expired")
+        refusal = (
+            "utter_profile_phone_locked"
+            if result.outcome is CodeCheck.LOCKED
+            else "utter_profile_code_expired"
+        )
+        dispatcher.utter_message(response=refusal)
         return {"otp_code": None, "phone": None}
 
 
@@ -103,8 +113,16 @@ class ActionProfileLinkPhoneDone(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         phone = tracker.get_slot("phone")
-        if tracker.get_slot("otp_code") == LINKED_SLOT_VALUE and phone:
+        if tracker.get_slot("otp_code") == LINKED_SLOT_VALUE and phone and self.linked(tracker, phone):
             dispatcher.utter_message(
                 response="utter_profile_phone_linked", masked_phone=residents.mask_phone(phone)
             )
         return [SlotSet("phone", None), SlotSet("otp_code", None)]
+
+    @staticmethod
+    def linked(tracker: Tracker, phone: str) -> bool:
+        """Whether the store says this conversation's identity is linked to `phone`: the slot alone is not proof."""
+        channel, external_id = channel_identity(tracker)
+        with session_scope() as session:
+            identity = residents.identity_for(session, channel, external_id)
+            return identity.linked_at is not None and identity.resident.phone == phone

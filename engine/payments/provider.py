@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from engine.settings import settings
+from engine.settings import require_development_mode, settings
 
 SUCCEEDED = "succeeded"
 DECLINED = "declined"
@@ -85,7 +85,8 @@ def _digest(idempotency_key: str) -> str:
 
 
 def payment_provider() -> PaymentProvider:
-    """The provider named by the settings."""
+    """The provider named by the settings; the sandbox only in development mode."""
+    require_development_mode(settings(), "payment_provider")
     module_name, _, class_name = settings().payment_provider.rpartition(".")
     return getattr(importlib.import_module(module_name), class_name)()
 

@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from sqlalchemy.orm import Session
 
 from engine import residents
+from engine.channels import split_conversation_id
 
 UNKNOWN_CHANNEL = "unknown"
 # A form slot value meaning "nothing more to ask: the reason was already said". Set only by validators,
@@ -17,8 +18,13 @@ STOP = "__stop__"
 
 
 def channel_identity(tracker: Tracker) -> Tuple[str, str]:
-    """(channel, user id in that channel) of the resident in this conversation."""
-    return tracker.get_latest_input_channel() or UNKNOWN_CHANNEL, tracker.sender_id
+    """(channel, user id in that channel) of the resident in this conversation: what the channel's connector
+    verified and wrote into the conversation id (engine/channels.py). A conversation no connector named (Rasa's
+    token-protected HTTP API, `rasa shell`, test stories) keeps its sender id under its latest channel."""
+    return split_conversation_id(tracker.sender_id) or (
+        tracker.get_latest_input_channel() or UNKNOWN_CHANNEL,
+        tracker.sender_id,
+    )
 
 
 def resident_id(session: Session, tracker: Tracker) -> int:

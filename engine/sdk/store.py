@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine import residents
 from engine.audit import record as audit_record
+from engine.channels import identity_conversation
 from engine.store import Base, session_scope, utcnow
 from engine.store.models import ChannelIdentity, Payment
 
@@ -33,13 +34,14 @@ def resident_for(session: Session, channel: str, external_id: str) -> int:
 
 
 def channel_identities_of(session: Session, resident_id: int) -> List[Tuple[str, str]]:
-    """(channel, user id) of every channel a resident writes from, oldest first."""
+    """(channel, conversation id) of every channel a resident writes from, oldest first: the conversation to
+    deliver into (`telegram:42`, engine/channels.py)."""
     rows = session.execute(
         select(ChannelIdentity.channel, ChannelIdentity.external_id)
         .where(ChannelIdentity.resident_id == resident_id)
         .order_by(ChannelIdentity.id)
     )
-    return [(channel, external_id) for channel, external_id in rows]
+    return [(channel, identity_conversation(channel, external_id)) for channel, external_id in rows]
 
 
 def payment_by_id(session: Session, payment_id: int) -> Optional[Payment]:

@@ -29,6 +29,8 @@ class Resident(Base):
     id = Column(Integer, primary_key=True)
     phone = Column(String(16), unique=True, nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # The channel the resident chose for notifications (engine/delivery.py); None: the one they wrote from last.
+    notify_channel = Column(String(32), nullable=True)
 
     identities = relationship("ChannelIdentity", back_populates="resident", order_by="ChannelIdentity.id")
 
@@ -45,6 +47,7 @@ class ChannelIdentity(Base):
     external_id = Column(String(255), nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     linked_at = Column(DateTime, nullable=True)
+    last_seen_at = Column(DateTime, nullable=True)  # the resident's latest message in this channel
 
     resident = relationship("Resident", back_populates="identities")
 
@@ -79,7 +82,12 @@ class AuditRecord(Base):
 
 
 class HandoffRequest(Base):
-    """A resident's request for a human operator, with the conversation so far."""
+    """A resident's request for a human operator, with the conversation so far.
+
+    `status` goes open → taken (by `operator`, at `taken_at`; the bot is paused in the conversation) → closed (at
+    `closed_at`; the bot takes over again). `conversation_id` is the Rasa sender id the operator desk
+    (connectors/desk.py) reads and writes the conversation under.
+    """
 
     __tablename__ = "handoff_requests"
 
@@ -87,10 +95,14 @@ class HandoffRequest(Base):
     resident_id = Column(Integer, ForeignKey("residents.id"), nullable=True, index=True)
     channel = Column(String(32), nullable=False)
     external_id = Column(String(255), nullable=False)
+    conversation_id = Column(String(255), nullable=False, index=True)
     reason = Column(String(64), nullable=False)
     transcript = Column(JSON, nullable=False)
-    status = Column(String(16), nullable=False, default="open")
+    status = Column(String(16), nullable=False, default="open", index=True)
+    operator = Column(String(64), nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    taken_at = Column(DateTime, nullable=True)
+    closed_at = Column(DateTime, nullable=True)
     note = Column(Text, nullable=True)
 
 
@@ -158,6 +170,8 @@ class ScheduledNotification(Base):
 
     At most one pending notification per (skill, name, conversation): scheduling again moves it. `status` goes
     pending → sending (claimed by a worker until `claimed_until`) → delivered, or cancelled, expired, failed.
+    A resident's notification is re-addressed when claimed: `conversation_id` and `channel` become those of the
+    resident's delivery channel (engine/delivery.py).
     """
 
     __tablename__ = "scheduled_notifications"

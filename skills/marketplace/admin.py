@@ -7,7 +7,7 @@
     python -m skills.marketplace.admin verify-log
 
 On approve/reject the applicant is told: for each of their channel identities the assistant's Rasa server
-(started with --enable-api; `ASSISTANT_RASA_URL`, default http://127.0.0.1:5005) receives the external intent
+(`ASSISTANT_RASA_URL`, default http://127.0.0.1:5005, with the API token `RASA_API_TOKEN`) receives the external intent
 `EXTERNAL_market_application_decided`, whose action reads the decision from the store. Telling is best effort:
 the output says whether it worked; the applicant also sees the decision when asking about their application.
 What the command prints is in admin_messages.yml; an order and a refusal of an order are shown with the
@@ -58,9 +58,13 @@ def notify_applicant(identities: List[Tuple[str, str]], post: Poster) -> int:
     reached."""
     base = os.environ.get("ASSISTANT_RASA_URL", DEFAULT_RASA_URL).rstrip("/")
     reached = 0
-    for _, external_id in identities:
-        sender = urllib.parse.quote(external_id, safe="")
-        url = f"{base}/conversations/{sender}/trigger_intent?output_channel=latest"
+    query = {
+        "output_channel": "latest",
+        **({"token": token} if (token := os.environ.get("RASA_API_TOKEN")) else {}),
+    }
+    for _, conversation in identities:
+        sender = urllib.parse.quote(conversation, safe=":")
+        url = f"{base}/conversations/{sender}/trigger_intent?{urllib.parse.urlencode(query)}"
         reached += bool(post(url, {"name": DECIDED_INTENT, "entities": {}}))
     return reached
 

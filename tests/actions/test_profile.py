@@ -17,6 +17,7 @@ from engine.sdk import full_date, parse_phone, utcnow
 from engine.testing import make_tracker, run_action, texts
 
 FORM = "profile_link_phone_form"
+SENDER = "webchat:web-1"
 
 
 class CapturingSender:
@@ -38,7 +39,7 @@ def validate(slot: str, value: str, **slots):
     validator = ValidateProfileLinkPhoneForm()
     method = getattr(validator, f"validate_{slot}")
     tracker = make_tracker(
-        value, "inform", active_loop=FORM, slots=slots, sender_id="web-1", channel="socketio"
+        value, "inform", active_loop=FORM, slots=slots, sender_id=SENDER, channel="webchat"
     )
     dispatcher = CollectingDispatcher()
     result = method(value, dispatcher, tracker, {})
@@ -64,13 +65,52 @@ def test_full_linking_flow(store, sender):
     assert result == {"otp_code": None} and said == ["Код не подошёл. Осталось попыток: 2."]
     result, said = validate("otp_code", sender.codes[0], phone="+79123456789")
     assert result == {"otp_code": "linked"} and said == []
-    tracker = make_tracker("", slots={"phone": "+79123456789", "otp_code": "linked"})
+    tracker = make_tracker("", slots={"phone": "+79123456789", "otp_code": "linked"}, sender_id=SENDER)
     messages, events = run_action(ActionProfileLinkPhoneDone(), tracker)
     assert texts(messages) == (
         "Готово: телефон +7 912 ***-**-89 привязан. "
         "Теперь в любом канале, где вы привяжете этот же номер, будет один и тот же профиль."
     )
     assert {(e["name"], e["value"]) for e in events} == {("phone", None), ("otp_code", None)}
+
+
+def test_a_typed_sentinel_links_nothing(store):
+    """«linked» typed by a resident (or a slot set any other way) is not proof: the store decides."""
+    tracker = make_tracker("linked", slots={"phone": "+79123456789", "otp_code": "linked"}, sender_id=SENDER)
+    messages, events = run_action(ActionProfileLinkPhoneDone(), tracker)
+    assert messages == []
+    assert {(e["name"], e["value"]) for e in events} == {("phone", None), ("otp_code", None)}
+
+
+@pytest.mark.parametrize(
+    "refusal, said",
+    [
+        ("BUSY", "Сейчас отправляется слишком много кодов. Попробуйте через час или напишите «оператор»."),
+        (
+            "LOCKED",
+            "Для этого номера было слишком много неверных кодов, привязать его можно будет через сутки.",
+        ),
+    ],
+)
+def test_phone_limits_are_explained(store, sender, monkeypatch, refusal, said):
+    from engine.residents import CodeRequest
+
+    monkeypatch.setattr(
+        "actions.core.profile.residents.request_code", lambda *args: getattr(CodeRequest, refusal)
+    )
+    result, messages = validate("phone", "+7 912 345-67-89")
+    assert result == {"phone": None} and messages[0].startswith(said)
+
+
+def test_a_locked_phone_stops_the_code_too(store, sender, monkeypatch):
+    from engine.residents import CodeCheck, CodeResult
+
+    monkeypatch.setattr(
+        "actions.core.profile.residents.confirm_code", lambda *args: CodeResult(CodeCheck.LOCKED)
+    )
+    result, messages = validate("otp_code", "123456", phone="+79123456789")
+    assert result == {"otp_code": None, "phone": None}
+    assert messages[0].startswith("Для этого номера было слишком много неверных кодов")
 
 
 def test_linking_done_without_a_linked_code_says_nothing_and_clears_the_slots():
@@ -107,9 +147,23 @@ def test_code_without_a_request_restarts_from_the_phone(store, sender):
     assert said == ["Этот код больше не действует. Давайте отправлю новый: напишите номер телефона ещё раз."]
 
 
-def test_development_sender_logs_clearly(caplog):
-    DevelopmentLogSender().send("+79123456789", "123456")
-    assert "DEVELOPMENT CODE SENDER" in caplog.text and "123456" in caplog.text
+def test_development_sender_keeps_codes_out_of_the_log(caplog, tmp_path):
+    outbox = tmp_path / "codes.txt"
+    DevelopmentLogSender(outbox).send("+79123456789", "123456")
+    assert "DEVELOPMENT CODE SENDER" in caplog.text and str(outbox) in caplog.text
+    assert "123456" not in caplog.text and "+79123456789" not in caplog.text
+    assert outbox.read_text(encoding="utf-8") == "+7 912 ***-**-89 123456\n"
+    assert outbox.stat().st_mode & 0o077 == 0  # readable by its owner only
+
+
+def test_development_sender_is_refused_outside_development_mode(monkeypatch):
+    from engine.otp import code_sender
+    from engine.settings import DevelopmentModeRequired, settings
+
+    monkeypatch.setenv("ASSISTANT_DEV_MODE", "0")
+    settings.cache_clear()
+    with pytest.raises(DevelopmentModeRequired, match="code_sender"):
+        code_sender()
 
 
 def test_profile_of_a_new_resident(store):
@@ -129,7 +183,7 @@ def test_profile_with_a_phone_names_every_channel_once():
         resident_id=1,
         phone="+79123456789",
         member_since=date(2026, 3, 5),
-        channels=[("socketio", False), ("rest", True), ("telegram", True), ("kiosk", False)],
+        channels=[("webchat", False), ("rest", True), ("telegram", True), ("kiosk", False)],
     )
     response, values = profile_answer(profile)
     assert response == "utter_profile"
@@ -146,8 +200,8 @@ def test_profile_with_a_phone_names_every_channel_once():
 def test_channel_names_come_from_the_core_lexicon():
     assert channel_names() == {
         "telegram": "Telegram",
-        "socketio": "веб-чат",
+        "webchat": "веб-чат",
         "rest": "веб-чат",
-        "voice": "голосовой помощник",
+        "alice": "Алиса",
         "cmdline": "терминал",
     }

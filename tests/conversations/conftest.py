@@ -32,7 +32,7 @@ class Assistant:
         self._copy(self.snapshot, self.store)
 
     def tracker(self, sender: str) -> Dict[str, Any]:
-        return self.client.request("GET", f"/conversations/{sender}/tracker")
+        return self.client.request("GET", f"/conversations/{self.client.conversation(sender)}/tracker")
 
     def turn(self, sender: str, message: str) -> Said:
         """What the bot said in reply, read by response name from the tracker: everything after the events that

@@ -106,12 +106,121 @@ def test_a_new_code_replaces_the_previous_one(store):
         assert residents.confirm_code(session, identity, second).outcome is CodeCheck.LINKED
 
 
-def test_codes_per_hour_are_limited(store):
+def test_codes_per_hour_are_limited_per_identity(store):
     sender = RecordingSender()
     with session_scope() as session:
         identity = residents.identity_for(session, "telegram", "42")
-        outcomes = [residents.request_code(session, identity, PHONE, sender) for _ in range(6)]
+        phones = [f"+7912345678{n}" for n in range(6)]
+        outcomes = [residents.request_code(session, identity, phone, sender) for phone in phones]
     assert outcomes[-1] is CodeRequest.TOO_MANY and len(sender.sent) == 5
+
+
+def test_rotating_sender_ids_cannot_flood_one_phone(store):
+    sender = RecordingSender()
+    with session_scope() as session:
+        outcomes = [
+            residents.request_code(
+                session, residents.identity_for(session, "rest", f"bot-{n}"), PHONE, sender
+            )
+            for n in range(5)
+        ]
+    limit = residents.MAX_CODES_PER_PHONE_PER_HOUR
+    assert outcomes[:limit] == [CodeRequest.SENT] * limit
+    assert set(outcomes[limit:]) == {CodeRequest.TOO_MANY} and len(sender.sent) == limit
+
+
+def test_codes_over_all_phones_are_capped(store, monkeypatch):
+    monkeypatch.setattr(residents, "MAX_CODES_OVERALL_PER_HOUR", 4)
+    sender = RecordingSender()
+    with session_scope() as session:
+        outcomes = [
+            residents.request_code(
+                session, residents.identity_for(session, "rest", f"u{n}"), f"+7912345670{n}", sender
+            )
+            for n in range(6)
+        ]
+    assert outcomes[4:] == [CodeRequest.BUSY, CodeRequest.BUSY] and len(sender.sent) == 4
+
+
+def wrong_code(good: str) -> str:
+    return "000000" if good != "000000" else "111111"
+
+
+def test_wrong_codes_are_counted_per_phone_whoever_guesses(store):
+    """Guessing from ever new sender ids locks the phone after MAX_FAILURES_PER_PHONE wrong codes in a day: no
+    more codes for it, and the pending one stops working even when it is right."""
+    sender = RecordingSender()
+    guessers = iter(range(100))
+    failures = 0
+    with session_scope() as session:
+        while failures < residents.MAX_FAILURES_PER_PHONE:
+            identity = residents.identity_for(session, "rest", f"guesser-{next(guessers)}")
+            # earlier codes out of the hourly limit, still within the day that counts failures
+            session.execute(
+                text("UPDATE one_time_codes SET created_at = :t"), {"t": utcnow() - timedelta(hours=2)}
+            )
+            assert residents.request_code(session, identity, PHONE, sender) is CodeRequest.SENT
+            for _ in range(residents.MAX_CODE_ATTEMPTS):
+                if failures < residents.MAX_FAILURES_PER_PHONE:
+                    residents.confirm_code(session, identity, wrong_code(sender.sent[-1][1]))
+                    failures += 1
+        victim = residents.identity_for(session, "telegram", "owner")
+        assert residents.request_code(session, victim, PHONE, sender) is CodeRequest.LOCKED
+        late = residents.identity_for(session, "rest", "late")
+        assert residents.request_code(session, late, "+79000000000", sender) is CodeRequest.SENT
+        session.execute(
+            text("UPDATE one_time_codes SET phone = :p WHERE phone = '+79000000000'"), {"p": PHONE}
+        )
+        assert residents.confirm_code(session, late, sender.sent[-1][1]).outcome is CodeCheck.LOCKED
+        assert late.resident.phone is None
+
+
+def test_the_lock_lifts_after_a_day(store):
+    sender = RecordingSender()
+    with session_scope() as session:
+        identity = residents.identity_for(session, "rest", "someone")
+        residents.request_code(session, identity, PHONE, sender, now=utcnow() - timedelta(hours=25))
+        session.execute(text("UPDATE one_time_codes SET attempts = 50"))
+        assert residents.request_code(session, identity, PHONE, sender) is CodeRequest.SENT
+
+
+def test_wrong_guesses_at_once_are_all_counted(store):
+    """Two wrong codes sent at the same moment from two workers both count: the third try ends the code."""
+    from engine.testing_races import at_once
+
+    sender = RecordingSender()
+    with session_scope() as session:
+        identity = residents.identity_for(session, "telegram", "42")
+        residents.request_code(session, identity, PHONE, sender)
+    wrong = wrong_code(sender.sent[0][1])
+
+    def guess(_: int) -> CodeCheck:
+        with session_scope() as session:
+            return residents.confirm_code(
+                session, residents.identity_for(session, "telegram", "42"), wrong
+            ).outcome
+
+    assert set(at_once(guess, [1, 2])) <= {CodeCheck.WRONG}
+    with session_scope() as session:
+        assert session.execute(text("SELECT attempts FROM one_time_codes")).scalar_one() == 2
+        last = residents.confirm_code(session, residents.identity_for(session, "telegram", "42"), wrong)
+        assert last.outcome is CodeCheck.EXHAUSTED
+
+
+def test_linking_a_new_channel_tells_the_other_channels(store):
+    from engine.store.models import ScheduledNotification
+
+    sender = RecordingSender()
+    for channel, user in (("telegram", "555"), ("webchat", "s1"), ("alice", "yandex-user")):
+        with session_scope() as session:
+            identity = residents.identity_for(session, channel, user)
+            residents.request_code(session, identity, PHONE, sender)
+            assert residents.confirm_code(session, identity, sender.sent[-1][1]).outcome is CodeCheck.LINKED
+    with session_scope() as session:
+        told = session.execute(select(ScheduledNotification)).scalars().all()
+        assert {n.intent for n in told} == {residents.LINK_NOTICE}
+        # the web chat joining told Telegram; Alice joining told Telegram and the web chat
+        assert sorted(n.conversation_id for n in told) == ["telegram:555", "telegram:555", "webchat:s1"]
 
 
 def test_audit_log_refuses_changes_in_the_orm(store):

@@ -103,7 +103,7 @@ def test_the_confirmation_then_the_enrolment_with_its_reminder(demo_store):
     assert all(value is None for value in slot_events(events).values())
     assert enrollments() == [("Рисование для детей", "active", "Маша")]
     ((_, name, due, entities, sender),) = scheduled_notifications()
-    assert name.startswith("lesson_") and due.startswith("2026-11-21T06:00") and sender == "resident-1"
+    assert name.startswith("lesson_") and due.startswith("2026-11-21T06:00") and sender == "rest:resident-1"
     assert entities["edu_notice_kind"] == "lesson"
 
 

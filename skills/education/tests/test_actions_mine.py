@@ -85,7 +85,7 @@ def test_leaving_with_a_confirmation_frees_the_seat_for_the_first_in_line(demo_s
     messages, _ = act(ActionEduLeaveDone(), "да", "affirm", slots=slots)
     assert texts(messages).startswith("Готово: «Шахматы для начинающих» (вы) — больше не записаны")
     assert enrollments("waiting-parent") == [("Шахматы для начинающих", "offered", None)]
-    offered = [n for n in scheduled_notifications() if n[4] == "waiting-parent"]
+    offered = [n for n in scheduled_notifications() if n[4] == "rest:waiting-parent"]
     assert [n[3]["edu_notice_kind"] for n in offered] == ["seat_offered", "offer_expired"]
     # a stale confirmation, and another resident's enrolment, change nothing
     assert (
@@ -127,7 +127,7 @@ def test_a_seat_offer_then_its_end_passes_the_seat_on(demo_store, frozen_clock, 
         (offered,) = seats.leave(session, seat, clock.to_store(frozen_clock))
         tell_seat_offered(session, offered)
         offered_id = offered.id
-    first = {n[3]["edu_notice_kind"]: n[0] for n in scheduled_notifications() if n[4] == "first"}
+    first = {n[3]["edu_notice_kind"]: n[0] for n in scheduled_notifications() if n[4] == "rest:first"}
     messages, _ = notice("seat_offered", offered_id, first["seat_offered"], sender="first")
     assert texts(messages).startswith(
         "Освободилось место на «Шахматы для начинающих» (вы). Записать? Держу место до"

@@ -45,7 +45,9 @@ def test_the_booking_with_its_reminder_the_evening_before():
     assert all(value is None for value in slot_events(events).values())
     assert holders(TUESDAY, "10:20")[0] == resident("resident-1")
     ((_, name, due, entities, sender),) = reminders()
-    assert name.startswith("appointment_") and due.startswith("2026-11-23T15:00") and sender == "resident-1"
+    assert (
+        name.startswith("appointment_") and due.startswith("2026-11-23T15:00") and sender == "rest:resident-1"
+    )
     assert entities["gov_appointment_id"] == name.split("_")[1]
 
 

@@ -53,7 +53,7 @@ def test_the_close_job_then_the_members_notice_with_the_head(monkeypatch):
     notice = next(
         (number, entities)
         for number, name, _, entities, conversation in scheduled_notifications()
-        if name == f"result-{COMMISSION}" and conversation == "me"
+        if name == f"result-{COMMISSION}" and conversation == "rest:me"
     )
     sent = [entity("notification_id", notice[0])] + [entity(k, v) for k, v in notice[1].items()]
     messages, _ = act(ActionGovVoteNotice(), "", "EXTERNAL_gov_vote_notice", entities=sent, sender="me")
@@ -70,7 +70,7 @@ def test_the_opening_notice_offers_to_vote(monkeypatch):
     notice = next(
         (number, entities)
         for number, name, _, entities, conversation in scheduled_notifications()
-        if name == f"{notices.OPENED}-{DISCOUNT}" and conversation == "member-anna"
+        if name == f"{notices.OPENED}-{DISCOUNT}" and conversation == "rest:member-anna"
     )
     freeze_clock(monkeypatch, after(minutes=91))
     sent = [entity("notification_id", notice[0])] + [entity(k, v) for k, v in notice[1].items()]

@@ -64,7 +64,7 @@ def test_taken_then_answered_once_each_and_the_author_told(demo_store):
         f"Обращение № {number} взято в работу.\n"
         f"Житель получит уведомление в своём канале (уведомление № {notification}).\n",
     )
-    assert (name, conversation) == (f"appeal-{number}-in_work", "me")
+    assert (name, conversation) == (f"appeal-{number}-in_work", "rest:me")
     assert entities == {appeals.NOTICE_APPEAL: number, appeals.NOTICE_STATUS: IN_WORK}
     assert run("take", str(number)) == (
         1,

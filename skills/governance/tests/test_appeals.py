@@ -208,7 +208,7 @@ def test_the_author_is_told_in_the_channel_they_wrote_from(store):
         appeal.status = IN_WORK
         assert appeals.tell_resident(session, appeal, NOW) is not None
     [(_, name, _, entities, conversation)] = scheduled_notifications()
-    assert name == f"appeal-{number}-in_work" and conversation == "anna"
+    assert name == f"appeal-{number}-in_work" and conversation == "rest:anna"
     assert entities == {appeals.NOTICE_APPEAL: number, appeals.NOTICE_STATUS: IN_WORK}
 
 

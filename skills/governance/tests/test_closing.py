@@ -65,7 +65,7 @@ def test_closed_after_the_deadline_once_with_the_commission_applied_and_members_
     ]
     assert len(told) == 6
     assert all(entities[notices.HEAD] == head and entities[notices.PROPOSAL] == "1" for entities, _ in told)
-    assert {conversation for _, conversation in told} >= {"me", "member-anna"}
+    assert {conversation for _, conversation in told} >= {"rest:me", "rest:member-anna"}
 
 
 def test_a_stated_day_applies_but_never_before_the_close():

@@ -22,6 +22,7 @@ class FakeRasa:
 @pytest.fixture
 def application(store, monkeypatch):
     monkeypatch.setenv("ASSISTANT_RASA_URL", "http://rasa.test:5005")
+    monkeypatch.setenv("RASA_API_TOKEN", "s3cret")
     with session_scope() as session:
         resident = resident_for(session, "telegram", "tg 42")
         provider = providers.apply(session, resident, "Пётр", ["plumber"], ["Южный"], "+79123456789")
@@ -50,7 +51,7 @@ def test_approve_tells_the_applicant_in_every_channel(application):
     )
     assert rasa.calls == [
         (
-            "http://rasa.test:5005/conversations/tg%2042/trigger_intent?output_channel=latest",
+            "http://rasa.test:5005/conversations/telegram:tg%2042/trigger_intent?output_channel=latest&token=s3cret",
             {"name": admin.DECIDED_INTENT, "entities": {}},
         )
     ]

@@ -57,7 +57,7 @@ def test_accept_arrive_start_finish_and_the_passenger_is_told(demo_store, frozen
     with session_scope() as session:
         assert session.get(Ride, ride).status == DONE
         assert session.get(Driver, session.get(Ride, ride).driver_id).state == "free"
-    kinds = [n[3]["transport_notice_kind"] for n in scheduled_notifications() if n[4] == "resident-1"]
+    kinds = [n[3]["transport_notice_kind"] for n in scheduled_notifications() if n[4] == "rest:resident-1"]
     assert kinds == ["ride_accepted", "driver_arrived", "ride_finished"]
 
 
@@ -96,7 +96,7 @@ def test_the_new_ride_is_offered_to_its_driver_once(demo_store, frozen_clock):
     (notification,) = [
         n for n in scheduled_notifications() if n[3]["transport_notice_kind"] == "driver_new_ride"
     ]
-    assert notification[4] == "driver-marat"
+    assert notification[4] == "rest:driver-marat"
     messages, _ = notice("driver_new_ride", ride_id, "driver-marat", notification[0])
     assert said(messages) == ["utter_transport_notice_driver_new_ride"]
     again, _ = notice("driver_new_ride", ride_id, "driver-marat", notification[0])

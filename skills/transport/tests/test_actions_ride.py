@@ -110,7 +110,7 @@ def test_ordered_the_nearest_driver_is_assigned_and_told(demo_store):
     assert "Машина назначена:" in texts(messages)
     assert [status for status, _ in rides_of("resident-1")] == [ASSIGNED]
     notices = [n for n in scheduled_notifications() if n[3].get("transport_notice_kind") == "driver_new_ride"]
-    assert len(notices) == 1 and notices[0][4].startswith("driver-"), notices
+    assert len(notices) == 1 and notices[0][4].startswith("rest:driver-"), notices
     assert slot_events(events)["transport_from"] is None
 
 

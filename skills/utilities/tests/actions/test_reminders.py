@@ -13,7 +13,7 @@ def remind(text, sender="resident-1"):
 def reminder_due(kind, sender="resident-1", notification_id=None):
     """The notification of `kind` arriving in the conversation, as the engine's notifier triggers it."""
     if notification_id is None:
-        found = [n for n in scheduled_notifications() if n[1] == kind and n[4] == sender]
+        found = [n for n in scheduled_notifications() if n[1] == kind and n[4] == f"rest:{sender}"]
         notification_id = found[0][0] if found else 0
     entities = [{"entity": "notification_id", "value": notification_id}]
     if kind:
@@ -26,7 +26,7 @@ def test_reminders_are_scheduled_in_the_store_and_cancelled(linked):
     messages, events = remind("напомни заплатить до 10-го")
     assert events == []  # nothing in Rasa's in-memory scheduler: a restart loses nothing
     ((_, name, due, entities, sender),) = scheduled_notifications()
-    assert (name, sender, entities) == ("pay", "resident-1", {"utilities_reminder_kind": "pay"})
+    assert (name, sender, entities) == ("pay", "rest:resident-1", {"utilities_reminder_kind": "pay"})
     assert due.startswith("2026-12-09T07:00")  # 10:00 in Moscow, stored as UTC
     assert texts(messages) == (
         "Напомню заплатить за квартиру 9 декабря в 10:00 (срок — до 10 декабря). Отменить: «не напоминай»."

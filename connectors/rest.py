@@ -1,0 +1,110 @@
+"""Rasa's REST channel as `make run` offers it to developers, with its identity and access fixed.
+
+POST /webhooks/rest/webhook {"sender": "me", "message": "<text>"} → the bot's messages.
+
+- The conversation is `rest:<sender>` and the input channel is always "rest": a client that sends
+  `"input_channel": "telegram"` or `"sender": "telegram:123"` stays in its own REST conversation and never acts
+  as a Telegram user (engine/channels.py).
+- In development mode the channel is open on the loopback interface. Outside it (and whenever
+  $ASSISTANT_REST_TOKEN is set) every request needs `Authorization: Bearer <token>`; without a configured
+  token the channel refuses everything.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from typing import Any, Awaitable, Callable, Optional, Text
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput as RasaRestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from engine.channels import conversation_id, required_secret
+from engine.settings import settings
+
+logger = logging.getLogger(__name__)
+
+TOKEN_ENV = "ASSISTANT_REST_TOKEN"
+MAX_SENDER = 128
+MAX_TEXT = 4000
+
+
+def bearer_token(request: Request) -> Optional[str]:
+    """The token of an `Authorization: Bearer …` header, else of a `?token=` parameter."""
+    header = request.headers.get("Authorization") or ""
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.args.get("token")
+
+
+def token_matches(given: Optional[str], expected: str) -> bool:
+    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def error(status: int, message: str) -> HTTPResponse:
+    return response.json({"error": message}, status=status)
+
+
+class RestInput(RasaRestInput):
+    """The REST channel: a development door, closed by a token outside development mode."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def __init__(self) -> None:
+        self.token = required_secret(TOKEN_ENV)
+        self.open = settings().development_mode and self.token is None
+        if self.token is None and not self.open:
+            logger.warning("REST channel refuses every request: set %s or development mode", TOKEN_ENV)
+
+    def refusal(self, request: Request) -> Optional[HTTPResponse]:
+        """Why this request may not talk to the bot, or None when it may."""
+        if self.open:
+            return None
+        if self.token is None:
+            return error(403, f"the REST channel is for development; set {TOKEN_ENV} to use it")
+        if not token_matches(bearer_token(request), self.token):
+            return error(401, "a valid bearer token is required")
+        return None
+
+    async def _extract_sender(self, req: Request) -> Optional[Text]:
+        sender = req.json.get("sender")
+        return conversation_id(self.name(), sender) if isinstance(sender, str) else None
+
+    def _extract_input_channel(self, req: Request) -> Text:
+        return self.name()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        hook = super().blueprint(on_new_message)
+
+        @hook.middleware("request")
+        async def guard(request: Request) -> Optional[HTTPResponse]:
+            if request.method != "POST":
+                return None
+            refused = self.refusal(request)
+            if refused is not None:
+                return refused
+            return invalid_message(request)
+
+        return hook
+
+
+def invalid_message(request: Request) -> Optional[HTTPResponse]:
+    """A clear 400 for a body Rasa would choke on: no JSON object, no sender, no text, or too long."""
+    try:
+        body = request.json
+    except Exception:  # sanic raises on a body that is not JSON
+        body = None
+    if not isinstance(body, dict):
+        return error(400, "expected a JSON object with 'sender' and 'message'")
+    sender, text = body.get("sender"), body.get("message")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER:
+        return error(400, f"'sender' must be a non-empty string of at most {MAX_SENDER} characters")
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
+        return error(400, f"'message' must be a string of at most {MAX_TEXT} characters")
+    return None
