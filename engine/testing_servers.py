@@ -107,9 +107,15 @@ class RestClient:
         return "\n".join(reply.get("text") or "" for reply in self.replies(sender, message))
 
     @staticmethod
-    def conversation(sender: str) -> str:
-        """The conversation id (URL-quoted) the REST channel gives `sender`."""
-        return urllib.parse.quote(f"rest:{sender}", safe=":")
+    def conversation_id(sender: str) -> str:
+        """The conversation the REST channel gives `sender` (engine/channels.py)."""
+        from engine.channels import conversation_id
+
+        return conversation_id("rest", sender)
+
+    def conversation(self, sender: str) -> str:
+        """The conversation id of `sender`, quoted for a URL path."""
+        return urllib.parse.quote(self.conversation_id(sender), safe=":")
 
     def events(self, sender: str) -> List[Dict[str, Any]]:
         return self.request("GET", f"/conversations/{self.conversation(sender)}/tracker")["events"]

@@ -88,7 +88,9 @@ def test_a_reminder_is_said_in_the_same_conversation(assistant):
 
     assert not [e for e in assistant.events(sender) if e.get("event") == "reminder"]  # not in Rasa's memory
     before = len(assistant.bot_texts(sender))
-    assert bring_notifications_due(assistant.database_url, sender) == 1  # the time comes
+    assert (
+        bring_notifications_due(assistant.database_url, assistant.conversation_id(sender)) == 1
+    )  # the time comes
     deadline, said = time.monotonic() + 30, []
     while time.monotonic() < deadline and not said:
         time.sleep(0.5)
