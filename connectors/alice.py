@@ -39,7 +39,6 @@ answer: it comes on a later request that reaches the instance holding it, or, af
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 import os
 import time
@@ -53,7 +52,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from connectors import speech
-from engine.channels import ConfigurationError, conversation_id, required_secret
+from engine.channels import ConfigurationError, conversation_id, required_secret, secret_matches
 from engine.sdk.phrases import phrase
 from engine.settings import settings
 from engine.skills.discovery import core_package
@@ -324,7 +323,7 @@ class AliceInput(InputChannel):
                 )
             return None
         given = _mapping(body, "session").get("skill_id")
-        if not isinstance(given, str) or not hmac.compare_digest(given.encode(), skill_id.encode()):
+        if not secret_matches(given, skill_id):
             return "unknown skill"
         return None
 

@@ -15,7 +15,6 @@ answers are `BotUttered` events with {"operator": name} in their metadata.
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
 import unicodedata
@@ -39,8 +38,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from connectors.rest import bearer_token
 from engine import handoff
-from engine.channels import required_secret
+from engine.channels import required_secret, secret_matches
 from engine.sdk import phrase
 from engine.skills.discovery import core_package
 from engine.store import session_scope
@@ -240,10 +240,7 @@ class OperatorDesk(InputChannel):
     def check_token(self, request: Request) -> None:
         if not self.token:
             raise DeskError(503, "desk_disabled", f"the operator desk is off: {TOKEN_ENV} is not set")
-        scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(
-            given.strip().encode("utf-8"), self.token.encode("utf-8")
-        ):
+        if not secret_matches(bearer_token(request, query=False), self.token):
             raise DeskError(401, "unauthorized", "a valid 'Authorization: Bearer <token>' header is required")
 
     def guarded(self, handler: Handler, authenticate: bool = True) -> Handler:

@@ -12,7 +12,6 @@ POST /webhooks/rest/webhook {"sender": "me", "message": "<text>"} → the bot's 
 
 from __future__ import annotations
 
-import hmac
 import logging
 from typing import Any, Awaitable, Callable, Optional, Text
 
@@ -22,7 +21,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from engine.channels import conversation_id, required_secret
+from engine.channels import conversation_id, required_secret, secret_matches
 from engine.settings import settings
 
 logger = logging.getLogger(__name__)
@@ -32,17 +31,13 @@ MAX_SENDER = 128
 MAX_TEXT = 4000
 
 
-def bearer_token(request: Request) -> Optional[str]:
-    """The token of an `Authorization: Bearer …` header, else of a `?token=` parameter."""
+def bearer_token(request: Request, query: bool = True) -> Optional[str]:
+    """The token of an `Authorization: Bearer …` header, else (when `query`) of a `?token=` parameter."""
     header = request.headers.get("Authorization") or ""
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
-    return request.args.get("token")
-
-
-def token_matches(given: Optional[str], expected: str) -> bool:
-    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+    return request.args.get("token") if query else None
 
 
 def error(status: int, message: str) -> HTTPResponse:
@@ -68,7 +63,7 @@ class RestInput(RasaRestInput):
             return None
         if self.token is None:
             return error(403, f"the REST channel is for development; set {TOKEN_ENV} to use it")
-        if not token_matches(bearer_token(request), self.token):
+        if not secret_matches(bearer_token(request), self.token):
             return error(401, "a valid bearer token is required")
         return None
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import hmac
 import json
 import logging
 import re
@@ -32,7 +31,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from engine.channels import conversation_id, external_id, required_secret
+from engine.channels import conversation_id, external_id, required_secret, secret_matches
 from engine.settings import settings
 
 CHANNEL = "telegram"
@@ -300,7 +299,7 @@ class TelegramInput(RasaTelegramInput):
         if self.secret_token is None:
             return self.problem is None and self.development_mode
         sent = request.headers.get(SECRET_HEADER, "")
-        return hmac.compare_digest(sent.encode("utf-8", "replace"), self.secret_token.encode())
+        return secret_matches(sent, self.secret_token)
 
     async def register_webhook(self) -> bool:
         """setWebhook with TELEGRAM_WEBHOOK_URL and the secret; one warning and False when it fails."""

@@ -95,6 +95,12 @@ def unsign(token: object, key: Optional[bytes] = None) -> Optional[str]:
     return None
 
 
+def secret_matches(given: object, expected: str) -> bool:
+    """Whether a secret a client sent (a token, a header, a skill id) equals the expected one, compared in constant
+    time; anything but a string never matches."""
+    return isinstance(given, str) and hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode())
+
+
 def new_session_id() -> str:
     return secrets.token_hex(16)
 
