@@ -8,7 +8,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install build check train migrate run shell test test-fast evaluate clean
+.PHONY: install build check train migrate run shell cluster test test-fast evaluate clean
 
 # A Python $(PYTHON_VERSION) interpreter: pyenv's, else one on PATH.
 BASE_PYTHON := $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/$(PYTHON_VERSION)/bin/python) $(shell command -v python3.10 2>/dev/null))
@@ -59,6 +59,18 @@ train: install
 run: install
 	ASSISTANT_DEV_MODE=1 $(PY) -m engine run
 
+# The cluster profile on this machine's PostgreSQL, Redis and RabbitMQ: two Rasa servers and two action servers
+# behind HAProxy (engine/cluster.py, docs/deploy.md). Development mode, as for `make run`.
+CLUSTER_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/gorodskoy_cluster
+HAPROXY := /usr/sbin/haproxy
+
+$(HAPROXY):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq haproxy >/dev/null
+
+cluster: install $(HAPROXY)
+	ASSISTANT_DEV_MODE=1 DATABASE_URL=$(CLUSTER_DATABASE_URL) $(PY) -m engine cluster
+
 shell: install
 	ASSISTANT_DEV_MODE=1 $(PY) -m engine shell
 
@@ -67,7 +79,7 @@ evaluate: install
 
 # Everything: lint and format, checks of the assembled data and of every skill, unit and store tests
 # (SQLite and PostgreSQL), NLU evaluation, Rasa test stories and end-to-end tests through the real servers.
-test: check $(CHROMIUM)
+test: check $(CHROMIUM) $(HAPROXY)
 	$(PY) -m pytest
 
 # Without training or servers: a quick loop while editing code.

@@ -27,7 +27,7 @@ most 64 characters (`hide: true`, payload `{"rasa": "<the Rasa payload>"}`, sent
 on devices without a screen their titles are also said (`utter_voice_choices`). The `tts` says money, dates,
 account and phone numbers the Russian way and leaves out markdown and emoji (connectors/speech.py). Images are
 not shown: Alice only shows images uploaded to Yandex Dialogs. Response variations with `channel: alice` are
-used for this channel.
+used for this channel. A text over 4096 characters gets `too_long` of connectors/incoming.yml instead.
 
 Pending answers live in this process's memory, keyed by conversation. Run one Rasa instance for Alice, or let
 the balancer keep a conversation on one instance (hash on `session.user.user_id`, else
@@ -51,7 +51,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from connectors import speech
+from connectors import incoming, speech
 from engine.channels import ConfigurationError, conversation_id, required_secret, secret_matches
 from engine.sdk.phrases import phrase
 from engine.settings import settings
@@ -111,7 +111,7 @@ def parse_request(body: Dict[str, Any], account_linked: bool = False) -> Optiona
     session, alice, meta = (_mapping(body, key) for key in ("session", "request", "meta"))
     user, interfaces = _mapping(session, "user"), _mapping(meta, "interfaces")
     resident = user.get("user_id") or _mapping(session, "application").get("application_id")
-    if not alice or not isinstance(resident, str) or not 0 < len(resident) <= 256:
+    if not alice or not incoming.identifier(resident, 256):
         return None
     command = alice.get("command") if isinstance(alice.get("command"), str) else ""
     utterance = alice.get("original_utterance") if isinstance(alice.get("original_utterance"), str) else ""
@@ -126,12 +126,12 @@ def parse_request(body: Dict[str, Any], account_linked: bool = False) -> Optiona
             "account_linked": account_linked or bool(user.get("access_token")),
         }
     }
-    if isinstance(meta.get("timezone"), str):
+    if incoming.identifier(meta.get("timezone"), 64):
         metadata["timezone"] = meta["timezone"]
     return AliceRequest(
         conversation=conversation_id(CHANNEL, resident),
         kind=str(alice.get("type") or ""),
-        text=text.strip(),
+        text=incoming.clean(text).strip(),
         payload=alice.get("payload"),
         new_session=new_session,
         screen="screen" in interfaces,
@@ -358,8 +358,11 @@ class AliceInput(InputChannel):
         if alice.kind == BUTTON_PRESSED and isinstance(alice.payload, dict):
             if alice.payload == MORE_PAYLOAD:
                 return None
-            if isinstance(alice.payload.get(RASA_PAYLOAD), str) and alice.payload[RASA_PAYLOAD]:
+            if incoming.identifier(alice.payload.get(RASA_PAYLOAD), incoming.MAX_MESSAGE_CHARS):
                 return alice.payload[RASA_PAYLOAD]
+        if incoming.too_long(alice.text):  # answered here: the bot never sees it
+            pending.undelivered.append({"text": incoming.say("too_long")})
+            return None
         said = speech.folded(alice.text)
         if not said:
             return GREET if alice.new_session else None

@@ -8,6 +8,8 @@ POST /webhooks/desk/api/requests/<id>/reply   {"operator": name, "text": ...}: s
 POST /webhooks/desk/api/requests/<id>/close   {"operator": name}: the bot takes over again
 
 Every API call needs `Authorization: Bearer $OPERATOR_TOKEN`; without OPERATOR_TOKEN the desk is off (503).
+A request it cannot read gets 4xx with {"error", "code"}; an answer over 4096 characters (the residents' limit,
+connectors/incoming.py) is refused with `text_too_long`, and control characters are dropped from an answer.
 Taking appends Rasa's `ConversationPaused` to the conversation (the processor predicts nothing for a paused
 tracker, so the bot stays silent while the resident writes), closing appends `ConversationResumed`; operators'
 answers are `BotUttered` events with {"operator": name} in their metadata.
@@ -38,6 +40,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from connectors import incoming
 from connectors.rest import bearer_token
 from engine import handoff
 from engine.channels import required_secret, secret_matches
@@ -54,7 +57,7 @@ PAGE_FILES = {
     "desk.js": "text/javascript; charset=utf-8",
     "desk.css": "text/css; charset=utf-8",
 }
-MAX_TEXT = 4000  # characters of one answer
+MAX_TEXT = incoming.MAX_MESSAGE_CHARS  # characters of one answer
 MAX_BODY = 64 * 1024  # bytes of a request body
 MESSAGES_LIMIT = 50  # newest messages of a conversation listed with its request
 PAGE_HEADERS = {
@@ -106,7 +109,7 @@ def json_body(request: Request) -> Dict[str, Any]:
         raise DeskError(413, "body_too_large", f"the body is larger than {MAX_BODY} bytes")
     try:
         body = json.loads(raw.decode("utf-8")) if raw.strip() else None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep to parse
         raise DeskError(400, "bad_json", "the body is not valid JSON") from None
     if not isinstance(body, dict):
         raise DeskError(400, "bad_json", "expected a JSON object")
@@ -127,11 +130,11 @@ def operator_name(body: Dict[str, Any]) -> str:
 
 def reply_text(body: Dict[str, Any]) -> str:
     text = body.get("text")
-    if not isinstance(text, str) or not text.strip():
+    text = incoming.clean(text).strip() if isinstance(text, str) else ""  # the body is at most MAX_BODY
+    if not text:
         raise DeskError(400, "text_required", "'text' must be a non-empty string")
-    text = text.strip()
     if len(text) > MAX_TEXT:
-        raise DeskError(400, "text_too_long", f"'text' is longer than {MAX_TEXT} characters")
+        raise DeskError(400, "text_too_long", f"'text' is longer than {MAX_TEXT} characters", limit=MAX_TEXT)
     return text
 
 

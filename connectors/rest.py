@@ -8,19 +8,26 @@ POST /webhooks/rest/webhook {"sender": "me", "message": "<text>"} → the bot's 
 - In development mode the channel is open on the loopback interface. Outside it (and whenever
   $ASSISTANT_REST_TOKEN is set) every request needs `Authorization: Bearer <token>`; without a configured
   token the channel refuses everything.
+- A body it cannot read (not a JSON object, no string `sender` or `message`, a sender with control characters)
+  gets 400 with {"error": ...}. A message over 4096 characters, or with no text once control characters are
+  dropped (connectors/incoming.py), never reaches Rasa: the reply is the channel's polite Russian answer, in
+  the shape of the bot's messages (one JSON line with `?stream=true`, as Rasa streams them).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, Awaitable, Callable, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
+from rasa.utils.endpoints import bool_arg
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from connectors import incoming
 from engine.channels import conversation_id, required_secret, secret_matches
 from engine.settings import settings
 
@@ -28,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 TOKEN_ENV = "ASSISTANT_REST_TOKEN"
 MAX_SENDER = 128
-MAX_TEXT = 4000
+MAX_TEXT = incoming.MAX_MESSAGE_CHARS
 
 
 def bearer_token(request: Request, query: bool = True) -> Optional[str]:
@@ -71,6 +78,10 @@ class RestInput(RasaRestInput):
         sender = req.json.get("sender")
         return conversation_id(self.name(), sender) if isinstance(sender, str) else None
 
+    def _extract_message(self, req: Request) -> Optional[Text]:
+        text = req.json.get("message")
+        return incoming.clean(text) if isinstance(text, str) else None
+
     def _extract_input_channel(self, req: Request) -> Text:
         return self.name()
 
@@ -84,22 +95,38 @@ class RestInput(RasaRestInput):
             refused = self.refusal(request)
             if refused is not None:
                 return refused
-            return invalid_message(request)
+            return invalid_message(request) or self.answered_here(request)
 
         return hook
 
+    def answered_here(self, request: Request) -> Optional[HTTPResponse]:
+        """The channel's own answer to a message the bot must not see (too long, no text), else None."""
+        body = request.json
+        refusal = incoming.check(body["message"]).refusal
+        if refusal is None:
+            return None
+        reply = {"recipient_id": conversation_id(self.name(), body["sender"]), "text": refusal}
+        if bool_arg(request, "stream", default=False):
+            return response.text(json.dumps(reply) + "\n", content_type="text/event-stream")
+        return response.json([reply])
+
 
 def invalid_message(request: Request) -> Optional[HTTPResponse]:
-    """A clear 400 for a body Rasa would choke on: no JSON object, no sender, no text, or too long."""
+    """A clear 400 for a body Rasa would choke on: no JSON object, no usable sender, no text."""
     try:
         body = request.json
-    except Exception:  # sanic raises on a body that is not JSON
+    except Exception:  # sanic raises on a body that is not JSON (or nested too deep to parse)
         body = None
     if not isinstance(body, dict):
         return error(400, "expected a JSON object with 'sender' and 'message'")
     sender, text = body.get("sender"), body.get("message")
-    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER:
-        return error(400, f"'sender' must be a non-empty string of at most {MAX_SENDER} characters")
-    if not isinstance(text, str) or len(text) > MAX_TEXT:
-        return error(400, f"'message' must be a string of at most {MAX_TEXT} characters")
+    if (
+        not isinstance(sender, str)
+        or not sender.strip()
+        or len(sender) > MAX_SENDER
+        or not incoming.printable(sender)
+    ):
+        return error(400, f"'sender' must be a non-empty string of at most {MAX_SENDER} printable characters")
+    if not isinstance(text, str):
+        return error(400, "'message' must be a string")
     return None

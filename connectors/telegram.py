@@ -9,6 +9,7 @@ Secrets come from the environment only (credentials.yml holds non-secret setting
 
 Conversations are `telegram:<chat id>` (engine.channels). A typed "/start" greets (the core intent /greet);
 any other leading "/" is dropped, so only the callback data of the bot's own buttons reaches Rasa as a payload.
+A text over 4096 characters gets the channel's own polite answer and never reaches Rasa (connectors/incoming.py).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from connectors.incoming import check
 from engine.channels import conversation_id, external_id, required_secret, secret_matches
 from engine.settings import settings
 
@@ -134,7 +136,10 @@ def _message_text(message: Dict[str, Any]) -> str:
     if isinstance(message.get("text"), str):
         return user_text(message["text"])
     location = message.get("location")
-    if isinstance(location, dict) and "latitude" in location and "longitude" in location:
+    coordinates = (
+        [location.get(key) for key in ("latitude", "longitude")] if isinstance(location, dict) else []
+    )
+    if coordinates and all(type(value) in (int, float) for value in coordinates):  # not a bool, not a string
         return json.dumps({"lng": location["longitude"], "lat": location["latitude"]})
     return ""
 
@@ -152,7 +157,7 @@ def read_update(update: Dict[str, Any], keys: PayloadKeys = PAYLOAD_KEYS) -> Opt
             return None
         text, query_id = _message_text(message), None
     chat = message.get("chat")
-    if not isinstance(chat, dict) or not isinstance(chat.get("id"), int):
+    if not isinstance(chat, dict) or type(chat.get("id")) is not int:  # a bool is no chat id
         return None
     return Incoming(str(chat["id"]), chat.get("type") == "private", text, query_id)
 
@@ -341,7 +346,7 @@ class TelegramInput(RasaTelegramInput):
             return response.json({"error": "forbidden"}, status=403)
         try:
             update = json.loads(request.body or b"")
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep to parse
             update = None
         if not isinstance(update, dict):
             return response.json({"error": "expected a Telegram update (JSON object)"}, status=400)
@@ -353,14 +358,14 @@ class TelegramInput(RasaTelegramInput):
             await output.answer_quietly(incoming.callback_query_id)
         if not incoming.text or (self.private_chats_only and not incoming.private):
             return response.json({"status": "ignored"})
+        conversation, checked = conversation_id(CHANNEL, incoming.chat_id), check(incoming.text)
         message = UserMessage(
-            incoming.text,
-            output,
-            conversation_id(CHANNEL, incoming.chat_id),
-            input_channel=CHANNEL,
-            metadata=self.get_metadata(request),
+            checked.text, output, conversation, input_channel=CHANNEL, metadata=self.get_metadata(request)
         )
         try:
+            if checked.refusal is not None:
+                await output.send_text_message(conversation, checked.refusal)
+                return response.json({"status": "refused"})
             await on_new_message(message)
         except Exception:
             # Telegram would deliver the update again and again: log it and answer 200.

@@ -12,6 +12,12 @@ A user message always goes into the conversation `webchat:<session>` of the sock
 room named after that conversation, so Rasa's output channel (room = recipient id = conversation id) reaches
 every open page of the session, notifications sent with `output_channel=latest` included.
 
+A user message without text the bot can read (no text, only white space or control characters, not a string)
+or longer than 4096 characters (connectors/incoming.py) never reaches Rasa: the socket that sent it gets the
+channel's polite Russian answer as a bot message. Below socket.io (`engineio_handler`): a polling POST over 1 MB
+(python-engineio's `max_http_buffer_size`) gets 413 and one that is not UTF-8 400; Sanic closes a websocket on a
+frame over 1 MiB, and the page reconnects.
+
 Compared with Rasa's `socketio` channel: JWT authentication is not offered (the signed session replaces it);
 `session_persistence: false` gives every connection a new session; client metadata is dropped except a
 `timezone` string; socket.io accepts only same-origin pages unless `cors_allowed_origins` is configured.
@@ -32,14 +38,16 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from connectors import incoming
 from engine.channels import conversation_id, new_session_id, secret_key, sign, unsign
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "webchat"
 SESSION_CONFIRM_EVENT = "session_confirm"
-MAX_TEXT = 4000
+MAX_TEXT = incoming.MAX_MESSAGE_CHARS
 MAX_TIMEZONE = 64
+MAX_TOKEN = 512  # characters of a signed session token (engine.channels.unsign refuses longer ones)
 
 PAGE_DIR = Path(__file__).resolve().parent / "webchat_page"
 SOCKET_CLIENT = PAGE_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
@@ -75,9 +83,36 @@ def client_metadata(data: Dict[str, Any], key: Optional[str]) -> Optional[Dict[s
     """What is kept of a message's metadata: a short `timezone` string, nothing that could claim an identity."""
     metadata = data.get(key or "metadata")
     timezone = metadata.get("timezone") if isinstance(metadata, dict) else None
-    if isinstance(timezone, str) and 0 < len(timezone) <= MAX_TIMEZONE:
+    if incoming.identifier(timezone, MAX_TIMEZONE):
         return {"timezone": timezone}
     return None
+
+
+def engineio_handler(handle: Callable[..., Awaitable[Any]], max_bytes: int) -> Callable[..., Awaitable[Any]]:
+    """python-engineio 4.7's request handler as Sanic should serve it:
+    - a polling POST over `max_bytes` gets 413 at once (engine.io would close the session and wait, for Sanic's
+      60-second response timeout, for a poll to take the close packet: then 503), one that is not UTF-8 gets 400
+      (engine.io logged a traceback and answered 200);
+    - a poll for a session engine.io has just closed (a ping timeout) raises KeyError there, which Sanic answered
+      with a 500: it gets engine.io's own 400 instead;
+    - a websocket ends without an HTTP response, which Sanic logged as an error at every disconnect unless the
+      handler is marked as a websocket one."""
+
+    async def handle_request(request: Request, *args: Any, **kwargs: Any) -> Any:
+        if request.method == "POST":
+            if len(request.body or b"") > max_bytes:
+                return response.text("Payload too large", status=413)
+            try:
+                (request.body or b"").decode("utf-8")
+            except UnicodeDecodeError:
+                return response.text("Payload is not UTF-8", status=400)
+        try:
+            return await handle(request, *args, **kwargs)
+        except KeyError:
+            return response.text("Invalid session", status=400)
+
+    handle_request.is_websocket = True  # type: ignore[attr-defined]
+    return handle_request
 
 
 def render_page(template: str, values: Dict[str, str]) -> str:
@@ -142,6 +177,8 @@ class WebChatInput(SocketIOInput):
         """Handles `session_request`: keeps the session of a token that verifies, else issues a new one; joins the
         socket to the conversation's room and confirms the signed token. Returns the conversation id."""
         token = data.get("session_id") if isinstance(data, dict) else None
+        if not (isinstance(token, str) and token.isascii() and len(token) <= MAX_TOKEN):
+            token = None  # a signature is ASCII: anything else is no token of ours (and would upset hmac)
         session = unsign(token, self.signing_key()) if self.session_persistence else None
         if session is None:
             session = new_session_id()
@@ -168,16 +205,19 @@ class WebChatInput(SocketIOInput):
         data: Any,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
-        """Handles a user message: into the conversation of the socket's own session, whatever the payload says."""
-        if not isinstance(data, dict):
-            return
-        text = data.get("message")
-        if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
-            logger.debug(f"Ignored a web chat message without acceptable text from socket {sid}.")
+        """Handles a user message: into the conversation of the socket's own session, whatever the payload says.
+        A message the bot must not see is answered here, to the socket that sent it."""
+        text = data.get("message") if isinstance(data, dict) else None
+        checked = (
+            incoming.check(text) if isinstance(text, str) else incoming.Checked("", incoming.say("empty"))
+        )
+        if checked.refusal is not None:
+            logger.debug(f"Answered a web chat message without acceptable text from socket {sid} itself.")
+            await SocketIOOutput(sio, self.bot_message_evt).send_text_message(sid, checked.refusal)
             return
         conversation = self.conversation_of(sid) or await self.start_session(sio, sid, None)
         message = UserMessage(
-            text,
+            checked.text,
             SocketIOOutput(sio, self.bot_message_evt),
             conversation,
             input_channel=self.name(),
@@ -199,6 +239,8 @@ class WebChatInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         self.signing_key()  # outside development mode, no ASSISTANT_SECRET_KEY fails the start, not each visit
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.cors_allowed_origins)
+        # Before the blueprint attaches the handler to the app.
+        sio.eio.handle_request = engineio_handler(sio.eio.handle_request, sio.eio.max_http_buffer_size)
         hook = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
         self.sio = sio  # what get_output_channel() sends notifications through
         namespace = self.namespace

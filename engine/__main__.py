@@ -89,6 +89,22 @@ def _run(args: argparse.Namespace) -> int:
     return run_servers(model, settings(), args.port, args.action_port)
 
 
+def _cluster(args: argparse.Namespace) -> int:
+    from engine.cluster import Layout, require_postgresql, run_cluster
+
+    require_postgresql(settings())  # before migrating: the database may not exist yet
+    model = _prepare_model()
+    layout = Layout(
+        port=args.port,
+        action_port=args.action_port,
+        rasa_ports=args.rasa_ports or [args.port + 11, args.port + 12],
+        action_ports=args.action_ports or [args.action_port + 11, args.action_port + 12],
+        rasa_workers=int(os.environ.get("CLUSTER_RASA_WORKERS", "2")),
+        action_workers=int(os.environ.get("CLUSTER_ACTION_WORKERS", "2")),
+    )
+    return run_cluster(model, settings(), layout)
+
+
 def _shell(args: argparse.Namespace) -> int:
     from engine.launcher import run_shell
 
@@ -128,11 +144,14 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help=say("help.migrate")).set_defaults(handler=_migrate)
     port = int(os.environ.get("ASSISTANT_PORT", "5005"))
     action_port = int(os.environ.get("ACTIONS_PORT", "5055"))
-    for name, handler in (("run", _run), ("shell", _shell)):
+    for name, handler in (("run", _run), ("shell", _shell), ("cluster", _cluster)):
         command = commands.add_parser(name, help=say(f"help.{name}"))
         command.add_argument("--port", type=int, default=port)
         command.add_argument("--action-port", type=int, default=action_port)
         command.set_defaults(handler=handler)
+        if name == "cluster":
+            command.add_argument("--rasa-ports", type=int, nargs="+", help=say("help.cluster_rasa_ports"))
+            command.add_argument("--action-ports", type=int, nargs="+", help=say("help.cluster_action_ports"))
     notifier = commands.add_parser("notifier", help=say("help.notifier"))
     notifier.add_argument("--rasa-url", default=f"http://127.0.0.1:{port}", help=say("help.rasa_url"))
     notifier.set_defaults(handler=_notifier)

@@ -76,7 +76,7 @@ def secret_key(dev_file: Path = DEV_SECRET_FILE) -> bytes:
 
 
 def _signature(value: str, key: bytes) -> str:
-    digest = hmac.new(key, value.encode(), hashlib.sha256).digest()
+    digest = hmac.new(key, value.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
@@ -90,7 +90,10 @@ def unsign(token: object, key: Optional[bytes] = None) -> Optional[str]:
     if not isinstance(token, str) or "." not in token or len(token) > 512:
         return None
     value, _, signature = token.rpartition(".")
-    if value and hmac.compare_digest(signature, _signature(value, key or secret_key())):
+    expected = _signature(value, key or secret_key())
+    if value and hmac.compare_digest(
+        signature.encode("utf-8", "replace"), expected.encode("utf-8", "replace")
+    ):
         return value
     return None
 

@@ -11,10 +11,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, Iterator, List, Optional
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -142,7 +142,7 @@ def rasa_server_command(model: Path, config: Settings, port: int, env: Dict[str,
         "--model",
         str(model),
         "--endpoints",
-        str(endpoints_file(config)),
+        str(endpoints_file(config, env)),
         "--credentials",
         str(PROJECT_ROOT / "credentials.yml"),
         "--port",
@@ -169,6 +169,38 @@ def print_where_to_talk(port: int, config: Settings, env: Dict[str, str]) -> Non
         print(say("ready_development", operator_token=env.get(OPERATOR_TOKEN_ENV, "")), flush=True)
 
 
+class StopRequest:
+    """Set by Ctrl-C or SIGTERM while `stop_on_signals` is active."""
+
+    requested = False
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[StopRequest]:
+    request = StopRequest()
+
+    def request_stop(_signum: int, _frame: object) -> None:
+        request.requested = True
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield request
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def supervise(servers: Servers, stop: StopRequest) -> int:
+    """Waits until Ctrl-C or SIGTERM (0) or until one process dies (1)."""
+    while not stop.requested:
+        exited = servers.any_exited()
+        if exited is not None:
+            print(say("server_exited", code=exited.returncode), flush=True)
+            return 1
+        time.sleep(0.5)
+    return 0
+
+
 def run_servers(
     model: Path, config: Settings, port: int, action_port: int, log_dir: Optional[Path] = None
 ) -> int:
@@ -176,40 +208,28 @@ def run_servers(
     check_database(config)
     env = secure_environment(config, server_environment(config, action_port))
     servers = Servers()
-    stop_requested = False
+    with stop_on_signals() as stop:
+        try:
+            # Both load at once (TensorFlow and the model take most of the start-up); then wait for both.
+            start_action_server(
+                servers, env, action_port, log_dir / "actions.log" if log_dir else None, wait=False
+            )
+            servers.start(
+                rasa_server_command(model, config, port, env), env, log_dir / "rasa.log" if log_dir else None
+            )
+            wait_until_up(f"http://127.0.0.1:{action_port}/health", servers)
+            wait_until_up(rasa_status_url(port, env), servers)
+            servers.start(notifier_command(port), env, log_dir / "notifier.log" if log_dir else None)
+            print_where_to_talk(port, config, env)
+            return supervise(servers, stop)
+        finally:
+            servers.stop()
+            print(say("stopped"), flush=True)
 
-    def request_stop(_signum: int, _frame: object) -> None:
-        nonlocal stop_requested
-        stop_requested = True
 
-    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        # Both load at once (TensorFlow and the model take most of the start-up); then wait for both.
-        start_action_server(
-            servers, env, action_port, log_dir / "actions.log" if log_dir else None, wait=False
-        )
-        servers.start(
-            rasa_server_command(model, config, port, env), env, log_dir / "rasa.log" if log_dir else None
-        )
-        wait_until_up(f"http://127.0.0.1:{action_port}/health", servers)
-        # /status answers once the model is loaded; like every API route it needs the token
-        wait_until_up(
-            f"http://127.0.0.1:{port}/status?token={urllib.parse.quote(env[API_TOKEN_ENV])}", servers
-        )
-        servers.start(notifier_command(port), env, log_dir / "notifier.log" if log_dir else None)
-        print_where_to_talk(port, config, env)
-        while not stop_requested:
-            exited = servers.any_exited()
-            if exited is not None:
-                print(say("server_exited", code=exited.returncode), flush=True)
-                return 1
-            time.sleep(0.5)
-        return 0
-    finally:
-        servers.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        print(say("stopped"), flush=True)
+def rasa_status_url(port: int, env: Dict[str, str]) -> str:
+    """/status answers once the model is loaded; like every API route it needs the token."""
+    return f"http://127.0.0.1:{port}/status?token={urllib.parse.quote(env[API_TOKEN_ENV])}"
 
 
 def run_shell(model: Path, config: Settings, action_port: int) -> int:

@@ -19,6 +19,7 @@ from engine import audit, notifications
 from engine.channels import identity_conversation
 from engine.otp import CodeSender, mask_phone
 from engine.store.base import utcnow
+from engine.store.merge import move_belongings
 from engine.store.models import ChannelIdentity, OneTimeCode, Resident, ResidentAddress
 
 CODE_LENGTH = 6
@@ -140,6 +141,9 @@ class CodeCheck(enum.Enum):
     EXPIRED = "expired"
     NO_CODE = "no_code"
     LOCKED = "locked"  # too many wrong codes for this phone within a day, from any channel
+    # The phone's account and this channel's both hold something only one may (engine/store/merge.py): the code
+    # is used up and nothing is linked; an operator sorts it out.
+    CONFLICT = "conflict"
 
 
 @dataclass(frozen=True)
@@ -204,17 +208,38 @@ def confirm_code(
     if not _use_up(session, pending.id, now):
         return CodeResult(CodeCheck.NO_CODE)
     merged = _link_phone(session, identity, pending.phone, now)
+    if merged is None:
+        return CodeResult(CodeCheck.CONFLICT, phone=pending.phone)
     return CodeResult(CodeCheck.LINKED, phone=pending.phone, merged=merged)
 
 
-def _link_phone(session: Session, identity: ChannelIdentity, phone: str, now: datetime) -> bool:
+def _link_phone(session: Session, identity: ChannelIdentity, phone: str, now: datetime) -> Optional[bool]:
+    """Links `phone` to the identity; whether it joined the account that had the phone already, None when it
+    could not (see CodeCheck.CONFLICT).
+
+    A resident known only by this channel (no phone yet) brings everything it has along: accounts, orders,
+    memberships. One that had another phone leaves it with that phone's account, which the other phone still
+    reaches."""
     owner = session.execute(select(Resident).where(Resident.phone == phone)).scalar_one_or_none()
     merged = owner is not None and owner.id != identity.resident_id
     if owner is None:
         owner = identity.resident
         owner.phone = phone
     elif merged:
-        identity.resident = owner
+        source = identity.resident
+        if source.phone is None:
+            if not move_belongings(session, source.id, owner.id):
+                audit.record(
+                    session,
+                    skill="core",
+                    action="phone_link_refused",
+                    resident_id=source.id,
+                    details={"channel": identity.channel, "phone": mask_phone(phone), "owner": owner.id},
+                )
+                return None
+            session.refresh(identity)
+        else:
+            identity.resident = owner
     identity.linked_at = now
     session.flush()
     audit.record(
@@ -295,3 +320,8 @@ def known_address(session: Session, resident_id: int) -> Optional[str]:
     return session.execute(
         select(ResidentAddress.address).where(ResidentAddress.resident_id == resident_id)
     ).scalar_one_or_none()
+
+
+def verified_phone(session: Session, resident_id: int) -> Optional[str]:
+    """The phone the resident confirmed with a one-time code (the only way a resident gets one), or None."""
+    return session.execute(select(Resident.phone).where(Resident.id == resident_id)).scalar_one_or_none()

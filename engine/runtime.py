@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict, Mapping, Optional
 
 from sqlalchemy.engine import make_url
 
@@ -26,10 +26,12 @@ def rasa_executable() -> str:
     return str(VENV_BIN / "rasa")
 
 
-def endpoints_file(config: Settings) -> Path:
-    """endpoints.yml for SQLite; deploy/endpoints.postgres.yml when the store is PostgreSQL; or ASSISTANT_ENDPOINTS."""
-    if os.environ.get("ASSISTANT_ENDPOINTS"):
-        return Path(os.environ["ASSISTANT_ENDPOINTS"]).resolve()
+def endpoints_file(config: Settings, env: Optional[Mapping[str, str]] = None) -> Path:
+    """endpoints.yml for SQLite; deploy/endpoints.postgres.yml when the store is PostgreSQL; or ASSISTANT_ENDPOINTS
+    of `env` (the servers' environment; the process's own by default)."""
+    env = os.environ if env is None else env
+    if env.get("ASSISTANT_ENDPOINTS"):
+        return Path(env["ASSISTANT_ENDPOINTS"]).resolve()
     if make_url(config.database_url).get_backend_name() == "sqlite":
         return PROJECT_ROOT / "endpoints.yml"
     return PROJECT_ROOT / "deploy" / "endpoints.postgres.yml"

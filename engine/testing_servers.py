@@ -17,7 +17,7 @@ import urllib.request
 import uuid
 from contextlib import asynccontextmanager, contextmanager
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, Dict, Iterator, List
+from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, Dict, Iterator, List, Sequence
 
 import pytest
 
@@ -36,10 +36,12 @@ OPERATOR_TOKEN = "test-operator-token"
 
 
 @contextmanager
-def running_assistant(port: int, action_port: int, env: Dict[str, str]) -> Iterator[subprocess.Popen]:
-    """`python -m engine run` (what `make run` starts) on the given ports with `env` added, in development mode
-    with the test tokens, once it says it is ready; Ctrl-C (SIGINT) afterwards unless the test already stopped
-    it."""
+def running_assistant(
+    port: int, action_port: int, env: Dict[str, str], command: Sequence[str] = ("run",)
+) -> Iterator[subprocess.Popen]:
+    """`python -m engine run` (what `make run` starts; or `command`, such as the cluster profile's) on the given
+    ports with `env` added, in development mode with the test tokens, once it says it is ready; Ctrl-C (SIGINT)
+    afterwards unless the test already stopped it."""
     from engine.settings import PROJECT_ROOT
 
     environment = {
@@ -52,7 +54,7 @@ def running_assistant(port: int, action_port: int, env: Dict[str, str]) -> Itera
     }
     environment.pop("ACTION_ENDPOINT_URL", None)  # an inherited one would point Rasa at another action server
     process = subprocess.Popen(
-        [sys.executable, "-m", "engine", "run", "--port", str(port), "--action-port", str(action_port)],
+        [sys.executable, "-m", "engine", *command, "--port", str(port), "--action-port", str(action_port)],
         cwd=PROJECT_ROOT,
         env=environment,
         stdout=subprocess.PIPE,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Text, Tuple
 
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -85,6 +85,38 @@ def _find(phrase: Phrase, lemmas: Sequence[str], fuzzy: bool, start: int = 0) ->
     return None
 
 
+def _exact_matches(phrase: Phrase, lemmas: Sequence[str], positions: Dict[str, List[int]]) -> Iterator[int]:
+    """Every index where `phrase` starts in `lemmas`, in order; `positions` lists each lemma's indices. Only the
+    places of the phrase's first word are tried, so a long message costs no more per phrase than it has such words."""
+    if not phrase:
+        return
+    size = len(phrase)
+    for index in positions.get(phrase[0], ()):
+        if tuple(lemmas[index : index + size]) == phrase:
+            yield index
+
+
+class _Spans:
+    """Spans of text that already hold an entity. Whether a new span overlaps one takes time proportional to the
+    new span's length (`covered` marks their characters), not to how many there are: linear on a long message."""
+
+    def __init__(self, size: int, entities: Iterable[Dict[str, Any]]) -> None:
+        self.covered = bytearray(size)
+        self.odd: List[Tuple[Any, Any]] = []  # empty spans or spans outside the text: compared one by one
+        for entity in entities:
+            self.add(entity["start"], entity["end"])
+
+    def add(self, start: Any, end: Any) -> None:
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(self.covered):
+            self.covered[start:end] = b"\x01" * (end - start)
+        else:
+            self.odd.append((start, end))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether the span (non-empty, within the text) overlaps any span added."""
+        return self.covered.find(1, start, end) != -1 or any(s < end and start < e for s, e in self.odd)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
 class CanonicalEntityNormalizer(GraphComponent, EntityExtractorMixin):
     @classmethod
@@ -150,13 +182,17 @@ class CanonicalEntityNormalizer(GraphComponent, EntityExtractorMixin):
     def _found_in_text(self, text: str, taken: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
         tokens = split_words(text)
         lemmas = [t.lemma for t in tokens]
+        positions: Dict[str, List[int]] = {}
+        for index, word in enumerate(lemmas):
+            positions.setdefault(word, []).append(index)
+        spans = _Spans(len(text), taken)
         found: List[Dict[str, Any]] = []
         for entity in self.vocabulary.searchable:
             for phrase, value in self.vocabulary.phrases[entity]:
-                index = _find(phrase, lemmas, fuzzy=False)
-                while index is not None:
+                for index in _exact_matches(phrase, lemmas, positions):
                     start, end = tokens[index].start, tokens[index + len(phrase) - 1].end
-                    if not any(e["start"] < end and start < e["end"] for e in taken + found):
+                    if not spans.overlaps(start, end):
+                        spans.add(start, end)
                         found.append(
                             {
                                 "entity": entity,
@@ -167,7 +203,6 @@ class CanonicalEntityNormalizer(GraphComponent, EntityExtractorMixin):
                                 "extractor": self.name,
                             }
                         )
-                    index = _find(phrase, lemmas, fuzzy=False, start=index + 1)
         return found
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_right
 from datetime import date, timedelta
 from typing import Iterator
 
@@ -111,6 +112,10 @@ _PERIOD_RE = re.compile(
 _CURRENT_WEEK = frozenset(_WEEK["current"])
 _CURRENT_MONTH = frozenset(_MONTH_PERIOD["current"])
 _PAIR_GAP_RE = re.compile(rf"\s*-\s*|\s+(?:{_RANGE_JOIN})\s+")
+# As far as a pair's gap can go: white space, one run of other characters (a dash or a join word, with the words
+# of the longest join), white space. Every end of a `_PAIR_GAP_RE` match from the same start lies within it.
+_JOIN_WORDS = max(len(join.split()) for join in _WORDS["range_joins"])
+_PAIR_REACH_RE = re.compile(rf"\s*\S*(?:\s+\S+){{0,{_JOIN_WORDS - 1}}}\s*")
 
 
 def _iso(day: date) -> str:
@@ -298,13 +303,19 @@ def _periods(norm: str, today: date) -> Iterator[Found]:
 
 
 def _date_pairs(norm: str, dates: list[Found]) -> Iterator[Found]:
-    """ "from Monday to Friday", "from 25 December to 10 January": two single dates joined into a range."""
+    """ "from Monday to Friday", "from 25 December to 10 January": two single dates joined into a range.
+
+    The second date starts within `_PAIR_REACH_RE`'s reach of the first one's end, so only the singles starting
+    there are tried (found by bisection): linear in the number of dates, not quadratic, on a long message."""
     singles = sorted((f for f in dates if isinstance(f.value, str)), key=lambda f: f.start)
+    starts = [f.start for f in singles]
     for first in singles:
         if prev_word(norm, first.start)[0] not in _RANGE_START:
             continue
-        for last in singles:
-            if last.start > first.end and _PAIR_GAP_RE.fullmatch(norm, first.end, last.start):
+        reach = _PAIR_REACH_RE.match(norm, first.end).end()
+        nearby = singles[bisect_right(starts, first.end) : bisect_right(starts, reach)]
+        for last in nearby:
+            if _PAIR_GAP_RE.fullmatch(norm, first.end, last.start):
                 start, end = date.fromisoformat(first.value), date.fromisoformat(last.value)
                 if end < start and _WEEKDAY_RE.fullmatch(norm, last.start, last.end):
                     end += timedelta(days=7)  # "from Friday to Monday"

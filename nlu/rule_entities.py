@@ -32,8 +32,12 @@ def _overlaps(a: Dict[str, Any], start: int, end: int) -> bool:
 
 
 def resident_now(message: Message, default_timezone: str) -> datetime:
-    """Now in the resident's time zone: the channel may pass `timezone` in the message metadata."""
-    name = (message.get(METADATA_KEY) or {}).get("timezone") or default_timezone
+    """Now in the resident's time zone: the channel may pass `timezone` in the message metadata (a name the
+    zone database does not know, or anything but a name, means the default zone)."""
+    metadata = message.get(METADATA_KEY)
+    name = metadata.get("timezone") if isinstance(metadata, dict) else None
+    if not isinstance(name, str) or not name:
+        name = default_timezone
     try:
         return datetime.now(ZoneInfo(name))
     except (ZoneInfoNotFoundError, ValueError):

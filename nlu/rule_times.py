@@ -160,7 +160,10 @@ def _follows_date(norm: str, cue: str, cue_start: int, dates: Mapping[int, int])
     """The cue right after a date said with the same cue: "for tomorrow for 12"."""
     if cue not in _AFTER_DATE_CUES:
         return False
-    date_start = dates.get(len(norm[:cue_start].rstrip(" ,")))
+    before_cue = cue_start  # where the text before the cue ends, spaces and commas left out
+    while before_cue > 0 and norm[before_cue - 1] in " ,":
+        before_cue -= 1
+    date_start = dates.get(before_cue)
     return date_start is not None and prev_word(norm, date_start)[0] in _AFTER_DATE_CUES
 
 

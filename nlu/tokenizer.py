@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any, Dict, List, Optional, Text
 
 import regex
@@ -19,6 +20,13 @@ from nlu.morphology import RUSSIAN_LETTERS, fold_spelling, lemma, normal_form, s
 # Every pipeline of this project starts with this tokenizer, and Rasa imports all of a model's components
 # before it loads any: this is where DIET and TED are switched to the quick load.
 quick_load.install()
+
+# The connectors refuse messages over 4096 characters (docs/channels.md): a resident's message of that length has a
+# few hundred words. Should a text with more tokens reach the pipeline anyway (a string of single characters, or a
+# message that bypassed the connectors), the featurizers and DIET see only its first MAX_TOKENS tokens: DIET's
+# transformer costs the square of the number of tokens, and a million characters would exhaust memory. The
+# rule-based extractors still read the whole text. Cutting here costs nothing: the rest is never scanned.
+MAX_TOKENS = 1024
 
 _SPACE = r"[ \u00a0\u202f]"
 _CURRENCY = lexicon("tokenizer")["currency_after_amount"]
@@ -44,10 +52,11 @@ TOKEN_PATTERN = regex.compile(
 )
 
 
-def split_words(text: str) -> List[Token]:
-    """Tokens with offsets into `text`; token text has spelling folded (same length), lemma set."""
+def split_words(text: str, limit: Optional[int] = None) -> List[Token]:
+    """Tokens with offsets into `text`; token text has spelling folded (same length), lemma set. At most `limit`
+    tokens when one is given: the first ones, and the rest of the text is not even scanned."""
     tokens = []
-    for match in TOKEN_PATTERN.finditer(text):
+    for match in islice(TOKEN_PATTERN.finditer(text), limit):
         surface = match.group()
         token = Token(fold_spelling(surface), match.start(), match.end(), lemma=lemma(surface))
         token.set("normal_form", normal_form(fold_spelling(surface).lower()))
@@ -83,7 +92,7 @@ class RussianTokenizer(Tokenizer):
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         text = message.get(attribute) or ""
-        tokens = split_words(text)
+        tokens = split_words(text, limit=MAX_TOKENS)
         if not tokens:
             # Rasa needs at least one token per message (e.g. a message of emoji only).
             tokens = [Token(text, 0, len(text), lemma=text.lower())]

@@ -96,6 +96,11 @@ class ValidateProfileLinkPhoneForm(FormValidationAction):
                 response="utter_profile_code_wrong", attempts_left=str(result.attempts_left)
             )
             return {"otp_code": None}
+        if result.outcome is CodeCheck.CONFLICT:
+            dispatcher.utter_message(
+                response="utter_profile_phone_merge_conflict", masked_phone=residents.mask_phone(result.phone)
+            )
+            return {"otp_code": None, "phone": None}
         refusal = (
             "utter_profile_phone_locked"
             if result.outcome is CodeCheck.LOCKED

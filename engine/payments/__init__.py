@@ -1,5 +1,5 @@
-"""The engine's payment interface: every skill that takes money pays through `pay` and gives it back through
-`refund` (each never twice per key; never more back than was paid)."""
+"""The engine's payment interface: every skill that takes money pays through `pay` (or `reserve_payment`, then
+`charge_reserved`) and gives it back through `refund` (each never twice per key; never more back than was paid)."""
 
 from engine.payments.provider import (
     DECLINED,
@@ -11,7 +11,15 @@ from engine.payments.provider import (
     payments_are_test,
 )
 from engine.payments.refunds import refund, refunded_amount
-from engine.payments.service import PENDING, PaymentRefused, is_test_payment, pay, receipt
+from engine.payments.service import (
+    PENDING,
+    PaymentRefused,
+    charge_reserved,
+    is_test_payment,
+    pay,
+    receipt,
+    reserve_payment,
+)
 from engine.store.models import PaymentRefund
 
 __all__ = [
@@ -23,6 +31,7 @@ __all__ = [
     "PaymentRefused",
     "ProviderResult",
     "SandboxProvider",
+    "charge_reserved",
     "is_test_payment",
     "pay",
     "payment_provider",
@@ -30,4 +39,5 @@ __all__ = [
     "receipt",
     "refund",
     "refunded_amount",
+    "reserve_payment",
 ]

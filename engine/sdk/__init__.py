@@ -20,9 +20,11 @@ from engine.cooperative import (
 from engine.lexicon import LexiconError, canonical_values, load_lexicon, skill_lexicon
 from engine.payments import (
     DECLINED,
+    PENDING,
     SUCCEEDED,
     PaymentRefund,
     PaymentRefused,
+    charge_reserved,
     is_test_payment,
     pay,
     payment_provider,
@@ -30,8 +32,9 @@ from engine.payments import (
     receipt,
     refund,
     refunded_amount,
+    reserve_payment,
 )
-from engine.residents import known_address, remember_address
+from engine.residents import known_address, remember_address, verified_phone
 from engine.russian import (
     amount_text,
     day_month,
@@ -103,6 +106,7 @@ __all__ = [
     "DECLINED",
     "HOUSE_NUMBER",
     "NOTIFICATION_ENTITY",
+    "PENDING",
     "STOP",
     "STREET",
     "SUCCEEDED",
@@ -123,6 +127,7 @@ __all__ = [
     "canonical_values",
     "channel_identities_of",
     "channel_identity",
+    "charge_reserved",
     "clock",
     "corrected_value",
     "corrects_other_slots",
@@ -183,6 +188,7 @@ __all__ = [
     "refunded_amount",
     "register_reader",
     "remember_address",
+    "reserve_payment",
     "resident_for",
     "resident_id",
     "schedule_job",
@@ -192,6 +198,7 @@ __all__ = [
     "urgent_handover",
     "utcnow",
     "value_before",
+    "verified_phone",
     "weekday_short",
     "words_of",
     "yes_no_extraction",

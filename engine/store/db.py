@@ -15,10 +15,22 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.settings import settings
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _configure_sqlite_connection(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """Foreign keys on, and pysqlite's own transaction handling off: it emits no BEGIN before a SELECT or a
+    SAVEPOINT, so a unit of work's reads ran outside its transaction and a savepoint that was its first write
+    committed at once. `_begin_sqlite_transaction` begins every transaction instead (SQLAlchemy's documented
+    workaround for pysqlite)."""
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _begin_sqlite_transaction(connection) -> None:  # type: ignore[no-untyped-def]
+    """BEGIN IMMEDIATE: the unit of work takes SQLite's write lock before its first read, so what it read stays
+    true until it commits. A deferred BEGIN would fail with "database is locked" when two units of work that read
+    first both try to write; IMMEDIATE makes the second one wait (the connection's timeout) instead."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 _engines: Dict[str, Engine] = {}
@@ -39,7 +51,8 @@ def _create_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # Rasa's tracker store writes to the same file: wait for its lock instead of failing at once.
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+        event.listen(engine, "connect", _configure_sqlite_connection)
+        event.listen(engine, "begin", _begin_sqlite_transaction)
         return engine
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
 

@@ -201,8 +201,8 @@ def pay_fine(
         return FineOutcome(NOT_FOUND)
     idempotency_key = f"governance-fine-{fine.id}-{key}"
     earlier = _by_key(session, idempotency_key)
-    if earlier is not None:
-        return _answered_before(fine, earlier)
+    if earlier is not None:  # the fine read above may predate that answer: read it again with the payment
+        return _answered_before(session.get(Fine, fine.id, populate_existing=True), earlier)
     if is_paid(fine):
         return FineOutcome(ALREADY_PAID, fine)
     due = amount_due(fine, _local_day(now))

@@ -134,7 +134,14 @@ def _cards(session: Session, query: SearchQuery) -> List[OfferCard]:
         if query.budget is not None and offer.price > query.budget:
             continue
         slot = dispatch.nearest_free_slot(
-            session, provider, after, offer.duration_minutes, query.day, query.time_from, query.time_to
+            session,
+            provider,
+            after,
+            offer.duration_minutes,
+            query.day,
+            query.time_from,
+            query.time_to,
+            now=after - dispatch.HOUR,
         )
         if slot is None and query.timed:
             continue
@@ -203,9 +210,8 @@ def compare(session: Session, offer_ids: Sequence[int], now: Optional[datetime] 
         provider = session.get(MarketProvider, offer.provider_id)
         if provider.status != APPROVED:
             continue
-        cards.append(
-            _card(
-                offer, provider, dispatch.nearest_free_slot(session, provider, after, offer.duration_minutes)
-            )
+        slot = dispatch.nearest_free_slot(
+            session, provider, after, offer.duration_minutes, now=after - dispatch.HOUR
         )
+        cards.append(_card(offer, provider, slot))
     return cards

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Dict, List, Optional
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from engine.sdk import utcnow
+from engine.sdk import clock, utcnow
 
-from .models import MarketContractEvent
+from .models import MarketClaim, MarketContractEvent, MarketOrder, MarketWarranty
 
 GENESIS = "0" * 64
 APPEND_LOCK = 0x6D61726B  # "mark": the advisory lock key serialising appends on PostgreSQL
@@ -28,6 +28,7 @@ WARRANTY_STARTED = "warranty_started"
 CLAIM_OPENED = "claim_opened"
 CLAIM_REFUSED = "claim_refused"
 VISIT_DONE = "visit_done"
+RESOLVED = "resolved"  # a claim whose free visit was done
 
 
 def canonical(payload: Dict[str, Any]) -> str:
@@ -86,4 +87,50 @@ def events_of(session: Session, order_id: int) -> List[MarketContractEvent]:
             .where(MarketContractEvent.order_id == order_id)
             .order_by(MarketContractEvent.id)
         ).scalars()
+    )
+
+
+def record_done(session: Session, order: MarketOrder) -> None:
+    """A done order starts its warranty; a done warranty visit resolves its claim. Both go to the log."""
+    if order.warranty_claim_id:
+        claim = session.get(MarketClaim, order.warranty_claim_id)
+        claim.status = RESOLVED
+        append(
+            session,
+            claim.order_id,
+            VISIT_DONE,
+            {"claim_id": claim.id, "visit_order_id": order.id, "done_at": order.done_at.isoformat()},
+        )
+        return
+    offer = order.offer
+    starts_on = clock.to_local(order.done_at).date()
+    warranty = MarketWarranty(
+        order_id=order.id,
+        starts_on=starts_on,
+        ends_on=starts_on + timedelta(days=offer.warranty_days),
+        created_at=order.done_at,
+    )
+    session.add(warranty)
+    session.flush()
+    append(
+        session,
+        order.id,
+        ORDER_DONE,
+        {
+            "provider_id": order.provider_id,
+            "customer_id": order.customer_id,
+            "price": str(order.price),
+            "done_at": order.done_at.isoformat(),
+        },
+    )
+    append(
+        session,
+        order.id,
+        WARRANTY_STARTED,
+        {
+            "warranty_id": warranty.id,
+            "starts_on": warranty.starts_on.isoformat(),
+            "ends_on": warranty.ends_on.isoformat(),
+            "days": offer.warranty_days,
+        },
     )

@@ -12,6 +12,10 @@ Dispatch score (lower sorts first, compared left to right, so it is deterministi
 Only approved providers with the category among their specialisations and an active offer in it, who work at
 that time, are free for the whole slot, serve the order's district (when it is known) and are not excluded,
 take part.
+
+An unpaid order holds its hours for UNPAID_HOLD (`held_until` of its bookings); then they are free again, and the
+first order that books one of them takes all of that order's hours and the order expires. Paying (from the moment
+the payment is reserved), the provider taking the order up, and a free warranty visit hold the hours for good.
 """
 
 from __future__ import annotations
@@ -21,17 +25,19 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Iterable, List, Optional, Sequence, Tuple
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
-from engine.sdk import clock
+from engine.sdk import clock, utcnow
 
+from .lifecycle import EXPIRED, OPEN_STATES, UNCONFIRMED, order_by_id
 from .models import APPROVED, MarketBooking, MarketOffer, MarketOrder, MarketProvider
 
 HOUR = timedelta(hours=1)
 DEFAULT_DURATION_MINUTES = 120
 SEARCH_HORIZON_DAYS = 14
-OPEN_STATES = ("new", "assigned", "confirmed", "in_progress")
+UNPAID_HOLD = timedelta(minutes=60)  # how long an unpaid order holds the provider's hours
 
 
 def hours_of(start: datetime, end: datetime) -> List[datetime]:
@@ -51,24 +57,93 @@ def works_at(provider: MarketProvider, start: datetime, end: datetime) -> bool:
     return provider.work_start_hour <= local_start.hour and end_hour <= provider.work_end_hour
 
 
-def is_free(session: Session, provider_id: int, start: datetime, end: datetime) -> bool:
+def _now(now: Optional[datetime]) -> datetime:
+    return clock.to_store(now) if now is not None else utcnow()
+
+
+def _holding(now: datetime) -> ColumnElement:
+    """A booking that still holds its hour at `now`."""
+    return or_(MarketBooking.held_until.is_(None), MarketBooking.held_until > now)
+
+
+def is_free(
+    session: Session, provider_id: int, start: datetime, end: datetime, now: Optional[datetime] = None
+) -> bool:
+    """No booking holds any hour of the slot at `now` (an unpaid order's hold that ran out does not)."""
     busy = session.execute(
         select(func.count(MarketBooking.id)).where(
             MarketBooking.provider_id == provider_id,
             MarketBooking.slot_start >= start,
             MarketBooking.slot_start < end,
+            _holding(_now(now)),
         )
     ).scalar_one()
     return busy == 0
 
 
-def book(session: Session, provider_id: int, order_id: int, start: datetime, end: datetime) -> None:
-    """Holds the slot's hours; flushing raises IntegrityError if another order holds one of them."""
+def book(
+    session: Session,
+    provider_id: int,
+    order_id: int,
+    start: datetime,
+    end: datetime,
+    held_until: Optional[datetime] = None,
+    now: Optional[datetime] = None,
+) -> None:
+    """Holds the slot's hours (until `held_until`, or for good); flushing raises IntegrityError if another order
+    holds one of them. Hours whose unpaid order's hold ran out are taken over first: that order expires."""
+    hours = hours_of(start, end)
+    _take_over_expired(session, provider_id, hours, _now(now))
     session.add_all(
-        MarketBooking(provider_id=provider_id, slot_start=hour, order_id=order_id)
-        for hour in hours_of(start, end)
+        MarketBooking(provider_id=provider_id, slot_start=hour, order_id=order_id, held_until=held_until)
+        for hour in hours
     )
     session.flush()
+
+
+def _take_over_expired(session: Session, provider_id: int, hours: List[datetime], now: datetime) -> None:
+    """Deletes every booking of the orders whose hold of one of these hours ran out, and expires those orders.
+    Each order is locked first (always the order, then its bookings, as paying does), and only bookings still
+    unpaid and out of time go: an order paid meanwhile keeps its hours, and the new booking then fails."""
+    ran_out = (MarketBooking.held_until.is_not(None), MarketBooking.held_until <= now)
+    stale = session.execute(
+        select(MarketBooking.order_id)
+        .where(MarketBooking.provider_id == provider_id, MarketBooking.slot_start.in_(hours), *ran_out)
+        .distinct()
+    ).scalars()
+    for order_id in sorted(set(stale)):
+        order = order_by_id(session, order_id, lock=True)
+        gone = session.execute(
+            delete(MarketBooking)
+            .where(MarketBooking.order_id == order_id, *ran_out)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if gone and order is not None and order.state in UNCONFIRMED:
+            order.state, order.updated_at = EXPIRED, now
+    session.flush()
+
+
+def hold_for_good(session: Session, order_id: int) -> int:
+    """The order's bookings hold its hours with no deadline (paid, or taken up by the provider); how many it has:
+    0 when its hold ran out and another order took the hours."""
+    return session.execute(
+        update(MarketBooking)
+        .where(MarketBooking.order_id == order_id)
+        .values(held_until=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def hold_until(session: Session, order_id: int, until: datetime) -> None:
+    """An unpaid order not taken up yet holds its hours until `until` again (its payment was declined)."""
+    order = session.get(MarketOrder, order_id)
+    if order is not None and order.state in UNCONFIRMED:
+        session.execute(
+            update(MarketBooking)
+            .where(MarketBooking.order_id == order_id)
+            .values(held_until=until)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def release(session: Session, order_id: int) -> None:
@@ -141,6 +216,7 @@ def candidates(
     slot_end: Optional[datetime] = None,
     exclude_provider_ids: Iterable[int] = (),
     district: Optional[str] = None,
+    now: Optional[datetime] = None,
 ) -> List[Candidate]:
     """Every provider who could take the slot, best first. Without `slot_end` each uses its offer's duration."""
     slot_start = clock.to_store(slot_start)
@@ -151,7 +227,7 @@ def candidates(
         if provider.id in excluded or offer is None:
             continue
         end = clock.to_store(slot_end) if slot_end is not None else slot_end_for(offer, slot_start)
-        if works_at(provider, slot_start, end) and is_free(session, provider.id, slot_start, end):
+        if works_at(provider, slot_start, end) and is_free(session, provider.id, slot_start, end, now):
             load = day_load(session, provider.id, slot_start)
             found.append(
                 Candidate(provider, offer, score(load, provider.rating, provider.review_count, provider.id))
@@ -166,8 +242,9 @@ def choose_provider(
     slot_end: Optional[datetime] = None,
     exclude_provider_ids: Sequence[int] = (),
     district: Optional[str] = None,
+    now: Optional[datetime] = None,
 ) -> Optional[MarketProvider]:
-    found = candidates(session, category, slot_start, slot_end, exclude_provider_ids, district)
+    found = candidates(session, category, slot_start, slot_end, exclude_provider_ids, district, now)
     return found[0].provider if found else None
 
 
@@ -180,6 +257,7 @@ def nearest_free_slot(
     time_from: Optional[time] = None,
     time_to: Optional[time] = None,
     horizon_days: int = SEARCH_HORIZON_DAYS,
+    now: Optional[datetime] = None,
 ) -> Optional[datetime]:
     """The earliest whole-hour slot (stored time) not before `after` when the provider works and is free.
 
@@ -199,6 +277,6 @@ def nearest_free_slot(
             if start < after:
                 continue
             end = start + duration
-            if works_at(provider, start, end) and is_free(session, provider.id, start, end):
+            if works_at(provider, start, end) and is_free(session, provider.id, start, end, now):
                 return start
     return None

@@ -10,11 +10,13 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import relationship
 
@@ -23,6 +25,8 @@ from engine.sdk import Base, utcnow
 PENDING = "pending"
 APPROVED = "approved"
 REJECTED = "rejected"
+# A warranty claim that is still being dealt with: at most one such claim per order (market_claims' partial index).
+OPEN_CLAIM = "accepted"
 
 
 class MarketProvider(Base):
@@ -102,10 +106,17 @@ class MarketBooking(Base):
     provider_id = Column(Integer, ForeignKey("market_providers.id"), nullable=False)
     slot_start = Column(DateTime, nullable=False)  # the start of a whole hour
     order_id = Column(Integer, ForeignKey("market_orders.id"), nullable=False, index=True)
+    # An unpaid order holds the hour until then; None: held for good (paid, confirmed, or a warranty visit).
+    held_until = Column(DateTime, nullable=True)
 
 
 class MarketPayment(Base):
-    """The split of a payment for an order: amount = provider_share + commission, always."""
+    """The order's claim on its payment and the payment's split: amount = provider_share + commission, always.
+
+    `pending` from before the provider is asked until its answer is recorded: one claim per order (unique
+    `order_id`), so that an order is charged once whatever keys its requests carry; `paid` once the engine's payment
+    succeeded. A declined payment's claim is deleted, so that the order can be paid with a new key.
+    """
 
     __tablename__ = "market_payments"
 
@@ -117,6 +128,25 @@ class MarketPayment(Base):
     provider_share = Column(Numeric(12, 2), nullable=False)
     commission = Column(Numeric(12, 2), nullable=False)
     commission_percent = Column(Numeric(5, 2), nullable=False)
+    status = Column(String(16), nullable=False, default="paid")  # pending, paid
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class MarketLedgerEntry(Base):
+    """Money of a paid order that moved after the payment: the refund given back when it was cancelled, and the
+    late-cancel fee kept of it (split as the payment was). One of each kind per order."""
+
+    __tablename__ = "market_ledger_entries"
+    __table_args__ = (UniqueConstraint("order_id", "kind"),)
+
+    id = Column(Integer, primary_key=True)
+    order_id = Column(Integer, ForeignKey("market_orders.id"), nullable=False)
+    payment_id = Column(Integer, ForeignKey("payments.id"), nullable=False, index=True)
+    kind = Column(String(16), nullable=False)  # refund, cancel_fee
+    amount = Column(Numeric(12, 2), nullable=False)
+    provider_share = Column(Numeric(12, 2), nullable=False)
+    commission = Column(Numeric(12, 2), nullable=False)
+    refund_id = Column(Integer, ForeignKey("payment_refunds.id"), nullable=True)  # the engine's refund
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
 
@@ -145,15 +175,27 @@ class MarketWarranty(Base):
 
 
 class MarketClaim(Base):
-    """A warranty claim: accepted (with a free repeat visit) or refused (with the reason)."""
+    """A warranty claim: accepted (with a free repeat visit) or refused (with the reason); an accepted one is
+    resolved when its visit is done, withdrawn when the visit is cancelled. One accepted claim per order at a time."""
 
     __tablename__ = "market_claims"
+    __table_args__ = (
+        Index(
+            "uq_market_claims_open_order",
+            "order_id",
+            unique=True,
+            sqlite_where=text(f"status = '{OPEN_CLAIM}'"),
+            postgresql_where=text(f"status = '{OPEN_CLAIM}'"),
+        ),
+    )
 
     id = Column(Integer, primary_key=True)
     order_id = Column(Integer, ForeignKey("market_orders.id"), nullable=False, index=True)
     customer_id = Column(Integer, ForeignKey("residents.id"), nullable=False)
     description = Column(Text, nullable=False)
-    status = Column(String(16), nullable=False)  # accepted, refused, resolved
+    status = Column(
+        String(16), nullable=False
+    )  # accepted, refused, resolved, withdrawn (duplicate: migrated)
     reason = Column(Text, nullable=True)
     visit_order_id = Column(Integer, ForeignKey("market_orders.id"), nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)

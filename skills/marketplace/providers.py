@@ -258,7 +258,10 @@ def stats(session: Session, provider_resident_id: int, today: date) -> ProviderS
         select(
             func.coalesce(func.sum(MarketPayment.provider_share), 0),
             func.coalesce(func.sum(MarketPayment.commission), 0),
-        ).where(MarketPayment.order_id.in_([order.id for order in done] or [-1]))
+        ).where(
+            MarketPayment.order_id.in_([order.id for order in done] or [-1]),
+            MarketPayment.status == ledger.PAID,
+        )
     ).one()
     _, fee = ledger.parameters(session, today)
     return ProviderStats(

@@ -1,4 +1,10 @@
-"""Reviews: only the customer of a done order, once per order, rating 1–5; the provider's rating follows."""
+"""Reviews: only the customer of a done and paid order who is not its provider, once per order, rating 1–5; the
+provider's rating follows.
+
+The rating is recomputed from all the provider's reviews with the provider's row locked, so that two reviews saved
+at once both count (on PostgreSQL the second waits for the first, then its aggregate sees both). A review sent twice
+at once is saved once: the store's unique order id refuses the second.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional, Union
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.sdk import fold_spelling, skill_lexicon, utcnow
 
-from .models import MarketOrder, MarketProvider, MarketReview
+from . import ledger
+from .lifecycle import DONE, order_by_id
+from .models import MarketProvider, MarketReview
 from .refusals import Refused
 
 LEXICON = skill_lexicon(__file__)
@@ -34,8 +43,9 @@ def parse_rating(value: Union[str, int, float, None]) -> Optional[int]:
     text = fold_spelling(value.lower())
     number = re.search(r"\d+(?:[.,]\d+)?", text)
     if number:
-        digits = number.group().replace(",", ".")
-        return int(float(digits)) if float(digits) == int(float(digits)) and 1 <= float(digits) <= 5 else None
+        # Decimal, not float: a hundred thousand typed digits are a number too large, never infinity or 5.0
+        value = Decimal(number.group().replace(",", "."))
+        return int(value) if value == value.to_integral_value() and 1 <= value <= 5 else None
     words = WORD.findall(text)
     for rating, stems in RATING_WORDS:
         for stem in stems:
@@ -47,12 +57,19 @@ def parse_rating(value: Union[str, int, float, None]) -> Optional[int]:
 
 
 def _recompute(session: Session, provider_id: int) -> None:
+    """The provider's rating and review count from every review: the provider's row is locked first, so the
+    aggregate read after it sees every review committed by the time the lock is granted."""
+    provider = session.execute(
+        select(MarketProvider)
+        .where(MarketProvider.id == provider_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
     average, count = session.execute(
         select(func.avg(MarketReview.rating), func.count(MarketReview.id)).where(
             MarketReview.provider_id == provider_id
         )
     ).one()
-    provider = session.get(MarketProvider, provider_id)
     provider.review_count = count
     provider.rating = Decimal(str(average or 0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
@@ -60,11 +77,15 @@ def _recompute(session: Session, provider_id: int) -> None:
 def leave_review(
     session: Session, customer_id: int, order_id: int, rating: int, text: Optional[str] = None
 ) -> MarketReview:
-    order = session.get(MarketOrder, order_id)
+    order = order_by_id(session, order_id)
     if order is None or order.customer_id != customer_id:
         raise ReviewRefused("not_yours", order_id=order_id)
-    if order.state != "done":
+    if order.state != DONE:
         raise ReviewRefused("review_not_done", order_id=order.id)
+    if order.provider is not None and order.provider.resident_id == customer_id:
+        raise ReviewRefused("review_own_order", order_id=order.id)
+    if not ledger.is_paid(session, order.id):
+        raise ReviewRefused("review_unpaid", order_id=order.id)
     if parse_rating(rating) is None:
         raise ReviewRefused("bad_rating")
     exists = session.execute(
@@ -80,8 +101,12 @@ def leave_review(
         text=(text or "").strip() or None,
         created_at=utcnow(),
     )
-    session.add(review)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(review)
+            session.flush()
+    except IntegrityError:  # the same review saved by another worker a moment ago
+        raise ReviewRefused("already_reviewed", order_id=order.id) from None
     _recompute(session, order.provider_id)
     session.flush()
     return review

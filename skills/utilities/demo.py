@@ -1,6 +1,6 @@
 """Demo data for an empty store: three flats with meters, a year of readings and bills, tariffs in rubles.
 
-The flats, meters and tariffs are in demo.yml (the README lists the accounts and their ownership answers). Dates
+The flats, meters and tariffs are in demo.yml (the README lists the accounts and the phones on their contracts). Dates
 are relative to today, so the demo always has "last month" to pay and readings to continue.
 """
 

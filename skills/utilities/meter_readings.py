@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import List, Optional
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from . import billing
@@ -24,6 +24,21 @@ def meters_of(session: Session, account: UtilitiesAccount) -> List[UtilitiesMete
             select(UtilitiesMeter).where(UtilitiesMeter.account_id == account.id).order_by(UtilitiesMeter.id)
         ).scalars()
     )
+
+
+def lock_meters(session: Session, meter_ids: List[int]) -> None:
+    """Locks the meters' rows until the unit of work ends and reads them again: an UPDATE that changes nothing
+    (PostgreSQL: a row lock; SQLite: the unit of work holds the database's write lock already). A value checked
+    against a meter's last reading afterwards stays true until it is written, whoever else submits meanwhile.
+    The rows are locked in the order of their ids, so two submissions never wait for each other in a circle."""
+    for meter_id in sorted(set(meter_ids)):
+        session.execute(
+            update(UtilitiesMeter)
+            .where(UtilitiesMeter.id == meter_id)
+            .values(last_reading=UtilitiesMeter.last_reading)
+            .execution_options(synchronize_session=False)
+        )
+        session.get(UtilitiesMeter, meter_id, populate_existing=True)
 
 
 def candidates(meters: List[UtilitiesMeter], parsed: ParsedReading) -> List[UtilitiesMeter]:

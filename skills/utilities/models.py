@@ -26,7 +26,7 @@ class UtilitiesAccount(Base):
     address = Column(String(255), nullable=False)
     management_company = Column(String(128), nullable=False)
     area_m2 = Column(Numeric(8, 2), nullable=False)
-    holder_phone = Column(String(16), nullable=False)  # its last 4 digits prove ownership when linking
+    holder_phone = Column(String(16), nullable=False)  # links to the resident who confirmed this phone
     resident_id = Column(Integer, ForeignKey("residents.id"), nullable=True, index=True)
     linked_at = Column(DateTime, nullable=True)
     failed_checks = Column(Integer, nullable=False, default=0)

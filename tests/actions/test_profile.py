@@ -113,6 +113,18 @@ def test_a_locked_phone_stops_the_code_too(store, sender, monkeypatch):
     assert messages[0].startswith("Для этого номера было слишком много неверных кодов")
 
 
+def test_a_profile_that_cannot_be_merged_is_explained_with_an_operator_button(store, sender, monkeypatch):
+    from engine.residents import CodeCheck, CodeResult
+
+    monkeypatch.setattr(
+        "actions.core.profile.residents.confirm_code",
+        lambda *args: CodeResult(CodeCheck.CONFLICT, phone="+79123456789"),
+    )
+    result, messages = validate("otp_code", "123456", phone="+79123456789")
+    assert result == {"otp_code": None, "phone": None}
+    assert messages[0].startswith("Номер +7 912 ***-**-89 уже привязан к другому профилю")
+
+
 def test_linking_done_without_a_linked_code_says_nothing_and_clears_the_slots():
     tracker = make_tracker("", slots={"phone": "+79123456789", "otp_code": None})
     messages, events = run_action(ActionProfileLinkPhoneDone(), tracker)

@@ -155,7 +155,6 @@ def test_with_a_token_every_message_needs_it(with_token):
         post({"sender": "me"}),
         post({"sender": "me", "message": 42}),
         post({"sender": "me", "message": ["привет"]}),
-        post({"sender": "me", "message": "я" * 4001}),
     ],
     ids=[
         "invalid-json",
@@ -170,7 +169,6 @@ def test_with_a_token_every_message_needs_it(with_token):
         "no-message",
         "number-message",
         "list-message",
-        "long-message",
     ],
 )
 def test_a_body_it_cannot_read_is_refused_with_400(development, call):
@@ -180,7 +178,7 @@ def test_a_body_it_cannot_read_is_refused_with_400(development, call):
 
 
 def test_the_longest_sender_and_message_are_accepted(development):
-    assert (MAX_SENDER, MAX_TEXT) == (128, 4000)
+    assert (MAX_SENDER, MAX_TEXT) == (128, 4096)
     sender, text = "x" * MAX_SENDER, "я" * MAX_TEXT
     [(status, _)], rasa = exchange(post({"sender": sender, "message": text}))
     assert status == 200

@@ -8,6 +8,7 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 
 from connectors.webchat import (
+    MAX_TEXT,
     SOCKET_CLIENT,
     STATIC_FILES,
     WebChatInput,
@@ -183,13 +184,23 @@ def test_asking_again_with_another_valid_token_moves_the_socket(chat):
 
 @pytest.mark.parametrize(
     "data",
-    [None, "привет", {}, {"message": ""}, {"message": "   "}, {"message": 42}, {"message": "я" * 4001}],
+    [
+        None,
+        "привет",
+        {},
+        {"message": ""},
+        {"message": "   "},
+        {"message": 42},
+        {"message": "я" * (MAX_TEXT + 1)},
+    ],
 )
-def test_messages_without_acceptable_text_are_dropped(chat, data):
+def test_messages_without_acceptable_text_never_reach_rasa_and_are_answered(chat, data):
     sid = chat.connect("eio-1")
     chat.handle("session_request", sid, {})
     chat.handle("user_uttered", sid, data)
     assert chat.received == []
+    [(_, answer, room)] = [(e, d, r) for e, d, r in chat.emitted if e == "bot_uttered"]
+    assert room == sid and answer["text"]
 
 
 def test_without_session_persistence_every_connection_is_a_new_conversation():

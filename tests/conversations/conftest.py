@@ -4,12 +4,15 @@ restored to the demo data before each conversation."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any, Dict, Iterator
 
 import pytest
 from sqlalchemy.engine import make_url
 
+from engine.channels import split_conversation_id
+from engine.store import utcnow
 from engine.testing import RestClient, free_port, running_assistant
 from tests.conversations.residents import Said, environment
 
@@ -30,6 +33,27 @@ class Assistant:
 
     def restore(self) -> None:
         self._copy(self.snapshot, self.store)
+
+    def confirm_phone(self, sender: str, phone: str) -> None:
+        """Makes `sender` a resident who has already confirmed `phone` with a one-time code, before their first
+        message: what confirming the code leaves in the store (engine/residents.py: confirm_code) — a resident
+        with the phone (`residents.phone`, which `engine.sdk.verified_phone` reads) and the sender's identity in
+        the REST channel (channel "rest", the sender as its id: the conversation `rest:<sender>`, whose first
+        message then finds this identity instead of creating a new resident) linked to it."""
+        split = split_conversation_id(self.client.conversation_id(sender))
+        assert split is not None, sender
+        channel, external = split
+        # Naive UTC, as SQLAlchemy writes a DateTime to SQLite (engine.store.utcnow).
+        now = utcnow().isoformat(sep=" ", timespec="microseconds")
+        with closing(sqlite3.connect(self.store)) as connection, connection:
+            resident = connection.execute(
+                "INSERT INTO residents (phone, created_at) VALUES (?, ?)", (phone, now)
+            ).lastrowid
+            connection.execute(
+                "INSERT INTO channel_identities (resident_id, channel, external_id, created_at, linked_at,"
+                " last_seen_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (resident, channel, external, now, now, now),
+            )
 
     def tracker(self, sender: str) -> Dict[str, Any]:
         return self.client.request("GET", f"/conversations/{self.client.conversation(sender)}/tracker")

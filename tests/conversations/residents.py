@@ -4,10 +4,18 @@ A conversation is a list of resident turns with a goal: responses (by name) of w
 means the resident got what they came for. Each turn may expect one of some responses or forbid some. At every
 turn the bot must not say it did not understand which task a message belongs to, nor fail, and it must not say
 the same thing three turns in a row.
+
+Every conversation starts as a brand-new resident against the demo store. One that needs a resident who has
+already confirmed a phone with a one-time code (linking a utilities account needs the phone on the account's
+contract) names it: `verified_phone: "+79123454321"` (as the core stores a phone: +7 and ten digits, quoted in the
+YAML). Before the first turn the harness writes into the assistant's store what confirming the code leaves there
+(tests/conversations/conftest.py: Assistant.confirm_phone): a resident with that phone and the conversation's
+REST identity linked to it. The code itself cannot be typed in a conversation: it is random.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence
@@ -31,6 +39,8 @@ TWISTS = (
 )
 FOLDERS = (PROJECT_ROOT / "tests" / "conversations" / "residents",)
 KNOWN_GAPS = PROJECT_ROOT / "tests" / "conversations" / "known_gaps.yml"
+# A phone as the core stores a confirmed one (engine.sdk.parse_phone gives this form).
+PHONE = re.compile(r"\+7\d{10}")
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,8 @@ class Conversation:
     turns: Sequence[Turn]
     goal: Sequence[str]
     source: str = ""
+    # The phone the resident confirmed with a one-time code before the first turn; "" for a resident without one.
+    verified_phone: str = ""
 
     def responses_named(self) -> List[str]:
         names = list(self.goal)
@@ -83,6 +95,7 @@ def _conversation(raw: Dict[str, Any], source: str) -> Conversation:
         turns=turns,
         goal=tuple(raw["goal"]),
         source=source,
+        verified_phone=str(raw.get("verified_phone") or ""),
     )
 
 

@@ -1,5 +1,6 @@
 """Residents' conversations (tests/conversations/residents/*.yml) through the real servers, each from the demo
-store as `make run` starts it, as a new resident. The share that reached its goal is written to
+store as `make run` starts it, as a new resident (one who has confirmed the phone the conversation names as its
+`verified_phone`, if it names one: tests/conversations/residents.py). The share that reached its goal is written to
 results/conversations_report.json; the known gaps (known_gaps.yml) are strict expected failures, so a fixed
 one must leave the list."""
 
@@ -15,6 +16,7 @@ from engine.settings import PROJECT_ROOT
 from engine.testing import assembled_domain
 from tests.conversations.conftest import Assistant
 from tests.conversations.residents import (
+    PHONE,
     TWISTS,
     Conversation,
     Outcome,
@@ -62,6 +64,8 @@ def test_the_conversations_are_well_formed():
         c.name for c in CONVERSATIONS if c.twist not in TWISTS
     ]
     assert all(c.turns and c.goal for c in CONVERSATIONS)
+    phones = {c.name: c.verified_phone for c in CONVERSATIONS if c.verified_phone}
+    assert {name: phone for name, phone in phones.items() if not PHONE.fullmatch(phone)} == {}
     responses = assembled_domain()["responses"]
     unknown = {c.name: n for c in CONVERSATIONS for n in c.responses_named() if n not in responses}
     assert unknown == {}
@@ -79,7 +83,10 @@ def _marks(conversation: Conversation) -> List[pytest.MarkDecorator]:
 def test_a_resident_reaches_the_goal(assistant: Assistant, conversation: Conversation):
     assistant.restore()
     sender = f"resident-{uuid.uuid4().hex[:10]}"
+    if conversation.verified_phone:
+        assistant.confirm_phone(sender, conversation.verified_phone)
     answers = [assistant.turn(sender, turn.user) for turn in conversation.turns]
     outcome = judge(conversation, answers)
     OUTCOMES[conversation.name] = outcome
-    assert outcome.reached, f"{outcome.failure}\n" + "\n".join(outcome.transcript)
+    confirmed = f"(confirmed phone {conversation.verified_phone})\n" if conversation.verified_phone else ""
+    assert outcome.reached, f"{outcome.failure}\n{confirmed}" + "\n".join(outcome.transcript)

@@ -86,7 +86,9 @@ def test_rest_refuses_bodies_it_cannot_read(assistant):
     webhook = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
     assert status_of(webhook, b"not json") == 400
     assert status_of(webhook, json.dumps({"message": "привет"}).encode()) == 400
-    assert status_of(webhook, json.dumps({"sender": "x", "message": "я" * 5000}).encode()) == 400
+    assert status_of(webhook, json.dumps({"sender": "x", "message": 42}).encode()) == 400
+    # too long to read: answered politely in Russian before the bot sees it (tests/bad_input/test_rest.py)
+    assert status_of(webhook, json.dumps({"sender": "x", "message": "я" * 5000}).encode()) == 200
 
 
 def other_addresses() -> list:

@@ -42,4 +42,4 @@ def test_the_commission_and_fee_move_to_the_engine(old_store):
     with session_scope(url) as session:
         assert parameter_value(session, "commission_percent", date(2025, 6, 1)) == Decimal("12.00")
         assert parameter_value(session, "member_fee", date(2025, 6, 1)) == Decimal("450.00")
-        assert "market_parameters" not in sa.inspect(session.get_bind()).get_table_names()
+        assert "market_parameters" not in sa.inspect(session.connection()).get_table_names()

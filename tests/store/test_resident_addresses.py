@@ -1,7 +1,7 @@
 import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from engine.residents import known_address, remember_address
@@ -99,15 +99,17 @@ def test_two_concurrent_calls_for_one_resident_keep_one_row(store):
 
 def test_linking_a_utilities_account_remembers_its_address(store):
     from skills.utilities import demo
-    from skills.utilities.accounts import verify_and_link
+    from skills.utilities.accounts import Ownership, link_account
     from skills.utilities.actions.link import ActionUtilitiesLinkAccountDone
 
     with session_scope() as session:
         demo.load_demo(session)
         resident_id = resident_for(session, "rest", "resident-1")
-        verify_and_link(
-            session, "1002003004", resident_id, "4321", utcnow()
-        )  # demo.yml: phone ends with 4321
+        # The resident confirmed the phone on the account's contract with a one-time code, as the core's profile
+        # leaves it (residents.phone); demo.yml: the holder phone of 1002003004.
+        session.execute(update(Resident).where(Resident.id == resident_id).values(phone="+79123454321"))
+        linked = link_account(session, "1002003004", resident_id, utcnow())
+    assert linked.outcome is Ownership.LINKED
     slots = {"utilities_account_number": "1002003004", "utilities_ownership_check": "linked"}
     run_action(ActionUtilitiesLinkAccountDone(), make_tracker(slots=slots))
     assert _rows(resident_id) == [("ул. Ленина, 15, кв. 42", "utilities")]

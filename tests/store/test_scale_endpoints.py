@@ -60,7 +60,7 @@ def test_one_conversation_is_locked_across_instances(scale_env):
 
     async def scenario():
         first, second = LockStore.create(config), LockStore.create(config)
-        assert type(first).__name__ == "RedisLockStore"
+        assert type(first).__name__ == "AtomicRedisLockStore"
         await asyncio.gather(turn(first, "A"), turn(second, "B"))
 
     asyncio.run(asyncio.wait_for(scenario(), timeout=60))

@@ -25,11 +25,12 @@ def lead(text, sender="resident-1", entities=None, events=None):
 
 
 def enrollment_of(title: str, sender: str = "resident-1") -> EduEnrollment:
+    course = course_id(title)
     with session_scope() as session:
         resident = resident_for(session, "rest", sender)
         found = session.execute(
             select(EduEnrollment).where(
-                EduEnrollment.course_id == course_id(title), EduEnrollment.resident_id == resident
+                EduEnrollment.course_id == course, EduEnrollment.resident_id == resident
             )
         ).scalar_one()
         session.expunge(found)

@@ -91,5 +91,6 @@ def take_every_desk(day, hour, code="mfc"):
 
 def mine(sender="me"):
     """{institution code: slot id} of the resident's appointments."""
+    holder_id = resident(sender)
     with session_scope() as session:
-        return {a.code: str(a.slot_id) for a in reception.appointments_of(session, resident(sender))}
+        return {a.code: str(a.slot_id) for a in reception.appointments_of(session, holder_id)}

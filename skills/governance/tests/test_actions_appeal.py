@@ -45,8 +45,9 @@ def answer(text, slot, value=None, requested=None, intent="inform", slots=None, 
 
 
 def mine(sender="me", status=None):
+    author = resident(sender)
     with session_scope() as session:
-        found = appeals.appeals_of(session, resident(sender))
+        found = appeals.appeals_of(session, author)
         return [a.id for a in found if status is None or a.status == status]
 
 

@@ -264,8 +264,9 @@ def test_the_reminder_is_said_once_and_not_for_a_cancelled_appointment():
     assert again == []
     other = book_passport("2026-11-25", "12:00", sender="resident-2")
     ((notification, *_),) = [n for n in reminders() if n[1] == f"appointment_{other}"]
+    resident_2 = resident("resident-2")
     with session_scope() as session:
-        reception.cancel(session, resident("resident-2"), int(other))  # from another conversation
+        reception.cancel(session, resident_2, int(other))  # from another conversation
     entities = [entity("notification_id", notification), entity("gov_appointment_id", other)]
     messages, _ = act(
         ActionGovAppointmentNotice(),

@@ -26,8 +26,9 @@ def appeal_notices():
 
 
 def numbers(sender="me", status=None):
+    author = resident(sender)
     with session_scope() as session:
-        return [a.id for a in appeals.appeals_of(session, resident(sender)) if status in (None, a.status)]
+        return [a.id for a in appeals.appeals_of(session, author) if status in (None, a.status)]
 
 
 def test_the_appeals_listed_oldest_first_and_by_status(demo_store):

@@ -2,6 +2,8 @@
 discount's boundary days, and a fine paid once — for the same «да» twice, for two residents at once, after a
 declined payment — on SQLite and PostgreSQL."""
 
+import threading
+import time
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Optional, Tuple
@@ -194,6 +196,37 @@ def test_the_same_confirmation_sent_twice_at_once_pays_once(fine_store, monkeypa
     anna = resident("anna")
     monkeypatch.setattr(fines, "fine_by_uin", meeting_after(fines.fine_by_uin, 2))
     outcomes = at_once(lambda _: pay(anna, "same"), [1, 2])
+    assert outcomes[0][0] == fines.PAID and outcomes[0] == outcomes[1]
+    assert len(payments()) == 1
+
+
+def test_a_confirmation_that_read_the_fine_before_its_twin_paid_answers_with_that_payment(
+    fine_store, monkeypatch
+):
+    """The same «да» twice: the first reads the fine, the second pays meanwhile; the first then finds the payment
+    by its key and must judge it by the fine as it is now, not as it read it (it said «declined»). Where a lock
+    keeps the second from paying meanwhile (SQLite), the wait ends after two seconds and they go in turn."""
+    anna = resident("anna")
+    real_read, twin_paid, readers = fines.fine_by_uin, threading.Event(), []
+
+    def first_reads_then_waits(session, uin):
+        fine = real_read(session, uin)
+        readers.append(threading.current_thread())
+        if readers[0] is threading.current_thread():
+            twin_paid.wait(timeout=2)
+        return fine
+
+    def confirm(n: int):
+        if n == 1:
+            while not readers:
+                time.sleep(0.01)
+        outcome = pay(anna, "same")
+        if n == 1:
+            twin_paid.set()
+        return outcome
+
+    monkeypatch.setattr(fines, "fine_by_uin", first_reads_then_waits)
+    outcomes = at_once(confirm, [0, 1])
     assert outcomes[0][0] == fines.PAID and outcomes[0] == outcomes[1]
     assert len(payments()) == 1
 

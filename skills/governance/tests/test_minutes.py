@@ -91,13 +91,12 @@ def test_an_edited_digest_even_one_recomputed_without_the_key():
 @STORE
 def test_a_forged_record_put_in_the_middle_is_inserted():
     chain = five_minutes()
+    me, second = member("me"), body(2)
     with session_scope() as session:
         for sequence in (5, 4, 3):  # make room after the second record
             session.execute(update(Minute).where(Minute.sequence == sequence).values(sequence=sequence + 1))
-        extra = proposals.publish(
-            session, member("me"), proposals.Draft("Лишнее решение", "Никто не голосовал."), NOW
-        )
-        forged = {**body(2), "proposal_id": extra.id, "sequence": 3, "previous_head": chain[1][1]}
+        extra = proposals.publish(session, me, proposals.Draft("Лишнее решение", "Никто не голосовал."), NOW)
+        forged = {**second, "proposal_id": extra.id, "sequence": 3, "previous_head": chain[1][1]}
         text = minutes.canonical(forged)
         session.add(
             Minute(
@@ -116,11 +115,10 @@ def test_a_forged_record_put_in_the_middle_is_inserted():
 @STORE
 def test_a_forged_record_appended_fails():
     chain = five_minutes()
+    me, fifth = member("me"), body(5)
     with session_scope() as session:
-        extra = proposals.publish(
-            session, member("me"), proposals.Draft("Лишнее решение", "Никто не голосовал."), NOW
-        )
-        forged = {**body(5), "proposal_id": extra.id, "sequence": 6, "previous_head": chain[-1][1]}
+        extra = proposals.publish(session, me, proposals.Draft("Лишнее решение", "Никто не голосовал."), NOW)
+        forged = {**fifth, "proposal_id": extra.id, "sequence": 6, "previous_head": chain[-1][1]}
         text = minutes.canonical(forged)
         session.add(
             Minute(

@@ -41,8 +41,9 @@ pytestmark = pytest.mark.usefixtures("votes_store")
 
 
 def vote(sender, proposal_id, choice, now=NOW):
+    voter = member(sender)
     with session_scope() as session:
-        ballot = cast_vote(session, proposal_id, member(sender), choice, now)
+        ballot = cast_vote(session, proposal_id, voter, choice, now)
         return ballot.status, ballot.previous
 
 
@@ -55,13 +56,13 @@ def votes_of(proposal_id):
 
 
 def test_the_demo_agenda():
+    anna = member("member-anna")
     with session_scope() as session:
         proposals.refresh(session, NOW)
         assert [p.id for p in proposals.open_proposals(session, NOW)] == [COMMISSION, STANDARD]
         assert [p.id for p in proposals.in_review(session)] == [DISCOUNT]
         assert [p.id for p in proposals.closed_proposals(session)] == [MEETINGS, REVIEWS]
         assert proposals.voters(session, [COMMISSION, STANDARD, DISCOUNT]) == {1: 5, 2: 2, 3: 0}
-        anna = member("member-anna")
         assert proposals.own_votes(session, anna, [COMMISSION, STANDARD]) == {COMMISSION: "for"}
         assert [p.id for p in proposals.proposals_of(session, anna)] == [COMMISSION]
     commission = proposal_row(COMMISSION)
@@ -142,10 +143,11 @@ def test_publishing_opens_after_review_and_schedules_the_close_and_the_notices()
     draft = Draft(
         "Снизить взнос до 400 рублей", "Членский взнос 400 рублей в месяц.", "member_fee", Decimal(400)
     )
+    me = member("me")
     with session_scope() as session:
-        published = proposals.publish(session, member("me"), draft, NOW)
+        published = proposals.publish(session, me, draft, NOW)
         number = published.id
-        again = proposals.publish(session, member("me"), draft, NOW + timedelta(minutes=1))
+        again = proposals.publish(session, me, draft, NOW + timedelta(minutes=1))
         assert again.id == number
     row = proposal_row(number)
     assert (row.status, row.kind, row.parameter_value) == (REVIEW, "fee", Decimal("400.00"))
@@ -158,8 +160,9 @@ def test_publishing_opens_after_review_and_schedules_the_close_and_the_notices()
 
 def test_hostile_text_is_stored_as_text():
     hostile = "<script>alert(1)</script>'; DROP TABLE gov_votes; -- 🗳️ " + "очень " * 1000
+    me = member("me")
     with session_scope() as session:
-        published = proposals.publish(session, member("me"), Draft(hostile, hostile), NOW)
+        published = proposals.publish(session, me, Draft(hostile, hostile), NOW)
         number = published.id
     row = proposal_row(number)
     assert row.title.startswith("<script>alert(1)</script>'; DROP TABLE gov_votes; -- 🗳️")

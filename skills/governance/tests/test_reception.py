@@ -35,14 +35,16 @@ from .helpers import resident
 MONDAY, TUESDAY, SUNDAY = date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 22)
 
 
-def institution_id(code):
-    with session_scope() as session:
+def institution_id(code, session=None):
+    if session is not None:
         return reception.institution_by_code(session, code).id
+    with session_scope() as own:
+        return reception.institution_by_code(own, code).id
 
 
 def service_id(code, title):
     with session_scope() as session:
-        services = reception.services_of(session, institution_id(code))
+        services = reception.services_of(session, institution_id(code, session))
         return next(s.id for s in services if s.title == title)
 
 
@@ -55,7 +57,10 @@ def slot_ids(code, moment):
         return list(
             session.execute(
                 select(Slot.id)
-                .where(Slot.institution_id == institution_id(code), Slot.starts_at == clock.to_store(moment))
+                .where(
+                    Slot.institution_id == institution_id(code, session),
+                    Slot.starts_at == clock.to_store(moment),
+                )
                 .order_by(Slot.desk)
             ).scalars()
         )
@@ -72,7 +77,7 @@ def clock_texts(moments):
 
 def book(sender, slot_id, service, now=None):
     with session_scope() as session:
-        return reception.book(session, resident(sender), slot_id, service, now).status
+        return reception.book(session, resident(sender, session), slot_id, service, now).status
 
 
 # ---- the reception week ----
@@ -190,7 +195,7 @@ def test_why_a_day_has_no_free_time(demo_store):
             )
         ).scalars():
             if clock.to_local(slot.starts_at).date() == MONDAY:
-                slot.resident_id = resident("neighbour")
+                slot.resident_id = resident("neighbour", session)
     with session_scope() as session:
         states = [
             reception_times.day_state(session, passport_office, day)
@@ -218,10 +223,10 @@ def test_a_slot_is_booked_once_and_a_resident_holds_one_appointment_per_institut
     assert book("resident-1", later, passport) == reception.HELD
     with session_scope() as session:
         again = reception.book_at(
-            session, resident("resident-1"), institution_id("mfc"), at(TUESDAY, 9), passport
+            session, resident("resident-1", session), institution_id("mfc", session), at(TUESDAY, 9), passport
         )
         other_desk = reception.book_at(
-            session, resident("resident-2"), institution_id("mfc"), at(TUESDAY, 9), passport
+            session, resident("resident-2", session), institution_id("mfc", session), at(TUESDAY, 9), passport
         )
     assert again.status == reception.ALREADY and other_desk.status == reception.BOOKED
     assert (holder(first), holder(second), holder(later)) == (
@@ -274,7 +279,7 @@ def test_one_resident_racing_for_several_slots_of_one_institution_gets_one(demo_
     assert set(outcomes) <= {reception.BOOKED, reception.HELD}
     with session_scope() as session:
         held = session.execute(
-            select(func.count(Slot.id)).where(Slot.resident_id == resident("hasty"))
+            select(func.count(Slot.id)).where(Slot.resident_id == resident("hasty", session))
         ).scalar()
     assert held == 1
 
@@ -284,25 +289,27 @@ def test_one_resident_racing_for_several_slots_of_one_institution_gets_one(demo_
 
 def test_the_resident_lists_only_their_own_future_appointments(demo_store):
     with session_scope() as session:
-        mine = reception.appointments_of(session, resident("me"))
+        mine = reception.appointments_of(session, resident("me", session))
     assert [(a.code, f"{a.starts_at:%d.%m %H:%M}", a.service) for a in mine] == [
         ("clinic", "24.11 09:00", "Приём терапевта"),
         ("mfc", "25.11 11:00", "Паспорт РФ: получение и замена"),
     ]
     later = NOW + timedelta(days=30)
     with session_scope() as session:
-        assert reception.appointments_of(session, resident("me"), later) == []
-        assert reception.appointments_of(session, resident("resident-1")) == []
+        assert reception.appointments_of(session, resident("me", session), later) == []
+        assert reception.appointments_of(session, resident("resident-1", session)) == []
 
 
 def test_another_resident_cannot_cancel_my_appointment_and_i_can_once(demo_store):
     with session_scope() as session:
-        mine = reception.appointments_of(session, resident("me"))[0]
-        assert reception.cancel(session, resident("resident-1"), mine.slot_id).status == reception.GONE
+        mine = reception.appointments_of(session, resident("me", session))[0]
+        assert (
+            reception.cancel(session, resident("resident-1", session), mine.slot_id).status == reception.GONE
+        )
     assert holder(mine.slot_id) == resident("me")
     with session_scope() as session:
-        outcome = reception.cancel(session, resident("me"), mine.slot_id)
-        again = reception.cancel(session, resident("me"), mine.slot_id)
+        outcome = reception.cancel(session, resident("me", session), mine.slot_id)
+        again = reception.cancel(session, resident("me", session), mine.slot_id)
     assert outcome.status == reception.CANCELLED and outcome.appointment.slot_id == mine.slot_id
     assert again.status == reception.GONE and holder(mine.slot_id) is None
 
@@ -310,35 +317,41 @@ def test_another_resident_cannot_cancel_my_appointment_and_i_can_once(demo_store
 def test_moving_takes_the_new_slot_and_frees_the_old_one_or_changes_nothing(demo_store):
     resident("resident-1")  # created before the write below holds SQLite's lock
     with session_scope() as session:
-        mine = reception.held_at(session, resident("me"), institution_id("mfc"))
+        mine = reception.held_at(session, resident("me", session), institution_id("mfc", session))
     free, taken = slot_ids("mfc", at(TUESDAY, 14)), slot_ids("mfc", at(MONDAY, 10))
     with session_scope() as session:
-        assert reception.move(session, resident("me"), mine.slot_id, taken[0]).status == reception.TAKEN
-        assert reception.move(session, resident("resident-1"), mine.slot_id, free[0]).status == reception.GONE
+        assert (
+            reception.move(session, resident("me", session), mine.slot_id, taken[0]).status == reception.TAKEN
+        )
+        assert (
+            reception.move(session, resident("resident-1", session), mine.slot_id, free[0]).status
+            == reception.GONE
+        )
     assert holder(mine.slot_id) == resident("me") and holder(free[0]) is None
     with session_scope() as session:
-        moved = reception.move_at(session, resident("me"), mine.slot_id, at(TUESDAY, 14))
+        moved = reception.move_at(session, resident("me", session), mine.slot_id, at(TUESDAY, 14))
     assert moved.status == reception.MOVED and moved.appointment.starts_at == at(TUESDAY, 14)
     assert moved.appointment.service == "Паспорт РФ: получение и замена"
     assert holder(mine.slot_id) is None and holder(free[0]) == resident("me")
     with session_scope() as session:
         assert (
-            reception.move_at(session, resident("me"), free[0], at(TUESDAY, 14)).status == reception.ALREADY
+            reception.move_at(session, resident("me", session), free[0], at(TUESDAY, 14)).status
+            == reception.ALREADY
         )
 
 
 def test_a_move_racing_a_booking_for_the_same_slot_leaves_one_holder_and_the_old_slot_kept(demo_store):
     passport = service_id("mfc", "Паспорт РФ: получение и замена")
     with session_scope() as session:
-        mine = reception.held_at(session, resident("me"), institution_id("mfc"))
+        mine = reception.held_at(session, resident("me", session), institution_id("mfc", session))
     target = slot_ids("mfc", at(TUESDAY, 16))[0]
     resident("rival")
 
     def work(who):
         with session_scope() as session:
             if who == "me":
-                return reception.move(session, resident("me"), mine.slot_id, target).status
-            return reception.book(session, resident("rival"), target, passport).status
+                return reception.move(session, resident("me", session), mine.slot_id, target).status
+            return reception.book(session, resident("rival", session), target, passport).status
 
     outcomes = dict(zip(["me", "rival"], at_once(work, ["me", "rival"]), strict=True))
     assert sorted(outcomes.values()) in (

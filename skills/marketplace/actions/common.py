@@ -18,16 +18,23 @@ LEXICON = skill_lexicon(__file__)
 FORMATS = LEXICON["formats"]
 MAX_ORDER_BUTTONS = 5
 NUMBER = re.compile(r"\d+")
+MAX_DIGITS = 18  # a longer number is no order number (and converting ten thousand typed digits is refused)
 
 
 def order_number(value: Any) -> Optional[int]:
-    """An order number from an entity value or a typed answer: 15, "15", "#15", the number inside a phrase."""
+    """An order number from an entity value or a typed answer: 15, "15", "#15", the number inside a phrase; None
+    for none, several, zero or one of more than MAX_DIGITS digits. A number no order has is kept: the lookup
+    answers that it is not the resident's."""
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, (int, float)):
-        return int(value) if value == int(value) and value > 0 else None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and 0 < value < 10**MAX_DIGITS else None
+    if isinstance(value, int):
+        return value if 0 < value < 10**MAX_DIGITS else None
     digits = NUMBER.findall(str(value))
-    return int(digits[0]) if len(digits) == 1 and int(digits[0]) > 0 else None
+    if len(digits) != 1 or len(digits[0].lstrip("0")) > MAX_DIGITS:
+        return None
+    return int(digits[0]) or None
 
 
 def say_refusal(dispatcher: CollectingDispatcher, domain: Mapping[str, Any], refusal: Refusal) -> None:

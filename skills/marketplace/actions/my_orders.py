@@ -1,11 +1,13 @@
-"""The resident's own orders: status of one or a short list, and cancelling one with the fee said beforehand.
+"""The resident's own orders: status of one or a short list, and cancelling one with the fee and the refund said
+beforehand.
 
-Somebody else's order number gets the same answer as a number that does not exist.
+Somebody else's order number gets the same answer as a number that does not exist. The fee the confirmation named is
+kept in a slot: a yes that comes after the free period ended cancels nothing (orders.cancel, `fee_changed`).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Dict, List, Mapping, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -31,7 +33,7 @@ from ..refusals import Refusal, refusal
 from .common import order_number, say_refusal
 from .order_choice import AskWhichOrder, OrderChoice, OrderChoiceForm
 
-ORDER, CONFIRM = "market_cancel_order", "market_cancel_confirm"
+ORDER, CONFIRM, FEE = "market_cancel_order", "market_cancel_confirm", "market_cancel_fee"
 SKILL = "marketplace"
 RECENT_SHOWN = 5
 
@@ -39,11 +41,13 @@ RECENT_SHOWN = 5
 def status_values(session: Session, domain: Mapping[str, Any], order: MarketOrder) -> Dict[str, str]:
     """The order's summary with its payment and warranty noted."""
     notes = []
-    if order.state != orders.CANCELLED and not order.warranty_claim_id:
-        paid = ledger.is_paid(session, order.id)
-        notes.append(
-            phrase(domain, "utter_market_order_paid_note" if paid else "utter_market_order_unpaid_note")
-        )
+    if order.state not in (orders.CANCELLED, orders.EXPIRED) and not order.warranty_claim_id:
+        note = "utter_market_order_unpaid_note"
+        if ledger.is_paid(session, order.id):
+            note = "utter_market_order_paid_note"
+        elif ledger.payment_pending(session, order.id):
+            note = "utter_market_order_payment_pending_note"
+        notes.append(phrase(domain, note))
     contract = warranty.warranty_of(session, order.id)
     if contract is not None:
         notes.append(
@@ -62,6 +66,20 @@ def fee_values(fee: Decimal) -> Dict[str, str]:
         "free_hours": str(orders.FREE_CANCEL_HOURS),
         "fee_percent": f"{orders.LATE_CANCEL_FEE_PERCENT:.0f}",
     }
+
+
+def refund_note(domain: Mapping[str, Any], response: str, refund: Decimal) -> str:
+    """The note about a paid order's money after the cancellation's sentence (empty when nothing is paid back)."""
+    return " " + phrase(domain, response, refund=texts.rubles(refund)) if refund > 0 else ""
+
+
+def agreed_fee(value: Any) -> Optional[Decimal]:
+    """The fee the confirmation named, from its slot; None when it named none (or nothing readable)."""
+    try:
+        fee = Decimal(str(value)) if value is not None else None
+    except InvalidOperation:
+        return None
+    return fee if fee is not None and fee.is_finite() else None
 
 
 class CancellableOrders(OrderChoice):
@@ -135,16 +153,30 @@ class ActionAskMarketCancelConfirm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         with session_scope() as session:
-            order = orders.order_of(session, resident_id(session, tracker), int(tracker.get_slot(ORDER)))
+            order = orders.order_of(
+                session, resident_id(session, tracker), order_number(tracker.get_slot(ORDER))
+            )
+            if order is None:  # a forged or stale number: nothing of somebody else's order is shown
+                say_refusal(dispatcher, domain, refusal("not_yours", order_id=tracker.get_slot(ORDER)))
+                return [SlotSet(ORDER, STOP), SlotSet(CONFIRM, False)]
             fee = orders.cancellation_fee(order, utcnow())
+            paid = ledger.payment_of(session, order.id) if ledger.is_paid(session, order.id) else None
+            note = refund_note(
+                domain, "utter_market_refund_ahead_note", paid.amount - fee if paid else Decimal(0)
+            )
             summary = texts.order_summary(domain, order)
         if fee:
             dispatcher.utter_message(
-                response="utter_market_cancel_confirm_fee", summary=summary, **fee_values(fee)
+                response="utter_market_cancel_confirm_fee",
+                summary=summary,
+                refund_note=note,
+                **fee_values(fee),
             )
         else:
-            dispatcher.utter_message(response="utter_market_cancel_confirm_free", summary=summary)
-        return []
+            dispatcher.utter_message(
+                response="utter_market_cancel_confirm_free", summary=summary, refund_note=note
+            )
+        return [SlotSet(FEE, str(fee))]
 
 
 class ActionMarketCancelDone(Action):
@@ -154,30 +186,47 @@ class ActionMarketCancelDone(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        cleared = [SlotSet(ORDER, None), SlotSet(CONFIRM, None)]
+        cleared = [SlotSet(ORDER, None), SlotSet(CONFIRM, None), SlotSet(FEE, None)]
         order_id = tracker.get_slot(ORDER)
         if order_id in (None, STOP):
             return cleared
         if not tracker.get_slot(CONFIRM):
             dispatcher.utter_message(response="utter_market_cancel_kept")
             return cleared
+        number = order_number(order_id)
+        if number is None:
+            dispatcher.utter_message(response="utter_market_order_number_digits")
+            return cleared
         with session_scope() as session:
             customer = resident_id(session, tracker)
-            result = orders.cancel(session, customer, int(order_id))
+            result = orders.cancel(session, customer, number, agreed_fee=agreed_fee(tracker.get_slot(FEE)))
             if result.cancelled:
                 audit_record(
                     session,
                     skill=SKILL,
                     action="order_cancelled",
                     resident_id=customer,
-                    details={"order_id": int(order_id), "fee": str(result.fee)},
+                    details={
+                        "order_id": number,
+                        "fee": str(result.fee),
+                        "refunded": str(result.refunded),
+                        "refund_failed": result.refund_failed,
+                    },
                 )
         if result.refused is not None:
             say_refusal(dispatcher, domain, result.refused)
-        elif result.fee:
+            return cleared
+        done = "utter_market_refund_failed_note" if result.refund_failed else "utter_market_refund_done_note"
+        note = refund_note(domain, done, result.refunded)
+        if result.fee:
             dispatcher.utter_message(
-                response="utter_market_cancelled_with_fee", order_id=result.order_id, **fee_values(result.fee)
+                response="utter_market_cancelled_with_fee",
+                order_id=result.order_id,
+                refund_note=note,
+                **fee_values(result.fee),
             )
         else:
-            dispatcher.utter_message(response="utter_market_cancelled_free", order_id=result.order_id)
+            dispatcher.utter_message(
+                response="utter_market_cancelled_free", order_id=result.order_id, refund_note=note
+            )
         return cleared

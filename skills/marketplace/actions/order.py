@@ -76,12 +76,15 @@ def first_quote(
     hours: when.Hours,
     offer_id: Optional[int],
     address: Optional[str],
+    customer: Optional[int] = None,
 ) -> Tuple[Optional[orders.Quote], Optional[datetime], Optional[Refusal]]:
-    """The first acceptable hour that can be booked: (quote, start, None), or (None, None, why not)."""
+    """The first acceptable hour that can be booked for the customer: (quote, start, None), or (None, None, why
+    not)."""
     refused = refusal("no_booking")
     for start in slot_starts(day, hours):
         try:
-            return orders.quote(session, category, start, offer_id=offer_id, address=address), start, None
+            quoted = orders.quote(session, category, start, offer_id, address, customer_id=customer)
+            return quoted, start, None
         except orders.OrderError as error:
             refused = error.refusal
     if len(hours.hours) > 1:
@@ -128,11 +131,16 @@ class ValidateMarketOrderForm(FormValidationAction):
     async def extract_market_category(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """A pick from the search results fixes the offer and its category; a problem told in the resident's words
-        (a dripping tap) names the category when none is known yet."""
+        """A pick from the search results fixes the offer and its category (a provider's own offer only the
+        category: dispatch finds another provider); a problem told in the resident's words (a dripping tap) names
+        the category when none is known yet."""
         with session_scope() as session:
             offer = picked_offer(session, tracker)
             if offer is not None:
+                provider = session.get(MarketProvider, offer.provider_id)
+                if provider.resident_id == resident_id(session, tracker):
+                    dispatcher.utter_message(response="utter_market_own_offer_picked", offer_id=offer.id)
+                    return {OFFER: None, CATEGORY: offer.category}
                 return {OFFER: offer.id, CATEGORY: offer.category}
         if tracker.get_slot(CATEGORY) or entity_value(tracker, "service_category"):
             return {}
@@ -229,8 +237,9 @@ class ValidateMarketOrderForm(FormValidationAction):
         if hours is None or category not in catalog.CATEGORIES:
             return {HOUR: value}
         with session_scope() as session:
+            customer = resident_id(session, tracker)
             quote, start, refused = first_quote(
-                session, category, day, hours, tracker.get_slot(OFFER), tracker.get_slot(ADDRESS)
+                session, category, day, hours, tracker.get_slot(OFFER), tracker.get_slot(ADDRESS), customer
             )
         if quote is None:
             say_refusal(dispatcher, domain, refused)
@@ -269,7 +278,8 @@ class ActionAskMarketOrderConfirm(Action):
             return [SlotSet(HOUR, None), SlotSet(REQUESTED_SLOT, HOUR)]
         picked = tracker.get_slot(OFFER)
         with session_scope() as session:
-            quote, start, refused = first_quote(session, category, day, hours, picked, address)
+            customer = resident_id(session, tracker)
+            quote, start, refused = first_quote(session, category, day, hours, picked, address, customer)
             if quote is None:
                 dispatcher.utter_message(
                     response="utter_market_hour_refused", reason=texts.refusal_text(domain, refused)
@@ -350,6 +360,7 @@ class ActionMarketOrderDone(Action):
         dispatcher.utter_message(
             response="utter_market_order_placed",
             summary=summary,
+            hold_minutes=int(orders.UNPAID_HOLD.total_seconds()) // 60,
             buttons=buttons,
             **offer("market_pay_order", order_id=order_id),
         )

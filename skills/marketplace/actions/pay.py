@@ -2,7 +2,8 @@
 no, the receipt with the split between the provider and the cooperative.
 
 The idempotency key is made once per confirmation prompt and kept in a slot, so a retried action or a repeated
-"yes" returns the first payment instead of charging again; another request for a paid order is refused.
+"yes" returns the first payment instead of charging again; another request for a paid order, or for one whose
+payment is under way, is refused (ledger.pay_order claims the order before the provider is asked).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from engine.sdk import (
 from .. import ledger, orders, texts
 from ..models import MarketOrder
 from ..refusals import Refusal, refusal
-from .common import say_refusal
+from .common import order_number, say_refusal
 from .order_choice import AskWhichOrder, OrderChoice, OrderChoiceForm
 
 ORDER, CONFIRM, KEY = "market_pay_order", "market_pay_confirm", "market_pay_key"
@@ -40,7 +41,7 @@ class UnpaidOrders(OrderChoice):
         return [
             order
             for order in orders.customer_orders(session, customer)
-            if order.state != orders.CANCELLED
+            if order.state not in (orders.CANCELLED, orders.EXPIRED)
             and not order.warranty_claim_id
             and not ledger.is_paid(session, order.id)
         ]
@@ -51,8 +52,12 @@ class UnpaidOrders(OrderChoice):
             return refusal("not_yours", order_id=order_id)
         if ledger.is_paid(session, order.id):
             return refusal("paid_before", order_id=order.id)
+        if ledger.payment_pending(session, order.id):
+            return refusal("payment_pending", order_id=order.id)
         if order.state == orders.CANCELLED:
             return refusal("cancelled_unpaid", order_id=order.id)
+        if order.state == orders.EXPIRED:
+            return refusal("hold_expired", order_id=order.id)
         if order.warranty_claim_id:
             return refusal("warranty_visit_free", order_id=order.id)
         return None
@@ -83,7 +88,11 @@ class ActionAskMarketPayConfirm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         with session_scope() as session:
-            order = orders.order_of(session, resident_id(session, tracker), int(tracker.get_slot(ORDER)))
+            customer = resident_id(session, tracker)
+            order = orders.order_of(session, customer, order_number(tracker.get_slot(ORDER)))
+            if order is None:  # a forged or stale number: nothing of somebody else's order is shown
+                say_refusal(dispatcher, domain, refusal("not_yours", order_id=tracker.get_slot(ORDER)))
+                return [SlotSet(ORDER, STOP), SlotSet(CONFIRM, False)]
             percent, _ = ledger.parameters(session)
             share, commission = ledger.split(order.price, percent)
             values = {
@@ -115,11 +124,15 @@ class ActionMarketPayDone(Action):
         if not tracker.get_slot(CONFIRM) or not key:
             dispatcher.utter_message(response="utter_market_pay_not_confirmed")
             return cleared
+        order_id = order_number(order_id)
+        if order_id is None:
+            dispatcher.utter_message(response="utter_market_order_number_digits")
+            return cleared
         with session_scope() as session:
             customer = resident_id(session, tracker)
-            retried = ledger.is_paid(session, int(order_id))
+            retried = ledger.is_paid(session, order_id)
             try:
-                paid = ledger.pay_order(session, customer, int(order_id), f"marketplace:{key}")
+                paid = ledger.pay_order(session, customer, order_id, f"marketplace:{key}")
             except ledger.NotPayable as error:
                 say_refusal(dispatcher, domain, error.refusal)
                 return cleared
@@ -130,7 +143,7 @@ class ActionMarketPayDone(Action):
                     action="order_paid",
                     resident_id=customer,
                     details={
-                        "order_id": int(order_id),
+                        "order_id": order_id,
                         "payment_id": paid.payment.id,
                         "amount": str(paid.payment.amount),
                     },

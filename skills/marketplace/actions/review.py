@@ -1,5 +1,6 @@
-"""A review of a done order: which order (the only one not yet reviewed by default), rating 1–5 in digits or
-words, an optional comment. A second review of the same order is refused before anything is asked."""
+"""A review of a done and paid order: which order (the only one not yet reviewed by default), rating 1–5 in digits
+or words, an optional comment. A second review of the same order, a review of an unpaid order and a provider's
+review of their own work are refused before anything is asked."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from engine.sdk import STOP, audit_record, resident_id, session_scope, skill_lexicon
 
-from .. import orders, reviews
+from .. import ledger, orders, reviews
 from ..models import MarketOrder, MarketReview
 from ..refusals import Refusal, refusal
-from .common import say_refusal
+from .common import order_number, say_refusal
 from .order_choice import AskWhichOrder, OrderChoice, OrderChoiceForm
 
 ORDER, RATING, TEXT = "market_review_order", "market_rating", "market_review_text"
@@ -45,9 +46,21 @@ def reviewed(session: Session, order_id: int) -> bool:
     )
 
 
+def own_work(order: MarketOrder, customer: int) -> bool:
+    return order.provider is not None and order.provider.resident_id == customer
+
+
 class OrdersToReview(OrderChoice):
     def candidates(self, session: Session, customer: int) -> List[MarketOrder]:
-        """Done orders of the resident that have no review yet, newest first."""
+        """Done and paid orders of the resident, of other providers, that have no review yet, newest first."""
+        return [
+            order
+            for order in self._unreviewed(session, customer)
+            if ledger.is_paid(session, order.id) and not own_work(order, customer)
+        ]
+
+    @staticmethod
+    def _unreviewed(session: Session, customer: int) -> List[MarketOrder]:
         return [
             order
             for order in orders.customer_orders(session, customer)
@@ -62,9 +75,18 @@ class OrdersToReview(OrderChoice):
             return refusal("review_not_done_yet", order_id=order.id, order_state=order.state)
         if reviewed(session, order.id):
             return refusal("reviewed_before", order_id=order.id)
+        if own_work(order, customer):
+            return refusal("review_own_order", order_id=order.id)
+        if not ledger.is_paid(session, order.id):
+            return refusal("review_unpaid", order_id=order.id)
         return None
 
     def nothing_response(self, session: Session, customer: int) -> str:
+        unreviewed = self._unreviewed(session, customer)
+        if any(
+            not ledger.is_paid(session, order.id) and not own_work(order, customer) for order in unreviewed
+        ):
+            return "utter_market_nothing_to_review_unpaid"
         if any(order.state == orders.DONE for order in orders.customer_orders(session, customer)):
             return "utter_market_nothing_to_review_all_reviewed"
         return "utter_market_nothing_to_review"
@@ -112,14 +134,18 @@ class ActionMarketReviewDone(Action):
         order_id, rating, text = tracker.get_slot(ORDER), tracker.get_slot(RATING), tracker.get_slot(TEXT)
         if STOP in (order_id, rating) or order_id is None or rating is None:
             return cleared
+        order_id = order_number(order_id)
+        if order_id is None:
+            dispatcher.utter_message(response="utter_market_order_number_digits")
+            return cleared
         with session_scope() as session:
             customer = resident_id(session, tracker)
             try:
                 review = reviews.leave_review(
                     session,
                     customer,
-                    int(order_id),
-                    int(rating),
+                    order_id,
+                    reviews.parse_rating(rating) or 0,
                     None if text in (None, NO_COMMENT, STOP) else text,
                 )
             except reviews.ReviewRefused as error:

@@ -16,7 +16,7 @@ from engine.sdk import STOP, audit_record, clock, resident_id, session_scope
 from .. import orders, texts, warranty
 from ..models import MarketOrder
 from ..refusals import Refusal, refusal
-from .common import say_refusal
+from .common import order_number, say_refusal
 from .order_choice import AskWhichOrder, OrderChoice, OrderChoiceForm
 
 ORDER, TEXT = "market_claim_order", "market_claim_text"
@@ -72,9 +72,13 @@ class ActionMarketWarrantyDone(Action):
         order_id, text = tracker.get_slot(ORDER), tracker.get_slot(TEXT)
         if STOP in (order_id, text) or order_id is None:
             return cleared
+        order_id = order_number(order_id)
+        if order_id is None:
+            dispatcher.utter_message(response="utter_market_order_number_digits")
+            return cleared
         with session_scope() as session:
             customer = resident_id(session, tracker)
-            result = warranty.open_claim(session, customer, int(order_id), text or "")
+            result = warranty.open_claim(session, customer, order_id, text or "")
             if result.claim_id is not None:
                 audit_record(
                     session,
@@ -82,7 +86,7 @@ class ActionMarketWarrantyDone(Action):
                     action="warranty_claim",
                     resident_id=customer,
                     details={
-                        "order_id": int(order_id),
+                        "order_id": order_id,
                         "claim_id": result.claim_id,
                         "accepted": result.accepted,
                         "visit_order_id": result.visit_order_id,

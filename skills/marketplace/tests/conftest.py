@@ -111,3 +111,37 @@ def session(store):
 @pytest.fixture
 def factory(session):
     return Factory(session)
+
+
+@pytest.fixture
+def counting(monkeypatch):
+    """Payments and refunds through the counting provider (tests/fake_provider.py). Set before the store is
+    prepared (`market` asks for it): preparing the store clears the cached settings, so the setting is read."""
+    from skills.marketplace.tests.fake_provider import PATH, CountingProvider
+
+    CountingProvider.reset()
+    monkeypatch.setenv("ASSISTANT_PAYMENT_PROVIDER", PATH)
+    yield CountingProvider
+    CountingProvider.reset()
+
+
+@pytest.fixture
+def market(counting, store):
+    """A committed cast for the tests that work in units of work of their own (races, money): Иван (a member who
+    also uses the assistant, 1500 ₽) and Пётр (900 ₽), plumbers in Заречный; residents Анна and Борис."""
+    from types import SimpleNamespace
+
+    with session_scope() as session:
+        factory = Factory(session)
+        master = factory.resident("master")
+        ivan = factory.provider("Иван", price="1500", resident_id=master, hours=(8, 20), warranty_days=30)
+        petr = factory.provider("Пётр", rating="4.00", price="900", hours=(8, 20), warranty_days=30)
+        return SimpleNamespace(
+            master=master,
+            ivan=ivan.id,
+            ivan_offer=factory.offer_of(ivan).id,
+            petr=petr.id,
+            petr_offer=factory.offer_of(petr).id,
+            anna=factory.resident("anna"),
+            boris=factory.resident("boris"),
+        )

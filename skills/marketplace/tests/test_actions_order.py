@@ -256,7 +256,8 @@ def test_dispatch_gives_the_order_to_ivan_and_a_repeated_confirmation_places_not
     (number,) = customer_orders("resident-1")
     assert texts(messages) == (
         f"Готово! Заказ № {number}: сантехник, {slot_text(clock.local_moment(tomorrow(), 10))}, "
-        f"{ADDRESS} — 1 500 ₽, исполнитель назначен (Иван Петров).\nОплатить сейчас?"
+        f"{ADDRESS} — 1 500 ₽, исполнитель назначен (Иван Петров).\nВремя за вами 60 мин: если не оплатить заказ "
+        "за это время, его смогут занять. Оплатить сейчас?"
     )
     assert messages[0]["buttons"] == [
         {"title": "Оплатить", "payload": f'/market_pay_order{{"order_id": "{number}"}}'},

@@ -1,11 +1,9 @@
 """Paying for an order: validate_market_pay_form, action_ask_market_pay_order, action_ask_market_pay_confirm and
 action_market_pay_done."""
 
-from decimal import Decimal
-
 from sqlalchemy import func, select
 
-from engine.sdk import DECLINED, STOP, Payment, session_scope
+from engine.sdk import DECLINED, STOP, session_scope
 from engine.testing import button_titles, make_tracker, run_action, slot_events, texts
 from skills.marketplace import ledger
 from skills.marketplace.actions import pay as pay_actions
@@ -17,6 +15,7 @@ from skills.marketplace.actions.pay import (
 )
 from skills.marketplace.models import MarketPayment
 from skills.marketplace.tests.conversations import pay, payment_rows, place, validate
+from skills.marketplace.tests.fake_provider import Answer
 
 
 def pay_form(new=None, slots=None, text="", intent="market_pay_order", sender="resident-1"):
@@ -105,12 +104,25 @@ def test_declining_to_pay_pays_nothing(demo_store):
     assert texts(messages) == "Хорошо, оплату не провожу. Деньги не списаны." and payment_rows() == before
 
 
-def test_a_declined_payment_shows_its_receipt_and_records_nothing(demo_store, monkeypatch):
+class DecliningSandbox:
+    """The sandbox as if the bank said no."""
+
+    name = "sandbox"
+
+    def charge(self, **request):
+        return Answer(DECLINED, "declined", "TEST-0001", "no")
+
+
+def test_a_declined_payment_shows_its_receipt_and_releases_the_order(demo_store, monkeypatch):
     number = place()
-    declined = Payment(
-        amount=Decimal("1500.00"), status=DECLINED, provider="sandbox", receipt_number="TEST-0001"
+    real_charge = ledger.charge_reserved
+    monkeypatch.setattr(
+        ledger,
+        "charge_reserved",
+        lambda session, payment, **kwargs: real_charge(
+            session, payment, provider=DecliningSandbox(), **kwargs
+        ),
     )
-    monkeypatch.setattr(ledger, "pay", lambda *args, **kwargs: declined)
     messages, _ = pay(number, key="declined")
     assert texts(messages) == (
         "Платёж отклонён: ТЕСТОВЫЙ ПЛАТЁЖ (песочница). Квитанция № TEST-0001: 1 500,00 ₽, "
@@ -123,6 +135,11 @@ def test_a_declined_payment_shows_its_receipt_and_records_nothing(demo_store, mo
             ).scalar_one()
             == 0
         )
+    monkeypatch.setattr(ledger, "charge_reserved", real_charge)
+    assert texts(pay(number, key="declined")[0]).startswith(
+        "Платёж отклонён"
+    )  # a declined key stays declined
+    assert "оплачено" in texts(pay(number, key="a-new-confirmation")[0])
 
 
 def test_a_real_payment_provider_asks_without_the_sandbox_notice(demo_store, monkeypatch):

@@ -40,7 +40,7 @@ def test_a_review_waits_for_the_work_to_be_done(demo_store):
 
 
 def test_a_rating_in_words_updates_the_providers_rating_and_only_once(demo_store):
-    number = done_order(paid=False)
+    number = done_order()
     messages, events = review_form(new={"market_rating": "на троечку"}, text="на троечку")
     slots = slot_events(events)
     assert messages == [] and slots["market_review_order"] == number and slots["market_rating"] == 3

@@ -100,9 +100,7 @@ def test_the_first_filter_whose_relaxation_finds_something_is_hinted(session):
 
 def test_busy_provider_shows_the_next_free_slot(session):
     ivan = catalog.search(session, SearchQuery(category="plumber", day=TOMORROW, now=NOW)).cards[0]
-    customer = session.execute(
-        select(MarketProvider.resident_id).where(MarketProvider.id == ivan.provider_id)
-    ).scalar_one()
+    customer = resident_for(session, "rest", "neighbour")  # not Иван himself: nobody orders their own offer
     orders.place_order(
         session, customer, None, "ул. Речная, 1", clock.to_local(ivan.nearest_slot), ivan.offer_id, NOW
     )

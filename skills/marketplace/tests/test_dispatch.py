@@ -94,8 +94,9 @@ def test_nearest_free_slot_skips_booked_hours(factory, session):
         offer_id=factory.offer_of(provider).id,
         now=NOW,
     )
-    slot = dispatch.nearest_free_slot(session, provider, moscow(TOMORROW, 0), 120)
+    # the order is unpaid: its hours are held for a while after NOW (dispatch.UNPAID_HOLD)
+    slot = dispatch.nearest_free_slot(session, provider, moscow(TOMORROW, 0), 120, now=NOW)
     assert clock.to_local(slot) == moscow(TOMORROW + timedelta(days=1), 9)
     assert dispatch.nearest_free_slot(
-        session, provider, moscow(TOMORROW, 0), 60, day=TOMORROW
+        session, provider, moscow(TOMORROW, 0), 60, day=TOMORROW, now=NOW
     ) == clock.to_store(moscow(TOMORROW, 11))

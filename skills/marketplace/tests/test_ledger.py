@@ -38,9 +38,11 @@ def order(session, factory):
 
 def test_payment_records_the_split_with_the_commission_in_force(session, order, monkeypatch):
     described = []
-    real_pay = ledger.pay
+    real_charge = ledger.charge_reserved
     monkeypatch.setattr(
-        ledger, "pay", lambda *a, **k: described.append(k["description"]) or real_pay(*a, **k)
+        ledger,
+        "charge_reserved",
+        lambda *a, **k: described.append(k["description"]) or real_charge(*a, **k),
     )
     paid = ledger.pay_order(session, order.customer_id, order.id, "key-1")
     assert (paid.order_id, paid.provider_share, paid.commission, paid.commission_percent) == (

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from skills.marketplace import orders, reviews
+from skills.marketplace import ledger, orders, reviews
 from skills.marketplace.tests.conftest import NOW, moscow
 
 TOMORROW = NOW.date() + timedelta(days=1)
@@ -30,17 +30,23 @@ def test_ratings_in_digits_and_words(said, rating):
     assert reviews.parse_rating(said) == rating
 
 
-@pytest.mark.parametrize("said", ["10", 0, 6, "", "дверь течёт", None, "2.5"])
+@pytest.mark.parametrize(
+    "said",
+    ["10", 0, 6, "", "дверь течёт", None, "2.5", "9" * 400, "1" * 100_000, "5," + "0" * 100_000 + "1"],
+    ids=["10", "0", "6", "empty", "words", "none", "2.5", "400-digits", "100k-digits", "100k-fraction"],
+)
 def test_no_rating(said):
     assert reviews.parse_rating(said) is None
 
 
 @pytest.fixture
 def done_order(session, factory):
+    """A done order, paid: only customers of paid orders review them."""
     master = factory.resident("master")
     factory.provider("Иван", rating="0", reviews=0, resident_id=master)
     customer = factory.resident("customer")
     order = orders.place_order(session, customer, "plumber", "ул. Речная, 1", moscow(TOMORROW, 10), now=NOW)
+    ledger.pay_order(session, customer, order.id, f"key-{order.id}")
     orders.advance(session, master, order.id, orders.DONE, moscow(TOMORROW, 12))
     return order
 
@@ -59,6 +65,7 @@ def test_rating_is_the_average_of_reviews(session, factory, done_order):
     second = orders.place_order(
         session, done_order.customer_id, "plumber", "ул. Речная, 1", moscow(TOMORROW, 14), now=NOW
     )
+    ledger.pay_order(session, done_order.customer_id, second.id, "key-second")
     orders.set_state(session, second, orders.DONE, moscow(TOMORROW, 16))
     reviews.leave_review(session, done_order.customer_id, done_order.id, 5, None)
     reviews.leave_review(session, done_order.customer_id, second.id, 2, None)

@@ -52,3 +52,28 @@ def test_parse_day(value, day):
 @pytest.mark.parametrize("hour, text", [(9, "09:00"), (18, "18:00")])
 def test_hour_text(hour, text):
     assert when.hour_text(hour) == text
+
+
+@pytest.mark.parametrize(
+    "text, hours",
+    [
+        ("в 10" + " " * 100_000 + "x", None),  # spaces both the gap and the tail could take: once quadratic
+        ("в 10" + " " * 99_992 + "утра", [10]),
+        ("10" + "!" * 100_000, [10]),
+        ("к 7" + " " * 50_000 + "вечера" + " " * 49_991 + "!", [19]),
+        ("в " * 50_000 + "10", None),
+        ("1" * 100_000, None),
+    ],
+    ids=[
+        "spaces-then-a-letter",
+        "spaces-then-a-word",
+        "punctuation",
+        "spaces-around-a-word",
+        "prepositions",
+        "digits",
+    ],
+)
+def test_a_hundred_thousand_character_message_is_read(text, hours):
+    assert len(text) >= 100_000
+    found = when.parse_hours(text)
+    assert (found.hours if found else None) == hours

@@ -13,8 +13,9 @@ from .helpers import act, said
 
 def ride_with(driver_sender: str, now) -> int:
     only_free(driver_sender)
+    owner = resident("resident-1")
     with session_scope() as session:
-        return rides.order_ride(session, resident("resident-1"), STATION, MARKET, None, now).id
+        return rides.order_ride(session, owner, STATION, MARKET, None, now).id
 
 
 def step(text: str, sender: str, step_entity=None):
@@ -108,8 +109,9 @@ def test_the_new_ride_is_offered_to_its_driver_once(demo_store, frozen_clock):
 
 def test_a_ride_without_a_driver_is_looked_for_again_until_one_is_free(demo_store, frozen_clock):
     only_free()  # nobody on shift
+    owner = resident("resident-1")
     with session_scope() as session:
-        ride = rides.order_ride(session, resident("resident-1"), STATION, MARKET, None, frozen_clock).id
+        ride = rides.order_ride(session, owner, STATION, MARKET, None, frozen_clock).id
     from skills.transport.actions.notice import dispatch_later
 
     with session_scope() as session:

@@ -31,8 +31,8 @@ def confirmed(**extra):
 
 
 def rides_of(sender: str):
+    owner = resident(sender)
     with session_scope() as session:
-        owner = resident(sender)
         return [
             (r.status, r.driver_id)
             for r in session.execute(select(Ride).where(Ride.resident_id == owner)).scalars()

@@ -21,8 +21,9 @@ from .helpers import act, form, said
 
 
 def ordered(sender: str, now) -> int:
+    owner = resident(sender)
     with session_scope() as session:
-        return rides.order_ride(session, resident(sender), STATION, MARKET, None, now).id
+        return rides.order_ride(session, owner, STATION, MARKET, None, now).id
 
 
 def assigned_earlier(ride_id: int, minutes: int) -> None:

@@ -16,8 +16,9 @@ from .conftest import AIRPORT, NOW, STATION, THEATRE, only_free, resident
 
 def order(sender, origin=THEATRE, destination=STATION, now=NOW):
     """(ride id, status, the driver's name or None)."""
+    owner = resident(sender)
     with session_scope() as session:
-        ride = rides.order_ride(session, resident(sender), origin, destination, None, now)
+        ride = rides.order_ride(session, owner, origin, destination, None, now)
         driver = session.get(Driver, ride.driver_id) if ride.driver_id else None
         return ride.id, ride.status, driver.name if driver else None
 

@@ -22,11 +22,12 @@ def zone_id(code):
 
 
 def start(sender, code, minutes=60, key=None, now=NOW):
+    who, zone = resident(sender), zone_id(code)
     with session_scope() as session:
         outcome = parking.start_parking(
             session,
-            resident(sender),
-            zone_id(code),
+            who,
+            zone,
             minutes,
             now,
             idempotency_key=key or f"{sender}-{code}-{minutes}",
@@ -35,16 +36,16 @@ def start(sender, code, minutes=60, key=None, now=NOW):
 
 
 def extend(sender, session_id, minutes, key, now=NOW):
+    who = resident(sender)
     with session_scope() as session:
-        outcome = parking.extend_parking(
-            session, resident(sender), session_id, minutes, now, idempotency_key=key
-        )
+        outcome = parking.extend_parking(session, who, session_id, minutes, now, idempotency_key=key)
         return outcome.code, outcome.amount
 
 
 def stop(sender, session_id, now, key="stop"):
+    who = resident(sender)
     with session_scope() as session:
-        outcome = parking.stop_parking(session, resident(sender), session_id, now, idempotency_key=key)
+        outcome = parking.stop_parking(session, who, session_id, now, idempotency_key=key)
         return outcome.code, outcome.refund
 
 
@@ -54,19 +55,19 @@ def ends_at(session_id):
 
 
 def paid(sender):
+    who = resident(sender)
     with session_scope() as session:
         return (
-            session.execute(
-                select(Payment.amount).where(Payment.resident_id == resident(sender)).order_by(Payment.id)
-            )
+            session.execute(select(Payment.amount).where(Payment.resident_id == who).order_by(Payment.id))
             .scalars()
             .all()
         )
 
 
 def refunded(sender):
+    who = resident(sender)
     with session_scope() as session:
-        payments = session.execute(select(Payment).where(Payment.resident_id == resident(sender))).scalars()
+        payments = session.execute(select(Payment).where(Payment.resident_id == who)).scalars()
         return sum((refunded_amount(session, p) for p in payments), Decimal(0))
 
 
@@ -94,9 +95,10 @@ def test_starting_pays_the_hourly_price_rounded_up_to_the_rouble(demo_store):
     code, session_id, amount = start("anna", "P1", 25)  # 50 ₽/h × 25 min = 20.83
     assert (code, amount) == ("started", Decimal(21)) and paid("anna") == [Decimal(21)]
     assert ends_at(session_id) == NOW.replace(tzinfo=None) - timedelta(hours=3) + timedelta(minutes=25)
+    anna = resident("anna")
     with session_scope() as session:
-        assert [s.id for s in parking.active_parking(session, resident("anna"))] == [session_id]
-        assert parking.active_parking(session, resident("anna"), NOW + timedelta(minutes=25)) == []
+        assert [s.id for s in parking.active_parking(session, anna)] == [session_id]
+        assert parking.active_parking(session, anna, NOW + timedelta(minutes=25)) == []
 
 
 @pytest.mark.parametrize("minutes", [0, 14, 181, -30])
@@ -107,10 +109,9 @@ def test_minutes_outside_the_zone_limits_are_refused(demo_store, minutes):
 
 def test_a_full_zone_an_unknown_zone_and_a_second_session_in_one_zone_are_refused(demo_store):
     assert start("anna", "P5")[0] == "full"
+    anna = resident("anna")
     with session_scope() as session:
-        assert parking.start_parking(session, resident("anna"), 999, 60, NOW, idempotency_key="x").code == (
-            "unknown_zone"
-        )
+        assert parking.start_parking(session, anna, 999, 60, NOW, idempotency_key="x").code == "unknown_zone"
     _, first, _ = start("anna", "P1", 60)
     assert start("anna", "P1", 30)[:2] == ("already_parked", first)
     assert start("anna", "P4", 30)[0] == "started"  # another zone: another car
@@ -214,10 +215,11 @@ def test_unused_minutes_come_back_from_the_latest_payment_first(demo_store):
     assert preview == Decimal("46.33")
     assert stop("anna", session_id, NOW + timedelta(minutes=50)) == ("stopped", Decimal("46.33"))
     # 55 unused: all 45 of the extension (38 ₽) and 10 of the first hour (50 × 10 / 60 = 8.33)
+    anna = resident("anna")
     with session_scope() as session:
         amounts = {
             p.amount: refunded_amount(session, p)
-            for p in session.execute(select(Payment).where(Payment.resident_id == resident("anna"))).scalars()
+            for p in session.execute(select(Payment).where(Payment.resident_id == anna)).scalars()
         }
     assert amounts == {Decimal(50): Decimal("8.33"), Decimal(38): Decimal(38)}
 

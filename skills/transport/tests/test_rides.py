@@ -18,8 +18,9 @@ FEE = Decimal(99)
 
 
 def order(sender, pickup_at=None, origin=THEATRE, destination=STATION, now=NOW):
+    owner = resident(sender)
     with session_scope() as session:
-        ride = rides.order_ride(session, resident(sender), origin, destination, pickup_at, now)
+        ride = rides.order_ride(session, owner, origin, destination, pickup_at, now)
         return ride.id, ride.status
 
 
@@ -35,15 +36,15 @@ def driver_of(ride_id):
 
 
 def step(sender, ride_id, name, now=NOW):
+    who = resident(sender)
     with session_scope() as session:
-        return rides.driver_step(session, resident(sender), ride_id, name, now).code
+        return rides.driver_step(session, who, ride_id, name, now).code
 
 
 def cancel(sender, ride_id, expected_fee=Decimal(0), now=NOW):
+    who = resident(sender)
     with session_scope() as session:
-        outcome = rides.cancel_ride(
-            session, session.get(Ride, ride_id), resident(sender), now, expected_fee=expected_fee
-        )
+        outcome = rides.cancel_ride(session, session.get(Ride, ride_id), who, now, expected_fee=expected_fee)
         return outcome.code, outcome.terms
 
 
@@ -77,12 +78,13 @@ def test_a_ride_for_now_gets_a_driver_and_its_fare(demo_store):
         and ride.fare == Decimal(140)
         and ride.pickup_at == NOW.replace(tzinfo=None) - timedelta(hours=3)
     )
+    anna, boris = resident("anna"), resident("boris")
     with session_scope() as session:
         now = rides.ride_status(session, session.get(Ride, ride_id), NOW)
         assert now.status == "assigned" and now.driver.name == "Алексей Смирнов"
         assert now.eta_minutes == 1 and not now.late
-        assert rides.active_ride(session, resident("anna")).id == ride_id
-        assert rides.active_ride(session, resident("boris")) is None
+        assert rides.active_ride(session, anna).id == ride_id
+        assert rides.active_ride(session, boris) is None
 
 
 def test_ordering_again_while_a_ride_is_open_makes_no_second_ride(demo_store):
@@ -199,8 +201,9 @@ def test_the_driver_moves_the_ride_step_by_step_and_is_freed_at_the_destination(
         STATION[1].lon,
     )
     assert [audits(f"ride_{s}") for s in ("assigned", "accept", "arrived", "start", "finish")] == [1] * 5
+    anna = resident("anna")
     with session_scope() as session:
-        assert rides.active_ride(session, resident("anna")) is None
+        assert rides.active_ride(session, anna) is None
 
 
 def test_only_the_rides_own_driver_moves_it(demo_store):
@@ -218,8 +221,9 @@ def test_a_cancelled_ride_tells_its_driver(demo_store):
     ride_id, _ = order("anna")
     cancel("anna", ride_id)
     assert step("driver-aleksei", ride_id, "accept") == "cancelled"
+    aleksei = resident("driver-aleksei")
     with session_scope() as session:
-        assert rides.driver_ride(session, resident("driver-aleksei")) is None
+        assert rides.driver_ride(session, aleksei) is None
 
 
 def drive_to(ride_id, driver, last):

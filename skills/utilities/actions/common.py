@@ -19,11 +19,13 @@ LINK_INTENT = "utilities_link_account"
 
 
 def resident_account(
-    session: Session, tracker: Tracker, dispatcher: CollectingDispatcher
+    session: Session, tracker: Tracker, dispatcher: CollectingDispatcher, number: Optional[str] = None
 ) -> Tuple[int, Optional[UtilitiesAccount]]:
-    """(resident, the account meant) — or the account is None and the resident has been told why."""
+    """(resident, the account meant) — or the account is None and the resident has been told why. The account is
+    `number` when given (one an earlier step settled on), else the one the latest message names, else the last
+    linked; a number is always checked in the store to be one of the resident's linked accounts."""
     resident = resident_id(session, tracker)
-    number = entity_value(tracker, "account_number")
+    number = number or entity_value(tracker, "account_number")
     choice, account = account_for(session, resident, str(number) if number else None)
     if choice is AccountChoice.NOT_YOURS:
         dispatcher.utter_message(

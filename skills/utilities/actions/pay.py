@@ -1,7 +1,10 @@
 """Paying for an account through the engine's payment interface: amount (what is due by default), yes/no, receipt.
 
 The idempotency key is made once per confirmation prompt and kept in a slot, so a retried action or a repeated
-"yes" within the same form returns the first payment instead of charging again.
+"yes" within the same form returns the first payment instead of charging again. The account is settled when the
+form starts (the one named, else the last linked) and kept in a slot too: the prompt names it and the payment goes
+to exactly that account — never to one looked up again from the "yes" — once the store confirms it is still the
+resident's.
 """
 
 from __future__ import annotations
@@ -29,21 +32,34 @@ from engine.sdk import (
     phrase,
     read_numbers,
     receipt,
+    resident_id,
     session_scope,
     yes_no_extraction,
 )
 
 from .. import billing
+from ..accounts import account_for
 from ..models import UtilitiesPayment
 from .common import is_sentinel, parse_amount, resident_account
 
 AMOUNT, CONFIRM, KEY = "utilities_pay_amount", "utilities_pay_confirm", "utilities_pay_key"
+ACCOUNT = "utilities_pay_account"  # the number of the account being paid: set by this module only
 MIN_AMOUNT, MAX_AMOUNT = Decimal("1"), Decimal("500000")
 
 
 class ValidateUtilitiesPayForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_utilities_pay_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        """The form's slots, and the account settled when the form starts: `extract_utilities_pay_amount` puts it
+        in the tracker, but rasa_sdk returns only the form's own slots, and the form never asks for this one."""
+        before = tracker.get_slot(ACCOUNT)
+        events = await super().run(dispatcher, tracker, domain)
+        settled = tracker.slots.get(ACCOUNT)
+        return [*events, SlotSet(ACCOUNT, settled)] if settled != before else events
 
     async def extract_utilities_pay_confirm(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -53,18 +69,21 @@ class ValidateUtilitiesPayForm(FormValidationAction):
     async def extract_utilities_pay_amount(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """When the form starts without a sum: what is due, if anything; no account ends the form."""
-        if tracker.get_slot(AMOUNT) is not None or tracker.get_slot("requested_slot") is not None:
+        """When the form starts: the account it pays (no account ends the form) and, without a sum, what is due
+        on it, if anything."""
+        if tracker.get_slot("requested_slot") is not None:
             return {}
         with session_scope() as session:
             _, account = resident_account(session, tracker, dispatcher)
             if account is None:
-                return {AMOUNT: STOP, CONFIRM: False}
+                return {AMOUNT: STOP, CONFIRM: False, ACCOUNT: None}
+            if tracker.get_slot(AMOUNT) is not None:
+                return {ACCOUNT: account.number}
             due = billing.balance_of(session, account).due
         if due > 0:
-            return {AMOUNT: float(due)}
+            return {AMOUNT: float(due), ACCOUNT: account.number}
         dispatcher.utter_message(response="utter_utilities_pay_nothing_due")
-        return {}
+        return {ACCOUNT: account.number}
 
     def validate_utilities_pay_amount(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -101,10 +120,11 @@ class ActionAskUtilitiesPayConfirm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         amount = Decimal(str(tracker.get_slot(AMOUNT)))
+        settled = tracker.get_slot(ACCOUNT)
         with session_scope() as session:
-            _, account = resident_account(session, tracker, dispatcher)
+            _, account = resident_account(session, tracker, dispatcher, number=settled)
             if account is None:
-                return []
+                return [SlotSet(ACCOUNT, None)] if settled else []
             balance = billing.balance_of(session, account)
             values = {"amount": money(amount), "number": account.number}
         response = "utter_utilities_pay_confirm"
@@ -118,7 +138,8 @@ class ActionAskUtilitiesPayConfirm(Action):
         if payments_are_test():
             response += "_sandbox"
         dispatcher.utter_message(response=response, **values)
-        return [] if tracker.get_slot(KEY) else [SlotSet(KEY, uuid.uuid4().hex)]
+        events: List[EventType] = [] if settled == account.number else [SlotSet(ACCOUNT, account.number)]
+        return events + ([] if tracker.get_slot(KEY) else [SlotSet(KEY, uuid.uuid4().hex)])
 
 
 class ActionUtilitiesPayDone(Action):
@@ -128,17 +149,22 @@ class ActionUtilitiesPayDone(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        cleared = [SlotSet(AMOUNT, None), SlotSet(CONFIRM, None), SlotSet(KEY, None)]
-        amount_slot, key = tracker.get_slot(AMOUNT), tracker.get_slot(KEY)
+        cleared = [SlotSet(slot, None) for slot in (AMOUNT, CONFIRM, KEY, ACCOUNT)]
+        amount_slot, key, number = tracker.get_slot(AMOUNT), tracker.get_slot(KEY), tracker.get_slot(ACCOUNT)
         if amount_slot == STOP:
             return cleared
         if not tracker.get_slot(CONFIRM) or not key:
             dispatcher.utter_message(response="utter_utilities_pay_declined")
             return cleared
+        if not number:  # no prompt named an account: nothing was confirmed
+            dispatcher.utter_message(response="utter_utilities_pay_account_unknown")
+            return cleared
         amount = Decimal(str(amount_slot)).quantize(Decimal("0.01"))
         with session_scope() as session:
-            resident, account = resident_account(session, tracker, dispatcher)
+            resident = resident_id(session, tracker)
+            _, account = account_for(session, resident, str(number))  # still this resident's linked account?
             if account is None:
+                dispatcher.utter_message(response="utter_utilities_pay_account_not_yours", number=str(number))
                 return cleared
             try:
                 payment = pay(

@@ -27,7 +27,7 @@ from engine.sdk import (
 )
 
 from .. import billing, clock
-from ..meter_readings import ValueProblem, candidates, check_value, choice_word, meters_of
+from ..meter_readings import ValueProblem, candidates, check_value, choice_word, lock_meters, meters_of
 from ..models import UtilitiesAccount, UtilitiesMeter, UtilitiesReading
 from ..names import meter_label
 from ..readings_parser import parse_readings
@@ -61,23 +61,28 @@ def _owned_meters(session: Session, resident: int, ids: List[int]) -> Dict[int, 
     return {meter.id: meter for meter in rows}
 
 
+def _problem_line(
+    domain: Dict[str, Any], problem: ValueProblem, meter: UtilitiesMeter, value: Decimal
+) -> str:
+    """Why the value cannot be accepted for the meter, in a line."""
+    return phrase(
+        domain,
+        PROBLEMS[problem],
+        meter=label(meter),
+        value=number(value),
+        digits=str(meter.digits),
+        previous=number(Decimal(meter.last_reading)),
+        previous_on=day_month(meter.last_reading_on),
+    )
+
+
 def _pending_item(
     session: Session, domain: Dict[str, Any], meter: UtilitiesMeter, value: Decimal, problems: List[str]
 ) -> Dict[str, Any]:
     """The value as the form keeps it until submitted; why it cannot be accepted, if so, is added to `problems`."""
     check = check_value(session, meter, value)
     if check.problem:
-        problems.append(
-            phrase(
-                domain,
-                PROBLEMS[check.problem],
-                meter=label(meter),
-                value=number(value),
-                digits=str(meter.digits),
-                previous=number(Decimal(meter.last_reading)),
-                previous_on=day_month(meter.last_reading_on),
-            )
-        )
+        problems.append(_problem_line(domain, check.problem, meter, value))
     return {"meter_id": meter.id, "value": str(value), "candidates": [], "suspicious": check.suspicious}
 
 
@@ -299,19 +304,30 @@ class ActionUtilitiesSubmitReadingDone(Action):
             return cleared
         channel, _ = channel_identity(tracker)
         today = clock.today()
-        lines = []
+        lines: List[str] = []
+        problems: List[str] = []
+        accepted: List[Dict[str, Any]] = []
         total = Decimal(0)
         with session_scope() as session:
             resident = resident_id(session, tracker)
             meters = _owned_meters(session, resident, [i["meter_id"] for i in items])
+            # Checked again under the meters' locks: another submission may have been accepted since the form
+            # checked these values (a lower value would pass, a reading would be lost).
+            lock_meters(session, list(meters))
             for item in items:
                 meter = meters.get(item["meter_id"])
                 if meter is None:
                     continue
                 value = Decimal(item["value"])
-                used = value - Decimal(meter.last_reading)
+                previous = Decimal(meter.last_reading)
+                problem = check_value(session, meter, value).problem
+                if problem is not None:
+                    problems.append(_problem_line(domain, problem, meter, value))
+                    continue
+                used = value - previous
                 session.add(UtilitiesReading(meter_id=meter.id, value=value, taken_on=today, channel=channel))
                 meter.last_reading, meter.last_reading_on = value, today
+                accepted.append({"meter_id": meter.id, "value": item["value"]})
                 expected = billing.expected_charge(session, meter, used, today)
                 total += expected or 0
                 values = {"meter": label(meter), "value": number(value), "used": number(used)}
@@ -321,14 +337,20 @@ class ActionUtilitiesSubmitReadingDone(Action):
                     lines.append(
                         phrase(domain, "utter_utilities_accepted_line_cost", cost=money(expected), **values)
                     )
-            audit_record(
-                session,
-                skill="utilities",
-                action="readings_submitted",
-                resident_id=resident,
-                details={"readings": [{"meter_id": i["meter_id"], "value": i["value"]} for i in items]},
+            if accepted:
+                audit_record(
+                    session,
+                    skill="utilities",
+                    action="readings_submitted",
+                    resident_id=resident,
+                    details={"readings": accepted},
+                )
+        if problems:
+            dispatcher.utter_message(
+                response="utter_utilities_readings_not_accepted", problems="\n".join(problems)
             )
-        dispatcher.utter_message(
-            response="utter_utilities_readings_accepted", lines="\n".join(lines), total=money(total)
-        )
+        if accepted:
+            dispatcher.utter_message(
+                response="utter_utilities_readings_accepted", lines="\n".join(lines), total=money(total)
+            )
         return cleared

@@ -25,7 +25,7 @@ def test_balance_shows_due_date_and_breakdown_on_request(linked):
 
 
 def test_balance_without_breakdown_and_with_a_prepayment(link):
-    link(number="3004005006", answer="2233")
+    link(number="3004005006")
     messages, _ = run_action(ActionUtilitiesBalance(), make_tracker("сколько я должен", "utilities_balance"))
     assert (
         texts(messages)
@@ -35,7 +35,7 @@ def test_balance_without_breakdown_and_with_a_prepayment(link):
 
 
 def test_a_debt_from_earlier_months_is_shown(link):
-    link(number="2003004005", answer="7788")
+    link(number="2003004005")
     text = texts(run_action(ActionUtilitiesBalance(), make_tracker("остаток", "utilities_balance"))[0])
     assert "\nИз них долг за прошлые месяцы: " in text
 

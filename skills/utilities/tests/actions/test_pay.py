@@ -1,3 +1,4 @@
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -12,9 +13,11 @@ from skills.utilities.actions.pay import (
     ActionUtilitiesPayDone,
     ValidateUtilitiesPayForm,
 )
-from skills.utilities.models import UtilitiesPayment
+from skills.utilities.models import UtilitiesAccount, UtilitiesPayment
+from skills.utilities.tests.conftest import link_in_store
 
 ACCOUNT = "1002003004"
+PAYING = {"utilities_pay_account": ACCOUNT}  # the account the confirmation named
 PAY_DOMAIN = {
     "forms": {"utilities_pay_form": {"required_slots": ["utilities_pay_amount", "utilities_pay_confirm"]}}
 }
@@ -32,7 +35,7 @@ def pay_flow(key="k1", sender="resident-1"):
     )
     _, events = run_action(ValidateUtilitiesPayForm(), tracker, PAY_DOMAIN)
     amount = slot_events(events)["utilities_pay_amount"]
-    done_slots = {"utilities_pay_amount": amount, "utilities_pay_confirm": True, "utilities_pay_key": key}
+    done_slots = {**slot_events(events), "utilities_pay_confirm": True, "utilities_pay_key": key}
     return amount, run_action(
         ActionUtilitiesPayDone(), make_tracker("да", "affirm", slots=done_slots, sender_id=sender)
     )
@@ -57,7 +60,12 @@ def test_paying_defaults_to_what_is_due_and_never_pays_twice(linked):
     assert receipt.endswith(", оплачено. Деньги не списаны.")
     assert after == "Долга нет. Платёж виден в истории платежей."
     # the same confirmation retried (same key): the first payment comes back, nothing is charged again
-    done_slots = {"utilities_pay_amount": amount, "utilities_pay_confirm": True, "utilities_pay_key": "k1"}
+    done_slots = {
+        **PAYING,
+        "utilities_pay_amount": amount,
+        "utilities_pay_confirm": True,
+        "utilities_pay_key": "k1",
+    }
     again, _ = run_action(ActionUtilitiesPayDone(), make_tracker("да", "affirm", slots=done_slots))
     assert texts(again).splitlines()[0] == receipt
     with session_scope() as session:
@@ -77,7 +85,12 @@ def test_paying_defaults_to_what_is_due_and_never_pays_twice(linked):
 
 
 def test_a_partial_payment_leaves_the_rest_to_pay(linked):
-    slots = {"utilities_pay_amount": 100.0, "utilities_pay_confirm": True, "utilities_pay_key": "part"}
+    slots = {
+        **PAYING,
+        "utilities_pay_amount": 100.0,
+        "utilities_pay_confirm": True,
+        "utilities_pay_key": "part",
+    }
     messages, _ = run_action(ActionUtilitiesPayDone(), make_tracker("да", "affirm", slots=slots))
     assert (
         texts(messages).splitlines()[1]
@@ -86,8 +99,13 @@ def test_a_partial_payment_leaves_the_rest_to_pay(linked):
 
 
 def test_paying_more_than_due_is_a_prepayment(link):
-    link(number="3004005006", answer="2233")
-    slots = {"utilities_pay_amount": 500.0, "utilities_pay_confirm": True, "utilities_pay_key": "ahead"}
+    link(number="3004005006")
+    slots = {
+        "utilities_pay_account": "3004005006",
+        "utilities_pay_amount": 500.0,
+        "utilities_pay_confirm": True,
+        "utilities_pay_key": "ahead",
+    }
     messages, _ = run_action(ActionUtilitiesPayDone(), make_tracker("да", "affirm", slots=slots))
     assert texts(messages).splitlines()[1] == "Долга нет, аванс 5 500,00 ₽. Платёж виден в истории платежей."
 
@@ -102,23 +120,22 @@ def test_the_confirmation_prompt_marks_a_test_payment(linked):
     )
     assert lines[2] == "Это ТЕСТОВЫЙ ПЛАТЁЖ (песочница): деньги не спишутся."
     assert button_titles(messages) == ["Да", "Нет"]
-    key = slot_events(events)["utilities_pay_key"]
-    assert len(key) == 32
+    asked = slot_events(events)
+    assert len(asked["utilities_pay_key"]) == 32 and asked["utilities_pay_account"] == ACCOUNT
     _, events = run_action(
         ActionAskUtilitiesPayConfirm(),
-        make_tracker(
-            slots={"utilities_pay_amount": 100.0, "utilities_pay_key": key}, active_loop="utilities_pay_form"
-        ),
+        make_tracker(slots={"utilities_pay_amount": 100.0, **asked}, active_loop="utilities_pay_form"),
     )
-    assert events == []  # asked again: the key stays
+    assert events == []  # asked again: the key and the account stay
 
 
 def test_nothing_due_offers_a_prepayment(link):
-    link(number="3004005006", answer="2233")
+    link(number="3004005006")
     tracker = make_tracker("оплати квартплату", "utilities_pay", active_loop="utilities_pay_form")
     messages, events = run_action(ValidateUtilitiesPayForm(), tracker, PAY_DOMAIN)
     assert texts(messages) == "Долга по счёту нет. Можно внести аванс."
-    assert slot_events(events) == {}  # no sum: the form asks for one (utter_ask_utilities_pay_amount)
+    # no sum: the form asks for one (utter_ask_utilities_pay_amount); the account it pays is settled
+    assert slot_events(events) == {"utilities_pay_account": "3004005006"}
 
 
 def test_an_amount_out_of_range_is_asked_again(linked):
@@ -138,7 +155,12 @@ def test_a_typed_stop_word_is_not_taken_for_the_forms_own(linked):
 
 
 def test_declining_pays_nothing(linked):
-    slots = {"utilities_pay_amount": 100.0, "utilities_pay_confirm": False, "utilities_pay_key": "k"}
+    slots = {
+        **PAYING,
+        "utilities_pay_amount": 100.0,
+        "utilities_pay_confirm": False,
+        "utilities_pay_key": "k",
+    }
     messages, _ = run_action(ActionUtilitiesPayDone(), make_tracker("нет", "deny", slots=slots))
     assert texts(messages) == "Хорошо, оплату не провожу. Деньги не списаны."
     with session_scope() as session:
@@ -177,3 +199,69 @@ def test_a_plain_no_or_an_impossible_sum_at_the_confirmation(linked):
     assert slot_events(events)["utilities_pay_confirm"] is False
     messages, events = _confirm_answer("нет, 9000000", "deny", [{"entity": "amount", "value": 9000000.0}])
     assert slot_events(events)["utilities_pay_amount"] is None and "сумм" in texts(messages).lower()
+
+
+def _assistant_payments():
+    """(account number, amount) of every payment made through the assistant."""
+    with session_scope() as session:
+        rows = session.execute(
+            select(UtilitiesAccount.number, UtilitiesPayment.amount)
+            .join(UtilitiesAccount, UtilitiesPayment.account_id == UtilitiesAccount.id)
+            .where(UtilitiesPayment.channel == "assistant")
+            .order_by(UtilitiesPayment.id)
+        )
+        return [(number, amount) for number, amount in rows]
+
+
+def test_the_account_confirmed_is_the_one_paid_not_the_last_linked(demo_store):
+    """Issue 15: «Оплатить … по счёту № 1002003004?» — «да»: the yes names no account, and the last account
+    linked (3004005006) must not be paid instead."""
+    link_in_store(ACCOUNT, linked_at=datetime(2026, 1, 1))
+    link_in_store("3004005006", linked_at=datetime(2026, 6, 1))  # linked last
+    asked_slots = {"utilities_pay_amount": 100.0, "utilities_pay_confirm": None, "utilities_pay_key": None}
+    asking = make_tracker(
+        f"оплати по счёту {ACCOUNT}",
+        "utilities_pay",
+        entities=[{"entity": "account_number", "value": ACCOUNT}],
+        slots=asked_slots,
+        active_loop="utilities_pay_form",
+    )
+    messages, events = run_action(ActionAskUtilitiesPayConfirm(), asking)
+    assert texts(messages).startswith(f"Оплатить 100,00 ₽ по лицевому счёту № {ACCOUNT}?")
+    done_slots = {**asked_slots, **slot_events(events), "utilities_pay_confirm": True}
+    run_action(ActionUtilitiesPayDone(), make_tracker("да", "affirm", slots=done_slots))
+    assert _assistant_payments() == [(ACCOUNT, Decimal("100.00"))]
+
+
+def test_a_confirmed_account_that_is_no_longer_the_residents_is_not_paid(demo_store):
+    link_in_store(ACCOUNT, linked_at=datetime(2026, 1, 1))
+    slots = {
+        "utilities_pay_amount": 100.0,
+        "utilities_pay_confirm": True,
+        "utilities_pay_key": "k-gone",
+        "utilities_pay_account": "2003004005",  # confirmed, then unlinked (or never this resident's)
+    }
+    messages, events = run_action(ActionUtilitiesPayDone(), make_tracker("да", "affirm", slots=slots))
+    assert _assistant_payments() == []
+    assert texts(messages) == (
+        "Лицевой счёт № 2003004005 больше не привязан к вашему профилю, поэтому оплату не провожу — "
+        "деньги не списаны."
+    )
+    assert slot_events(events)["utilities_pay_account"] is None
+
+
+def test_the_account_named_when_the_form_starts_is_kept_through_the_amount_question(demo_store):
+    link_in_store("3004005006", linked_at=datetime(2026, 1, 1))
+    link_in_store(ACCOUNT, linked_at=datetime(2026, 6, 1))  # linked last
+    start = make_tracker(
+        "оплати по счёту 3004005006",
+        "utilities_pay",
+        entities=[{"entity": "account_number", "value": "3004005006"}],
+        active_loop="utilities_pay_form",
+    )
+    messages, events = run_action(ValidateUtilitiesPayForm(), start, PAY_DOMAIN)
+    assert texts(messages) == "Долга по счёту нет. Можно внести аванс."
+    slots = {**slot_events(events), "utilities_pay_amount": 500.0}
+    asked = make_tracker("500", "inform", slots=slots, active_loop="utilities_pay_form")
+    messages, _ = run_action(ActionAskUtilitiesPayConfirm(), asked)
+    assert texts(messages).startswith("Оплатить 500,00 ₽ по лицевому счёту № 3004005006?")

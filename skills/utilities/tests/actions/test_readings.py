@@ -1,10 +1,22 @@
+import threading
+import time
 from datetime import date
 
 from sqlalchemy import select
 
 from engine.sdk import number, session_scope
-from engine.testing import button_titles, just_set, make_tracker, run_action, slot_events, texts
+from engine.testing import (
+    at_once,
+    button_titles,
+    just_set,
+    make_tracker,
+    meeting_after,
+    run_action,
+    slot_events,
+    texts,
+)
 from skills.utilities import clock
+from skills.utilities.actions import readings as readings_actions
 from skills.utilities.actions.readings import (
     ActionAskUtilitiesMeterChoice,
     ActionAskUtilitiesReadingConfirm,
@@ -12,7 +24,7 @@ from skills.utilities.actions.readings import (
     ActionUtilitiesSubmitReadingDone,
     ValidateUtilitiesReadingForm,
 )
-from skills.utilities.models import UtilitiesAccount, UtilitiesMeter
+from skills.utilities.models import UtilitiesAccount, UtilitiesMeter, UtilitiesReading
 
 ACCOUNT = "1002003004"
 READING_DOMAIN = {
@@ -236,3 +248,59 @@ def test_nothing_is_submitted_when_the_form_stopped(linked):
     slots = {"utilities_reading_values": "__stop__", "utilities_reading_pending": None}
     messages, events = run_action(ActionUtilitiesSubmitReadingDone(), make_tracker(slots=slots))
     assert messages == [] and len(events) == 4
+
+
+# --- Issue 15: a meter's last reading under two workers ------------------------------------------------------
+
+
+def stored_readings(resource, zone=None):
+    meter_id = meter(resource, zone).id
+    with session_scope() as session:
+        return list(
+            session.execute(
+                select(UtilitiesReading.value)
+                .where(UtilitiesReading.meter_id == meter_id, UtilitiesReading.channel != "import")
+                .order_by(UtilitiesReading.id)
+            ).scalars()
+        )
+
+
+def test_a_reading_checked_before_a_higher_one_was_accepted_is_refused(linked):
+    start = last("electricity", "day")
+    high, low = start + 150, start + 50
+    _, checked_high = readings(f"свет день {high}")  # both checked against the same last reading,
+    _, checked_low = readings(f"свет день {low}")  # in two conversations
+    run_action(ActionUtilitiesSubmitReadingDone(), make_tracker(slots=slot_events(checked_high)))
+    messages, _ = run_action(ActionUtilitiesSubmitReadingDone(), make_tracker(slots=slot_events(checked_low)))
+    assert last("electricity", "day") == high
+    assert stored_readings("electricity", "day") == [high]
+    assert texts(messages).startswith(f"электроэнергия (день): {number(low)} меньше предыдущих показаний (")
+    assert "Показания приняты" not in texts(messages)
+
+
+def test_two_submissions_on_one_meter_at_once_lose_nothing(linked, monkeypatch):
+    """Two workers submit to one meter: the higher value first, the lower (checked against the same old reading)
+    writes last. The lower must not pass the monotonic check nor overwrite the higher."""
+    start = last("electricity", "day")
+    high, low = start + 150, start + 50
+    checked = {value: slot_events(readings(f"свет день {value}")[1]) for value in (high, low)}
+    role = threading.local()
+    both_read = meeting_after(readings_actions._owned_meters, 2)
+
+    def read_then_lower_writes_last(*args, **kwargs):
+        found = both_read(*args, **kwargs)
+        if getattr(role, "lower", False):
+            time.sleep(0.3)
+        return found
+
+    def submit(value):
+        role.lower = value == low
+        if role.lower:  # the higher one begins first (SQLite: it takes the write lock first)
+            time.sleep(0.3)
+        return run_action(ActionUtilitiesSubmitReadingDone(), make_tracker(slots=checked[value]))
+
+    monkeypatch.setattr(readings_actions, "_owned_meters", read_then_lower_writes_last)
+    at_once(submit, [high, low])
+    stored = stored_readings("electricity", "day")
+    assert last("electricity", "day") == high == stored[-1]
+    assert stored == sorted(stored) and stored in ([high], [low, high])

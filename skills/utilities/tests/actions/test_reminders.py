@@ -1,8 +1,14 @@
+from datetime import date
+
 from sqlalchemy import select
 
 from engine.sdk import session_scope
 from engine.testing import button_titles, make_tracker, run_action, scheduled_notifications, texts
-from skills.utilities.actions.reminders import ActionUtilitiesReminder, ActionUtilitiesReminderDue
+from skills.utilities.actions.reminders import (
+    ActionUtilitiesReminder,
+    ActionUtilitiesReminderDue,
+    pay_deadline,
+)
 from skills.utilities.models import UtilitiesReminder
 
 
@@ -103,3 +109,23 @@ def test_setting_a_reminder_again_moves_it_instead_of_adding_another(linked):
         assert rows[0].remind_at.isoformat().startswith("2026-11-24T07:00")  # naive UTC
     messages, _ = reminder_due("pay")
     assert texts(messages).count("пора оплатить") == 1
+
+
+# --- Issue 15: a long message is read in linear time ---------------------------------------------------------
+
+LONG = 100_000
+
+
+def test_a_100000_character_message_is_read_for_its_day_of_month():
+    today, bill_due = date(2026, 11, 20), date(2026, 12, 10)
+    spaced = "заплатить до 10" + " " * LONG + "числа"
+    assert pay_deadline(spaced, None, today, None) == date(2026, 12, 10)
+    for unmatched in ("до 1" + " " * LONG + "!", "до 1" + " -" * (LONG // 2), "1 " * (LONG // 2)):
+        assert pay_deadline(unmatched, None, today, bill_due) == bill_due
+
+
+def test_a_100000_character_reminder_request_is_answered(linked):
+    messages, _ = remind("напомни заплатить до 10" + " " * LONG + "числа")
+    assert texts(messages) == (
+        "Напомню заплатить за квартиру 9 декабря в 10:00 (срок — до 10 декабря). Отменить: «не напоминай»."
+    )
