@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional
 
+from rasa.core.channels.channel import UserMessage
+
 from connectors import incoming
 
 TOO_LONG = incoming.say("too_long")
@@ -64,3 +66,14 @@ def assert_clear_error(status: int, body: bytes, statuses: Optional[List[int]] =
     assert statuses is None or status in statuses, (status, body[:300])
     assert len(body) < 2000, body[:300]
     assert b"Traceback" not in body and b'File "' not in body, body[:300]
+
+
+class RecordingBot:
+    """What a channel under test hands its messages to instead of Rasa: keeps them and answers «Ответ.»."""
+
+    def __init__(self) -> None:
+        self.messages: List[UserMessage] = []
+
+    async def __call__(self, message: UserMessage) -> None:
+        self.messages.append(message)
+        await message.output_channel.send_text_message(message.sender_id, "Ответ.")

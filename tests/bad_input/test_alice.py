@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import aiohttp
 import pytest
-from rasa.core.channels.channel import UserMessage
 
 from connectors.alice import AliceInput, say
 from engine.settings import settings
@@ -22,21 +21,13 @@ from tests.bad_input.inputs import (
     TEXTS,
     TOO_DEEP,
     TOO_LONG,
+    RecordingBot,
     as_json,
     assert_clear_error,
 )
 
 SKILL_ID = "3ad36498-f5rd-4079-a14b-788652932056"
 APPLICATION_ID = "47C73714B580ED2469056E71081159529FFC676A4E5B059D629A819E857DC2F8"
-
-
-class FakeBot:
-    def __init__(self) -> None:
-        self.received: List[UserMessage] = []
-
-    async def __call__(self, message: UserMessage) -> None:
-        self.received.append(message)
-        await message.output_channel.send_text_message(message.sender_id, "Ответ.")
 
 
 def alice_request(
@@ -70,8 +61,8 @@ def alice_request(
     }
 
 
-def exchange(body: bytes) -> Tuple[int, bytes, FakeBot]:
-    bot = FakeBot()
+def exchange(body: bytes) -> Tuple[int, bytes, RecordingBot]:
+    bot = RecordingBot()
 
     async def scenario() -> Tuple[int, bytes]:
         async with (
@@ -105,7 +96,7 @@ def production(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_odd_text_reaches_the_bot_less_control_characters(kind):
     status, content, bot = exchange(as_json(alice_request(TEXTS[kind])))
     assert status == 200 and answer(content)["text"] == "Ответ."
-    assert [m.text for m in bot.received] == [REACHES_BOT[kind]]
+    assert [m.text for m in bot.messages] == [REACHES_BOT[kind]]
 
 
 @pytest.mark.parametrize("kind", ANSWERED_TOO_LONG)
@@ -113,7 +104,7 @@ def test_a_text_over_the_limit_is_answered_politely_and_never_reaches_the_bot(ki
     status, content, bot = exchange(as_json(alice_request(TEXTS[kind])))
     reply = answer(content)
     assert status == 200 and reply["text"] == TOO_LONG and reply["tts"]
-    assert bot.received == []
+    assert bot.messages == []
 
 
 @pytest.mark.parametrize(
@@ -144,7 +135,7 @@ def test_a_text_over_the_limit_is_answered_politely_and_never_reaches_the_bot(ki
 def test_a_request_without_readable_text_only_hears_that_alice_listens(request_):
     status, content, bot = exchange(as_json(request_))
     assert status == 200 and answer(content)["text"] == say("utter_alice_listening")
-    assert bot.received == []
+    assert bot.messages == []
 
 
 @pytest.mark.parametrize(
@@ -167,7 +158,7 @@ def test_a_request_without_readable_text_only_hears_that_alice_listens(request_)
 def test_odd_fields_around_a_good_request_are_ignored(session, meta):
     status, content, bot = exchange(as_json(alice_request("привет", session=session, meta=meta)))
     assert status == 200 and answer(content)["text"] == "Ответ."
-    [message] = bot.received
+    [message] = bot.messages
     assert message.sender_id == "alice:a"
     assert "timezone" not in message.metadata or message.metadata["timezone"] == "Europe/Moscow"
 
@@ -212,7 +203,7 @@ def test_odd_fields_around_a_good_request_are_ignored(session, meta):
 def test_a_body_that_is_no_alice_request_gets_a_short_400(body):
     status, content, bot = exchange(body)
     assert_clear_error(status, content, [400])
-    assert bot.received == []
+    assert bot.messages == []
 
 
 @pytest.mark.parametrize("skill_id", [None, 42, ["x"], {"a": 1}, "\ud800", SKILL_ID + "\x00"])
@@ -221,4 +212,4 @@ def test_a_request_of_an_odd_skill_id_gets_403(skill_id):
     request["session"]["skill_id"] = skill_id
     status, content, bot = exchange(as_json(request))
     assert_clear_error(status, content, [403])
-    assert bot.received == []
+    assert bot.messages == []

@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from functools import lru_cache
-from typing import Any, List, Optional, Tuple
+from typing import Any, List, Tuple
 
 import aiohttp
 import pytest
-from rasa.core.channels.channel import InputChannel, OutputChannel
-from rasa.core.lock_store import InMemoryLockStore
-from rasa.core.tracker_store import InMemoryTrackerStore
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 
-from connectors.desk import MAX_BODY, MAX_TEXT, OperatorDesk, core_domain
+from connectors.desk import MAX_BODY, MAX_TEXT, OperatorDesk
 from engine import handoff
 from engine.store import session_scope
 from engine.store.models import Resident
@@ -30,48 +25,13 @@ from tests.bad_input.inputs import (
     as_json,
     assert_clear_error,
 )
+from tests.connectors.desk_stubs import RecordingOutput, StubAgent, WebChatStub
 
 TOKEN = "s3cret-operator-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
 CONVERSATION = "webchat:3f2a"
 OPERATOR = "Анна"
 TOO_DEEP = b"[" * 30_000 + b"]" * 30_000  # under the desk's body limit, deeper than Python parses
-
-
-class RecordingOutput(OutputChannel):
-    def __init__(self) -> None:
-        self.sent: List[str] = []
-
-    @classmethod
-    def name(cls) -> str:
-        return "webchat"
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        self.sent.append(text)
-
-
-class WebChatStub(InputChannel):
-    def __init__(self, output: RecordingOutput) -> None:
-        self.output = output
-
-    @classmethod
-    def name(cls) -> str:
-        return "webchat"
-
-    def get_output_channel(self) -> Optional[OutputChannel]:
-        return self.output
-
-
-@lru_cache(maxsize=1)
-def domain() -> Domain:
-    return Domain.from_dict(core_domain())
-
-
-class StubAgent:
-    def __init__(self) -> None:
-        self.domain = domain()
-        self.tracker_store = InMemoryTrackerStore(self.domain)
-        self.lock_store = InMemoryLockStore()
 
 
 def open_request() -> int:
@@ -117,7 +77,7 @@ def calls(*requests: Tuple[str, str, bytes]) -> Tuple[List[Tuple[int, bytes]], L
         return replies
 
     replies = asyncio.run(asyncio.wait_for(scenario(), timeout=60))
-    return replies, output.sent[1:]
+    return replies, [text for _, text in output.sent[1:]]
 
 
 def reply(body: bytes) -> Tuple[str, str, bytes]:

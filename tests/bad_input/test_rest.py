@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import aiohttp
 import pytest
-from rasa.core.channels.channel import UserMessage
 
 from connectors.rest import TOKEN_ENV, RestInput
 from engine.settings import DEV_MODE_ENV, settings
@@ -23,6 +22,7 @@ from tests.bad_input.inputs import (
     TEXTS,
     TOO_DEEP,
     TOO_LONG,
+    RecordingBot,
     as_json,
     assert_clear_error,
 )
@@ -30,17 +30,8 @@ from tests.bad_input.inputs import (
 WEBHOOK = "/webhooks/rest/webhook"
 
 
-class FakeRasa:
-    def __init__(self) -> None:
-        self.messages: List[UserMessage] = []
-
-    async def __call__(self, message: UserMessage) -> None:
-        self.messages.append(message)
-        await message.output_channel.send_text_message(message.sender_id, "Ответ.")
-
-
-def exchange(body: bytes, query: str = "") -> Tuple[int, bytes, FakeRasa]:
-    rasa = FakeRasa()
+def exchange(body: bytes, query: str = "") -> Tuple[int, bytes, RecordingBot]:
+    rasa = RecordingBot()
     channel = RestInput()
 
     async def scenario() -> Tuple[int, bytes]:
@@ -151,7 +142,7 @@ def test_extra_fields_of_any_type_are_ignored():
 def post_raw(body: bytes, headers: Optional[Dict[str, str]] = None) -> Tuple[int, bytes]:
     async def scenario() -> Tuple[int, bytes]:
         async with (
-            serving(channel_app(RestInput(), FakeRasa())) as base,
+            serving(channel_app(RestInput(), RecordingBot())) as base,
             aiohttp.ClientSession() as client,
             client.post(base + WEBHOOK, data=body, headers=headers or {}) as reply,
         ):

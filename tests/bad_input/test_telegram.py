@@ -8,7 +8,6 @@ from typing import Any, Dict, List, Tuple
 
 import aiohttp
 import pytest
-from rasa.core.channels.channel import UserMessage
 
 from connectors.telegram import SECRET_HEADER, TelegramInput
 from engine.testing import channel_app, serving
@@ -22,6 +21,7 @@ from tests.bad_input.inputs import (
     TEXTS,
     TOO_DEEP,
     TOO_LONG,
+    RecordingBot,
     as_json,
     assert_clear_error,
 )
@@ -29,15 +29,6 @@ from tests.bad_input.inputs import (
 TOKEN = "123456:TEST-token_for-the-stand-in"
 SECRET = "webhook-secret_42"
 CHAT = 4242
-
-
-class FakeRasa:
-    def __init__(self) -> None:
-        self.messages: List[UserMessage] = []
-
-    async def __call__(self, message: UserMessage) -> None:
-        self.messages.append(message)
-        await message.output_channel.send_text_message(message.sender_id, "Ответ.")
 
 
 def update(message: Any = None, **fields: Any) -> Dict[str, Any]:
@@ -53,9 +44,9 @@ def text_message(text: Any, chat: Any = None) -> Dict[str, Any]:
     }
 
 
-def exchange(body: bytes) -> Tuple[int, bytes, FakeRasa, List[str]]:
+def exchange(body: bytes) -> Tuple[int, bytes, RecordingBot, List[str]]:
     """Posts one body with the secret: the status, the body, the fake Rasa and the texts sent to the chat."""
-    rasa = FakeRasa()
+    rasa = RecordingBot()
 
     async def scenario() -> Tuple[int, bytes, List[str]]:
         async with StandInBotApi() as api:

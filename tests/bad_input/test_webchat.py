@@ -11,7 +11,6 @@ from typing import Any, AsyncIterator, ClassVar, List, Tuple
 import aiohttp
 import pytest
 import socketio
-from rasa.core.channels.channel import UserMessage
 
 from connectors.webchat import WebChatInput
 from engine.testing import channel_app, serving
@@ -23,20 +22,12 @@ from tests.bad_input.inputs import (
     REACHES_BOT,
     TEXTS,
     TOO_LONG,
+    RecordingBot,
     assert_clear_error,
 )
 
 KEY = b"test-key-of-the-web-chat-bad-input"
 ENGINE_IO = "/socket.io/?EIO=4&transport=polling"
-
-
-class FakeRasa:
-    def __init__(self) -> None:
-        self.messages: List[UserMessage] = []
-
-    async def __call__(self, message: UserMessage) -> None:
-        self.messages.append(message)
-        await message.output_channel.send_text_message(message.sender_id, "Ответ.")
 
 
 class Visitor:
@@ -77,8 +68,8 @@ class Visitor:
 
 
 @asynccontextmanager
-async def web_chat() -> AsyncIterator[Tuple[str, FakeRasa]]:
-    rasa = FakeRasa()
+async def web_chat() -> AsyncIterator[Tuple[str, RecordingBot]]:
+    rasa = RecordingBot()
     async with serving(channel_app(WebChatInput(key=KEY, session_persistence=True), rasa)) as base:
         try:
             yield base, rasa
@@ -93,7 +84,7 @@ def run(scenario: Any) -> Any:
 
 @pytest.mark.parametrize("transport", ["websocket", "polling"])
 def test_odd_texts_reach_the_bot_less_control_characters_and_the_rest_is_answered_politely(transport):
-    async def scenario() -> Tuple[List[Any], FakeRasa]:
+    async def scenario() -> Tuple[List[Any], RecordingBot]:
         async with web_chat() as (base, rasa):
             visitor = Visitor(base)
             await visitor.connect(transport)
@@ -111,7 +102,7 @@ def test_odd_texts_reach_the_bot_less_control_characters_and_the_rest_is_answere
 def test_payloads_of_the_wrong_shape_are_answered_politely():
     payloads = [*({"message": value} for value in NOT_TEXT.values()), *NOT_TEXT.values(), "привет", {}]
 
-    async def scenario() -> Tuple[List[Any], FakeRasa]:
+    async def scenario() -> Tuple[List[Any], RecordingBot]:
         async with web_chat() as (base, rasa):
             visitor = Visitor(base)
             await visitor.connect()
@@ -155,7 +146,7 @@ def test_a_million_characters_never_reach_the_bot_and_the_chat_goes_on(transport
     """Over a websocket Sanic closes the socket (a frame over 1 MiB); over polling the POST gets 413 (see
     test_engine_io_refuses_...) and python-socketio's client gives that session up. A new one works."""
 
-    async def scenario() -> Tuple[Any, FakeRasa]:
+    async def scenario() -> Tuple[Any, RecordingBot]:
         async with web_chat() as (base, rasa):
             visitor = Visitor(base)
             await visitor.connect(transport)
@@ -197,7 +188,7 @@ def packet(data: Any) -> bytes:
 
 
 def test_engine_io_refuses_bytes_that_are_no_utf8_or_too_many_with_a_short_4xx():
-    async def scenario() -> Tuple[List[Tuple[int, bytes]], FakeRasa]:
+    async def scenario() -> Tuple[List[Tuple[int, bytes]], RecordingBot]:
         async with web_chat() as (base, rasa):
             return await raw_calls(
                 base,

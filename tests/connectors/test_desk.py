@@ -6,25 +6,21 @@ from __future__ import annotations
 import asyncio
 import json
 from contextlib import AsyncExitStack
-from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple
 
 import aiohttp
 import pytest
-from rasa.core.channels.channel import InputChannel, OutputChannel
-from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.processor import MessageProcessor
-from rasa.core.tracker_store import InMemoryTrackerStore
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, ConversationPaused, ConversationResumed, UserUttered
 from sqlalchemy import select
 
 from actions.core.handoff import ActionHumanHandoff
-from connectors.desk import MAX_TEXT, OperatorDesk, core_domain
+from connectors.desk import MAX_TEXT, OperatorDesk
 from engine import handoff
 from engine.store import session_scope
 from engine.store.models import AuditRecord, HandoffRequest, Resident
 from engine.testing import at_once, channel_app, make_tracker, run_action, serving
+from tests.connectors.desk_stubs import RecordingOutput, StubAgent, WebChatStub
 
 TOKEN = "s3cret-operator-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -32,42 +28,6 @@ CONVERSATION = "webchat:3f2a"
 HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)> & \"quotes\" </textarea>"
 TAKEN_TEXT = "Оператор Анна подключился к разговору."
 CLOSED_TEXT = "Оператор завершил разговор. Я снова на связи — чем помочь?"
-
-
-class RecordingOutput(OutputChannel):
-    def __init__(self) -> None:
-        self.sent: List[Tuple[str, str]] = []
-
-    @classmethod
-    def name(cls) -> str:
-        return "webchat"
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        self.sent.append((recipient_id, text))
-
-
-class WebChatStub(InputChannel):
-    def __init__(self, output: RecordingOutput) -> None:
-        self.output = output
-
-    @classmethod
-    def name(cls) -> str:
-        return "webchat"
-
-    def get_output_channel(self) -> Optional[OutputChannel]:
-        return self.output
-
-
-@lru_cache(maxsize=1)
-def domain() -> Domain:
-    return Domain.from_dict(core_domain())
-
-
-class StubAgent:
-    def __init__(self) -> None:
-        self.domain = domain()
-        self.tracker_store = InMemoryTrackerStore(self.domain)
-        self.lock_store = InMemoryLockStore()
 
 
 class Desk:
