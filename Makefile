@@ -8,7 +8,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install build check train migrate run shell cluster test test-fast evaluate clean
+.PHONY: install build check train migrate run shell cluster test test-fast evaluate clean bench
 
 # A Python $(PYTHON_VERSION) interpreter: pyenv's, else one on PATH.
 BASE_PYTHON := $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/$(PYTHON_VERSION)/bin/python) $(shell command -v python3.10 2>/dev/null))
@@ -88,3 +88,9 @@ test-fast: check
 
 clean:
 	rm -rf build results .rasa
+
+# The load benchmark (bench/load.py, bench/README.md): the assistant embedded and as a cluster against stock
+# `rasa init`, 1/10/50 concurrent residents over REST; var/bench/results.json, bench/figures/load.png. Narrower:
+# make bench BENCH_ARGS="--profiles embedded,stock --residents 1,10 --seconds 20"
+bench: install train $(HAPROXY)
+	PYTHONPATH=. $(PY) bench/load.py $(BENCH_ARGS)

@@ -52,6 +52,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from connectors import incoming, speech
+from connectors.turns import answered
 from engine.channels import ConfigurationError, conversation_id, required_secret, secret_matches
 from engine.sdk.phrases import phrase
 from engine.settings import settings
@@ -278,6 +279,7 @@ class AliceInput(InputChannel):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         hook = Blueprint("alice_webhook", __name__)
+        on_new_message = answered(on_new_message)
         skill_id = required_secret(SKILL_ID_ENV)
         development = settings().development_mode
         if skill_id is None and not development:
@@ -382,11 +384,7 @@ class AliceInput(InputChannel):
         """Sends a message to the bot once the conversation's previous one is done (the order of the turns)."""
         if previous is not None and not previous.done():
             await asyncio.wait({previous})
-        try:
-            await on_new_message(message)
-        except Exception:
-            logger.exception("Alice: the bot failed on a message of %s", message.sender_id)
-            pending.undelivered.append({"text": say("utter_skill_error")})
+        await on_new_message(message)  # `answered`: a failed turn is answered with an apology, never raised
 
     def _sweep(self) -> None:
         """Forgets conversations whose output has waited longer than the TTL (at most once a minute)."""

@@ -28,6 +28,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from connectors import incoming
+from connectors.turns import answered
 from engine.channels import conversation_id, required_secret, secret_matches
 from engine.settings import settings
 
@@ -86,7 +87,7 @@ class RestInput(RasaRestInput):
         return self.name()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        hook = super().blueprint(on_new_message)
+        hook = super().blueprint(answered(on_new_message))
 
         @hook.middleware("request")
         async def guard(request: Request) -> Optional[HTTPResponse]:

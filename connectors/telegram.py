@@ -9,8 +9,7 @@ Secrets come from the environment only (credentials.yml holds non-secret setting
 
 Conversations are `telegram:<chat id>` (engine.channels). A typed "/start" greets (the core intent /greet);
 any other leading "/" is dropped, so only the callback data of the bot's own buttons reaches Rasa as a payload.
-A text over 4096 characters gets the channel's own polite answer and never reaches Rasa (connectors/incoming.py).
-"""
+A text over 4096 characters gets the channel's own polite answer and never reaches Rasa (connectors/incoming.py)."""
 
 from __future__ import annotations
 
@@ -33,6 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from connectors.incoming import check
+from connectors.turns import answered
 from engine.channels import conversation_id, external_id, required_secret, secret_matches
 from engine.settings import settings
 
@@ -382,7 +382,7 @@ class TelegramInput(RasaTelegramInput):
 
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            return await self.handle(request, on_new_message)
+            return await self.handle(request, answered(on_new_message))
 
         @hook.listener("after_server_start")
         async def start(_app: Any, loop: asyncio.AbstractEventLoop) -> None:

@@ -39,6 +39,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from connectors import incoming
+from connectors.turns import answered
 from engine.channels import conversation_id, new_session_id, secret_key, sign, unsign
 
 logger = logging.getLogger(__name__)
@@ -235,6 +236,7 @@ class WebChatInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         self.signing_key()  # outside development mode, no ASSISTANT_SECRET_KEY fails the start, not each visit
+        on_new_message = answered(on_new_message)
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.cors_allowed_origins)
         # Before the blueprint attaches the handler to the app.
         sio.eio.handle_request = engineio_handler(sio.eio.handle_request, sio.eio.max_http_buffer_size)

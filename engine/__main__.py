@@ -7,12 +7,14 @@ Every command ends in one readable Russian line when it fails; an unexpected fai
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import traceback
 from pathlib import Path
 from typing import List, Optional
 
+from engine.log_masking import mask_process_logs, mask_secrets
 from engine.messages import say
 from engine.settings import PROJECT_ROOT, require_development_mode, settings
 
@@ -43,17 +45,20 @@ def _train(args: argparse.Namespace) -> int:
 
 def _evaluate(_: argparse.Namespace) -> int:
     from engine.build import build
-    from engine.evaluate import evaluate, load_agent, summary
+    from engine.evaluate import details, evaluate, load_agent, summary
     from engine.skills.discovery import enabled_packages
     from engine.training import ensure_model
 
-    agent, output = load_agent(ensure_model()), build(enabled_packages())
+    packages = enabled_packages()
+    agent, output = load_agent(ensure_model()), build(packages)
     for title, folder, report_name in (
         ("evaluate_own_split", output.nlu_holdout, "nlu_report.json"),
         ("evaluate_apart_split", output.nlu_apart, "nlu_apart_report.json"),
     ):
         print(say(title))
-        print(summary(evaluate(agent, folder, Path("results"), report_name)))
+        report = evaluate(agent, folder, Path("results"), report_name, packages=packages)
+        print(summary(report))  # then per skill, the confusions, the fallback trade-off (docs/training.md)
+        print(details(report))
         print(say("evaluate_details", report=f"results/{report_name}"))
     return 0
 
@@ -115,6 +120,7 @@ def _shell(args: argparse.Namespace) -> int:
 def _notifier(args: argparse.Namespace) -> int:
     from engine.notifier import run_notifier
 
+    mask_process_logs(console_level=logging.INFO)  # the notifier's log, masked like the servers'
     return run_notifier(args.rasa_url)
 
 
@@ -170,13 +176,15 @@ def parser() -> argparse.ArgumentParser:
 
 def _log_unexpected(error: BaseException) -> Path:
     ERROR_LOG.parent.mkdir(parents=True, exist_ok=True)
+    trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     with ERROR_LOG.open("a", encoding="utf-8") as log:
-        log.write("".join(traceback.format_exception(type(error), error, error.__traceback__)) + "\n")
+        log.write(mask_secrets(trace) + "\n")
     return ERROR_LOG
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parser().parse_args(argv)
+    mask_process_logs()  # phones, accounts and codes never reach this process's log output (engine/log_masking.py)
     try:
         return args.handler(args)
     except KeyboardInterrupt:

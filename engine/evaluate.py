@@ -2,6 +2,9 @@
 
 Rasa's own `rasa test nlu` scores each entity extractor separately; here the entities are those the model
 finally returns (trained, rule-based and canonical together), which is what the dialogue sees.
+
+Each message is parsed once; that parse gives the scores, the per-skill table, the confusions and the trade-off of
+the clarifying fallback (engine/evaluation/). How to read the output: docs/training.md.
 """
 
 from __future__ import annotations
@@ -9,114 +12,38 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Set, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from rasa.shared.nlu.training_data.loading import load_data
 
-from engine.messages import say
+from engine.evaluation.fallback import OfferRule, Ranked, read_setting
+from engine.evaluation.render import details, summary
+from engine.evaluation.report import Report, Span, score_example
+from engine.evaluation.scores import Score
+from engine.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
     from rasa.core.agent import Agent
 
-Span = Tuple[str, int, int]
+    from engine.skills.discovery import SkillPackage
 
+__all__ = [
+    "Report",
+    "Score",
+    "clarifying_offer",
+    "details",
+    "evaluate",
+    "holdout_examples",
+    "intent_skills",
+    "intent_titles",
+    "load_agent",
+    "new_report",
+    "score_example",
+    "summary",
+]
 
-@dataclass
-class Score:
-    true_positive: int = 0
-    false_positive: int = 0
-    false_negative: int = 0
-
-    @property
-    def precision(self) -> float:
-        found = self.true_positive + self.false_positive
-        return self.true_positive / found if found else 0.0
-
-    @property
-    def recall(self) -> float:
-        expected = self.true_positive + self.false_negative
-        return self.true_positive / expected if expected else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-
-@dataclass
-class Report:
-    examples: int = 0
-    intent_correct: int = 0
-    intents: Dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
-    entities: Dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
-    errors: List[Dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def intent_accuracy(self) -> float:
-        return self.intent_correct / self.examples if self.examples else 0.0
-
-    def entity_total(self) -> Score:
-        total = Score()
-        for score in self.entities.values():
-            total.true_positive += score.true_positive
-            total.false_positive += score.false_positive
-            total.false_negative += score.false_negative
-        return total
-
-    def as_dict(self) -> Dict[str, Any]:
-        def scores(table: Dict[str, Score]) -> Dict[str, Dict[str, float]]:
-            return {
-                name: {
-                    "precision": round(s.precision, 3),
-                    "recall": round(s.recall, 3),
-                    "f1": round(s.f1, 3),
-                    "support": s.true_positive + s.false_negative,
-                }
-                for name, s in sorted(table.items())
-            }
-
-        return {
-            "examples": self.examples,
-            "intent_accuracy": round(self.intent_accuracy, 4),
-            "entity_f1": round(self.entity_total().f1, 4),
-            "intents": scores(self.intents),
-            "entities": scores(self.entities),
-            "errors": self.errors,
-        }
-
-
-def score_example(
-    report: Report, expected_intent: str, expected: Set[Span], parsed: Dict[str, Any], text: str
-) -> None:
-    """Adds one parsed example: the intent must match; an entity counts when its type and span match exactly."""
-    report.examples += 1
-    predicted_intent = (parsed.get("intent") or {}).get("name")
-    if predicted_intent == expected_intent:
-        report.intent_correct += 1
-        report.intents[expected_intent].true_positive += 1
-    else:
-        report.intents[expected_intent].false_negative += 1
-        report.intents[str(predicted_intent)].false_positive += 1
-    predicted = {(e["entity"], e["start"], e["end"]) for e in parsed.get("entities") or []}
-    for span in expected & predicted:
-        report.entities[span[0]].true_positive += 1
-    for span in expected - predicted:
-        report.entities[span[0]].false_negative += 1
-    for span in predicted - expected:
-        report.entities[span[0]].false_positive += 1
-    if predicted_intent != expected_intent or predicted != expected:
-        report.errors.append(
-            {
-                "text": text,
-                "intent": expected_intent,
-                "predicted_intent": predicted_intent,
-                "entities": sorted(expected),
-                "predicted_entities": sorted(predicted),
-            }
-        )
+CONFIG = PROJECT_ROOT / "config.yml"
 
 
 def holdout_examples(folder: Path) -> Iterable[Tuple[str, str, Set[Span]]]:
@@ -124,6 +51,33 @@ def holdout_examples(folder: Path) -> Iterable[Tuple[str, str, Set[Span]]]:
         for message in load_data(str(path)).intent_examples:
             spans = {(e["entity"], e["start"], e["end"]) for e in message.get("entities") or []}
             yield message.get("text"), message.get("intent"), spans
+
+
+def intent_skills(packages: Sequence[SkillPackage]) -> Dict[str, str]:
+    """intent -> the package whose domain.yml defines it ("core" for domain/)."""
+    return {intent: package.name for package in packages for intent in package.owned("intents")}
+
+
+def intent_titles(packages: Sequence[SkillPackage]) -> Dict[str, str]:
+    """The manifests' titles, as the clarifying action reads them (engine.skills.loader.intent_titles)."""
+    return {intent: title for package in packages for intent, title in package.manifest.intents.items()}
+
+
+def clarifying_offer(titles: Mapping[str, str]) -> OfferRule:
+    """The intents the clarifying question offers for a ranking: its own `candidate_buttons` (actions/core/fallback.py),
+    the first two of the ranking that have a title and are not in its NOT_OFFERED."""
+    from actions.core.fallback import candidate_buttons
+
+    titles = dict(titles)
+
+    def offer(ranking: Sequence[Ranked]) -> List[str]:
+        # Without entities in the message a button's payload is exactly "/<intent>".
+        message = {
+            "intent_ranking": [{"name": name, "confidence": confidence} for name, confidence in ranking]
+        }
+        return [button["payload"][1:] for button in candidate_buttons(message, titles)]
+
+    return offer
 
 
 def load_agent(model: Path) -> Agent:
@@ -136,43 +90,37 @@ def load_agent(model: Path) -> Agent:
     return Agent.load(str(model))
 
 
-async def _score(agent: Agent, holdout: Path) -> Report:
-    report = Report()
+async def _score(agent: Agent, holdout: Path, report: Report) -> Report:
     for text, intent, spans in holdout_examples(holdout):
         score_example(report, intent, spans, await agent.parse_message(text), text)
     return report
 
 
-def evaluate(agent: Agent, holdout: Path, out: Path, name: str = "nlu_report.json") -> Report:
-    """Scores the agent on every held-out file under `holdout` and writes `out/<name>`."""
-    report = asyncio.run(_score(agent, holdout))
+def new_report(packages: Sequence[SkillPackage], config: Path = CONFIG) -> Report:
+    """An empty report that reads intents by the packages' skills, the fallback by `config`'s FallbackClassifier
+    and the clarifying question's offer by its action."""
+    return Report(
+        skill_of=intent_skills(packages),
+        fallback=read_setting(config),
+        offer=clarifying_offer(intent_titles(packages)),
+    )
+
+
+def evaluate(
+    agent: Agent,
+    holdout: Path,
+    out: Path,
+    name: str = "nlu_report.json",
+    packages: Optional[Sequence[SkillPackage]] = None,
+    config: Path = CONFIG,
+) -> Report:
+    """Scores the agent on every held-out file under `holdout` and writes `out/<name>`. `packages` name the skills
+    (the enabled ones by default); `config` holds the fallback thresholds the model was trained with."""
+    if packages is None:
+        from engine.skills.discovery import enabled_packages
+
+        packages = enabled_packages()
+    report = asyncio.run(_score(agent, holdout, new_report(packages, config)))
     out.mkdir(parents=True, exist_ok=True)
     (out / name).write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
     return report
-
-
-def summary(report: Report) -> str:
-    lines = [
-        say(
-            "evaluate_summary",
-            examples=report.examples,
-            accuracy=f"{report.intent_accuracy:.3f}",
-            entity_f1=f"{report.entity_total().f1:.3f}",
-        )
-    ]
-    for name, score in sorted(report.intents.items()):
-        lines.append(
-            say(
-                "evaluate_intent_line",
-                name=name,
-                f1=f"{score.f1:.3f}",
-                tp=score.true_positive,
-                fn=score.false_negative,
-                fp=score.false_positive,
-            )
-        )
-    for name, score in sorted(report.entities.items()):
-        lines.append(
-            f"  [{name}]{' ' * max(1, 30 - len(name))}F1 {score.f1:.3f}  P {score.precision:.3f} R {score.recall:.3f}"
-        )
-    return "\n".join(lines)

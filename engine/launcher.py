@@ -11,7 +11,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from engine.channels import SECRET_KEY_ENV
+from engine.log_masking import logging_config_arguments
 from engine.messages import say
 from engine.runtime import API_TOKEN_ENV, INTERFACE_ENV, endpoints_file, rasa_executable, server_environment
 from engine.settings import PROJECT_ROOT, Settings, require_development_mode
@@ -28,6 +29,9 @@ from engine.store.db import get_engine
 
 STARTUP_TIMEOUT_SECONDS = 300
 STOP_GRACE_SECONDS = 10
+# A process that dies is started again, unless it died this many times within the window: then all stop.
+MAX_RESTARTS = 5
+RESTART_WINDOW_SECONDS = 60
 
 
 CORS_ENV = "ASSISTANT_CORS_ORIGINS"
@@ -68,11 +72,29 @@ def check_database(config: Settings) -> None:
         ) from error
 
 
+@dataclass(frozen=True)
+class Recipe:
+    """How a child process was started, to start it again."""
+
+    command: List[str]
+    env: Dict[str, str]
+    log: Optional[Path]
+
+
 @dataclass
 class Servers:
     """The child processes, each in its own process group so that all their children stop too."""
 
     processes: List[subprocess.Popen] = field(default_factory=list)
+    recipes: Dict[int, Recipe] = field(default_factory=dict)
+
+    def restart(self, process: subprocess.Popen) -> subprocess.Popen:
+        """Starts a process that exited again; what is left of its group (workers holding the port) is killed."""
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        self.processes.remove(process)
+        recipe = self.recipes.pop(process.pid)
+        return self.start(recipe.command, recipe.env, recipe.log)
 
     def start(self, command: List[str], env: Dict[str, str], log: Optional[Path]) -> subprocess.Popen:
         if log:
@@ -83,6 +105,7 @@ class Servers:
                 command, cwd=PROJECT_ROOT, env=env, start_new_session=True, stdout=output, stderr=output
             )
         self.processes.append(process)
+        self.recipes[process.pid] = Recipe(command, env, log)
         return process
 
     def any_exited(self) -> Optional[subprocess.Popen]:
@@ -123,7 +146,11 @@ def start_action_server(
     servers: Servers, env: Dict[str, str], port: int, log: Optional[Path], wait: bool = True
 ) -> None:
     servers.start(
-        [rasa_executable(), "run", "actions", "--actions", "engine.action_server", "--port", str(port)],
+        [
+            rasa_executable(),
+            *("run", "actions", "--actions", "engine.action_server", "--port", str(port)),
+            *logging_config_arguments(),  # masks phones, accounts and codes (engine/log_masking.py)
+        ],
         env,
         log,
     )
@@ -153,6 +180,7 @@ def rasa_server_command(model: Path, config: Settings, port: int, env: Dict[str,
         "--auth-token",
         env[API_TOKEN_ENV],
         *(["--cors", *cors] if cors else []),
+        *logging_config_arguments(),  # masks phones, accounts and codes (engine/log_masking.py)
     ]
 
 
@@ -191,12 +219,21 @@ def stop_on_signals() -> Iterator[StopRequest]:
 
 
 def supervise(servers: Servers, stop: StopRequest) -> int:
-    """Waits until Ctrl-C or SIGTERM (0) or until one process dies (1)."""
+    """Waits until Ctrl-C or SIGTERM (0). A process that dies is started again (a killed action server comes
+    back while Rasa keeps the conversations); one that keeps dying stops them all (1)."""
+    restarts: List[float] = []
     while not stop.requested:
         exited = servers.any_exited()
         if exited is not None:
-            print(say("server_exited", code=exited.returncode), flush=True)
-            return 1
+            now = time.monotonic()
+            restarts = [moment for moment in restarts if now - moment < RESTART_WINDOW_SECONDS]
+            if len(restarts) >= MAX_RESTARTS:
+                print(say("server_exited", code=exited.returncode), flush=True)
+                return 1
+            restarts.append(now)
+            command = " ".join(map(str, exited.args[:3]))
+            print(say("server_restarting", command=command, code=exited.returncode), flush=True)
+            servers.restart(exited)
         time.sleep(0.5)
     return 0
 
@@ -246,6 +283,7 @@ def run_shell(model: Path, config: Settings, action_port: int) -> int:
             str(model),
             "--endpoints",
             str(endpoints_file(config)),
+            *logging_config_arguments(),
         ]
         return subprocess.run(command, cwd=PROJECT_ROOT, env=env, check=False).returncode
     except KeyboardInterrupt:

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from typing import Protocol
 
+from engine.log_masking import masked_phone
 from engine.settings import PROJECT_ROOT, require_development_mode, settings
 
 logger = logging.getLogger(__name__)
@@ -23,10 +24,9 @@ class CodeSender(Protocol):
 
 
 def mask_phone(phone: str) -> str:
-    """+79123456789 -> +7 912 ***-**-89: enough to recognise, not enough to leak."""
-    if len(phone) != 12:
-        return phone[:3] + "***"
-    return f"{phone[:2]} {phone[2:5]} ***-**-{phone[-2:]}"
+    """+79123456789 -> +7 912 ***-**-89: what a resident is shown of their number, enough to recognise, not enough
+    to leak. Logs hide the area code too (engine.log_masking, the same helper)."""
+    return masked_phone(phone, show_area_code=True) or phone[:3] + "***"
 
 
 class DevelopmentLogSender:
@@ -43,7 +43,7 @@ class DevelopmentLogSender:
             outbox.write(f"{mask_phone(phone)} {code}\n")
         logger.warning(
             "DEVELOPMENT CODE SENDER (no SMS is sent): the code for %s is in %s",
-            mask_phone(phone),
+            masked_phone(phone) or mask_phone(phone),
             self.outbox,
         )
 

@@ -13,6 +13,7 @@ from typing import Any, List, Optional, Tuple
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import audit, notifications
@@ -39,24 +40,41 @@ LINK_NOTICE = "utter_profile_channel_linked_notice"  # said in the resident's ot
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
+def _identity(session: Session, channel: str, external_id: str) -> Optional[ChannelIdentity]:
+    return session.execute(
+        select(ChannelIdentity).where(
+            ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
+        )
+    ).scalar_one_or_none()
+
+
 def identity_for(session: Session, channel: str, external_id: str) -> ChannelIdentity:
     """The identity of a channel user, created with a new resident the first time they write; stamped as seen now
     (the resident's notifications go to the channel seen last unless they chose one: engine/delivery.py).
 
     The stamp is written only when the last one is older than SEEN_RESOLUTION: most lookups stay reads, so a
-    conversation's actions do not all queue for the write lock (SQLite) just to say "still here"."""
+    conversation's actions do not all queue for the write lock (SQLite) just to say "still here".
+
+    Two first messages of one new user at once (two channels' servers, two action workers) both try to create
+    the identity: on PostgreSQL the second insert waits for the first and then violates the unique key; its
+    savepoint is undone and the first one's identity is returned."""
     now = utcnow()
-    identity = session.execute(
-        select(ChannelIdentity).where(
-            ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
-        )
-    ).scalar_one_or_none()
+    identity = _identity(session, channel, external_id)
     if identity is None:
-        identity = ChannelIdentity(
-            channel=channel, external_id=external_id, resident=Resident(), created_at=now, last_seen_at=now
-        )
-        session.add(identity)
-        session.flush()
+        try:
+            with session.begin_nested():
+                identity = ChannelIdentity(
+                    channel=channel,
+                    external_id=external_id,
+                    resident=Resident(),
+                    created_at=now,
+                    last_seen_at=now,
+                )
+                session.add(identity)
+        except IntegrityError:
+            identity = _identity(session, channel, external_id)
+            if identity is None:
+                raise
     elif identity.last_seen_at is None or abs(now - identity.last_seen_at) > SEEN_RESOLUTION:
         identity.last_seen_at = now
     return identity

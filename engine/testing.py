@@ -33,6 +33,26 @@ if TYPE_CHECKING:
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
+# What a resident (or a forged client) can put where an action expects a record's id: too long for any integer,
+# zero and negative, not a number, markup, SQL, control and bidi characters, ten thousand digits. The wrong-path
+# tests of the skills run every action that takes an id with each (`ids=hostile_id` names them readably).
+HOSTILE_IDS = [
+    "99999999999999999999",
+    "2147483648",
+    "-5",
+    "0",
+    "abc",
+    "1e9",
+    "<script>alert(1)</script>",
+    "1'; DROP TABLE residents; --",
+    "\x00\x1b[2J\u202e",
+    "7" * 10_000,
+]
+
+
+def hostile_id(value: str) -> str:
+    return value if len(value) < 30 else f"{len(value)}-chars"
+
 
 class StoreTemplates:
     """Stores prepared once per test run and copied for every test that needs the same preparation.

@@ -81,7 +81,6 @@ def _claim(
     idempotency_key: str,
     currency: str,
     provider: PaymentProvider,
-    check_amount: bool,
 ) -> Tuple[Payment, bool]:
     """The payment of the key, pending if this call claimed it; (payment, claimed). PaymentRefused when the key
     was used before for another request."""
@@ -107,9 +106,8 @@ def _claim(
             "skill": skill,
             "purpose": purpose,
             "currency": currency,
+            "amount": value,
         }
-        if check_amount:
-            request["amount"] = value
         differs = _mismatch(payment, request)
         if differs:
             raise PaymentRefused(
@@ -155,7 +153,7 @@ def pay(
     provider: Optional[PaymentProvider] = None,
 ) -> Payment:
     """Charges once per `idempotency_key`; a repeated call returns the first payment without charging again. A key
-    used before for another resident, skill, purpose or currency is refused (PaymentRefused).
+    used before for another resident, skill, purpose, currency or amount is refused (PaymentRefused).
 
     Runs in the caller's unit of work: the payment and its audit record commit together. A declined payment is
     also final for its key: to try again, use a new key.
@@ -173,7 +171,6 @@ def pay(
         idempotency_key=idempotency_key,
         currency=currency,
         provider=provider,
-        check_amount=False,
     )
     if not claimed:
         return payment
@@ -219,7 +216,6 @@ def reserve_payment(
         idempotency_key=idempotency_key,
         currency=currency,
         provider=provider,
-        check_amount=True,
     )
     return payment
 

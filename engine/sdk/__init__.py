@@ -96,6 +96,7 @@ from engine.sdk.values import (
     read_numbers,
     read_typed,
     read_yes_no,
+    record_id,
     register_reader,
     yes_no_extraction,
 )
@@ -184,6 +185,7 @@ __all__ = [
     "read_typed",
     "read_yes_no",
     "receipt",
+    "record_id",
     "refund",
     "refunded_amount",
     "register_reader",

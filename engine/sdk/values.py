@@ -137,3 +137,18 @@ def read_typed(kind: str, text: str) -> Optional[Any]:
     """The value of an entity of `kind` read from the text by its type, or None (also for a kind with no reader)."""
     reader = READERS.get(kind)
     return reader(text) if reader else None
+
+
+# Record ids as they come in slots, entities and button payloads: typed by hand as often as pressed, so anything.
+# A longer number fits no store's integer, and ten thousand digits are not even converted.
+MAX_ID_DIGITS = 18
+_RECORD_ID = re.compile(rf"[0-9]{{1,{MAX_ID_DIGITS}}}")
+
+
+def record_id(value: Any) -> Optional[int]:
+    """The positive whole number a value holds (7, "7", " 7 "), or None: not digits, zero, negative, a fraction, a
+    bool, or longer than MAX_ID_DIGITS digits."""
+    if isinstance(value, bool):
+        return None
+    text = str(value if value is not None else "").strip()
+    return (int(text) or None) if _RECORD_ID.fullmatch(text) else None

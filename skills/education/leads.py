@@ -20,6 +20,7 @@ NOT_OFF = frozenset(_WORDS["not_off_lemmas"])
 
 OFF = 0
 MIN_LEAD, MAX_LEAD = 15, 2 * 24 * 60  # minutes: a quarter of an hour to two days
+MAX_SAID = 100 * 365 * 24 * 60  # a longer lead is no lead at all (a run of typed digits), asked for again
 WORD = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+")
 NEGATION_REACH = 2  # "no need to remind": the word of reminding within two words of the negation
 
@@ -44,8 +45,11 @@ def said_off(text: str) -> bool:
 
 def read_lead(text: str) -> Optional[int]:
     """OFF when the text turns reminders off, else the lead in whole minutes it says (the first one wanted), None
-    when it says neither. The range is not checked here: see `lead_allowed`."""
-    return OFF if said_off(text) else read_minutes(text)
+    when it says neither or an absurd one (over MAX_SAID). The range is not checked here: see `lead_allowed`."""
+    if said_off(text):
+        return OFF
+    minutes = read_minutes(text)
+    return minutes if minutes is None or minutes <= MAX_SAID else None
 
 
 def lead_allowed(minutes: int) -> bool:

@@ -9,7 +9,7 @@ from typing import FrozenSet, List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.sdk import lemma, read_yes_no, skill_lexicon, words_of
+from engine.sdk import lemma, read_yes_no, record_id, skill_lexicon, words_of
 
 from .models import EduLearner
 
@@ -81,10 +81,16 @@ def children_of(session: Session, resident: int) -> List[EduLearner]:
 
 def own_learner(session: Session, resident: int, value: object) -> Optional[EduLearner]:
     """The resident's own child by id; None for another resident's child (a typed payload) or no such id."""
-    if not str(value or "").isdigit():
-        return None
-    learner = session.get(EduLearner, int(str(value)))
+    number = record_id(value)
+    learner = session.get(EduLearner, number) if number is not None else None
     return learner if learner is not None and learner.resident_id == resident else None
+
+
+def same_child(children: List[EduLearner], name: str, age: int, today: date) -> Optional[EduLearner]:
+    """The child kept on the profile with this name and age already: a new child confirmed twice is one child."""
+    return next(
+        (c for c in children if c.name.lower() == name.lower() and current_age(c, today) == age), None
+    )
 
 
 def named_child(children: List[EduLearner], text: str) -> Optional[EduLearner]:

@@ -4,7 +4,8 @@ by staff (admin.py) with a history of events; the resident's rating (1–5) of t
 
 Every move is a conditional UPDATE from the status it was read in, so two staff members taking the same appeal at
 once move it once; a rating is written only while there is none, by the author, once the appeal is answered.
-Filing is keyed by the confirmation shown (`request_key`, unique): the same «yes» twice files one appeal.
+Filing is keyed by the resident and the confirmation shown (`request_key`, unique): the same «yes» twice files one
+appeal, and another resident's key files an appeal of one's own.
 """
 
 from __future__ import annotations
@@ -203,7 +204,7 @@ def file_appeal(
         description=description[:MAX_DESCRIPTION],
         photo_url=photo_url,
         status=REGISTERED,
-        request_key=key,
+        request_key=_request_key(resident_id, key),
         created_at=stored,
         updated_at=stored,
     )
@@ -221,9 +222,14 @@ def file_appeal(
     return appeal
 
 
+def _request_key(resident_id: int, key: str) -> str:
+    return f"{resident_id}-{key}"
+
+
 def _by_key(session: Session, resident_id: int, key: str) -> Optional[Appeal]:
+    stored = _request_key(resident_id, key)
     return (
-        session.execute(select(Appeal).where(Appeal.request_key == key, Appeal.resident_id == resident_id))
+        session.execute(select(Appeal).where(Appeal.request_key == stored, Appeal.resident_id == resident_id))
         .scalars()
         .first()
     )

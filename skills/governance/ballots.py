@@ -11,7 +11,15 @@ import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from engine.sdk import canonical_values, fold_spelling, lemmas, positions, read_yes_no, skill_lexicon
+from engine.sdk import (
+    canonical_values,
+    fold_spelling,
+    lemmas,
+    positions,
+    read_yes_no,
+    record_id,
+    skill_lexicon,
+)
 
 from .decisions import CHOICES
 from .models import AGAINST, FOR
@@ -77,7 +85,8 @@ def read_reference(text: str) -> Optional[Reference]:
     value = str(text or "").strip()
     numbers = list(dict.fromkeys(re.findall(r"\d+", value)))
     if len(numbers) == 1:
-        return Reference(number=int(numbers[0]))
+        number = record_id(numbers[0])
+        return Reference(number=number) if number is not None else None
     if numbers:
         return None
     found = positions(value, digits=False)
@@ -90,8 +99,12 @@ def reference_in_text(text: str) -> Optional[Reference]:
     words = tokens(text)
     cues = set(WORDS["reference_words"])
     numbers = {
-        int(word) for index, word in enumerate(words) if word.isdigit() and index and words[index - 1] in cues
+        record_id(word)
+        for index, word in enumerate(words)
+        if word.isdigit() and index and words[index - 1] in cues
     }
+    if None in numbers:  # a run of digits too long for a number
+        return None
     if len(numbers) == 1:
         return Reference(number=numbers.pop())
     if numbers:

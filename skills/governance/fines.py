@@ -8,8 +8,8 @@ sum mod 11 is the check digit. A remainder of 10 is computed again with the weig
 
 Paying: the fine is claimed by a conditional UPDATE (`paid_at IS NULL`) before money moves, so two residents paying
 the same fine at once (or one «yes» sent twice) charge once: the second UPDATE waits for the first transaction's
-row lock and then finds the fine paid. The payment key is per fine and per confirmation shown: the same
-confirmation answered twice returns the first payment; a declined payment releases the fine.
+row lock and then finds the fine paid. The payment key is per fine, per resident and per confirmation shown: the
+same confirmation answered twice returns the first payment; a declined payment releases the fine.
 """
 
 from __future__ import annotations
@@ -199,7 +199,8 @@ def pay_fine(
     fine = fine_by_uin(session, uin)
     if fine is None:
         return FineOutcome(NOT_FOUND)
-    idempotency_key = f"governance-fine-{fine.id}-{key}"
+    # The resident's own: another's confirmation key, typed into a payload, never answers with their payment.
+    idempotency_key = f"governance-fine-{fine.id}-{resident_id}-{key}"
     earlier = _by_key(session, idempotency_key)
     if earlier is not None:  # the fine read above may predate that answer: read it again with the payment
         return _answered_before(session.get(Fine, fine.id, populate_existing=True), earlier)

@@ -179,7 +179,8 @@ REGISTERED, IN_WORK, ANSWERED = "registered", "in_work", "answered"
 class Appeal(Base):
     """A resident's appeal to the city administration, with its lifecycle and the resident's rating of the answer.
 
-    `request_key` is the key of the confirmation that filed it: the same confirmation answered twice files once."""
+    `request_key` is the author's id and the key of the confirmation that filed it: the same confirmation answered
+    twice files once."""
 
     __tablename__ = "gov_appeals"
     __table_args__ = (UniqueConstraint("request_key", name="uq_gov_appeals_request_key"),)

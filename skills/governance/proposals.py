@@ -9,12 +9,14 @@ vote (and counts it) or the vote waits for the close (and is refused), on Postgr
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 from sqlalchemy import func, select, update
+from sqlalchemy import text as sql
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -26,6 +28,7 @@ from .models import CLOSED, OPEN, REVIEW, WITHDRAWN, Proposal, Vote
 
 TITLE_MAX, TEXT_MAX = 200, 4000
 REPEAT_WINDOW = timedelta(minutes=10)  # the same proposal published again this soon is the same one
+LOCK_SPACE = 0x676F7670  # the first key of the proposers' advisory locks on PostgreSQL ("govp")
 DEMO_CHANNEL = "rest"
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
@@ -53,8 +56,21 @@ class Ballot:
 
 
 def clean(text: str, limit: int) -> str:
-    """Text as stored: spaces collapsed, cut to the column's length."""
-    return " ".join(str(text or "").split())[:limit]
+    """Text as stored: control and format characters dropped (a NUL, a terminal escape, a right-to-left override),
+    spaces collapsed, cut to the column's length."""
+    kept = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in str(text or ""))
+    return " ".join(kept.split())[:limit]
+
+
+def _lock_proposer(session: Session, proposer: int) -> None:
+    """Until the unit of work ends, the proposer's other publications wait (PostgreSQL: an advisory lock on the
+    proposer; SQLite: every unit of work holds the write lock already): one confirmation sent twice at once finds
+    the proposal the first one published."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            sql("SELECT pg_advisory_xact_lock(:space, :proposer)"),
+            {"space": LOCK_SPACE, "proposer": proposer},
+        )
 
 
 def publish(session: Session, proposer: int, draft: Draft, now: datetime) -> Proposal:
@@ -63,6 +79,7 @@ def publish(session: Session, proposer: int, draft: Draft, now: datetime) -> Pro
     published again within minutes (a confirmation answered twice) is the one published first."""
     moment = stored(now)
     title, text = clean(draft.title, TITLE_MAX), clean(draft.text, TEXT_MAX)
+    _lock_proposer(session, proposer)
     repeated = (
         session.execute(
             select(Proposal).where(

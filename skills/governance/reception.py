@@ -12,6 +12,7 @@ Times: `now` and `starts_at` arguments are aware (any zone) or naive UTC as the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, List, Optional
@@ -19,7 +20,7 @@ from typing import Any, List, Optional
 from sqlalchemy import exists, select, text, update
 from sqlalchemy.orm import Session, aliased
 
-from engine.sdk import clock, resident_for
+from engine.sdk import clock, record_id, resident_for
 
 from .models import Institution, InstitutionService, Slot
 from .reception_hours import hours_text, open_reception, read_schedule, reception_days
@@ -35,6 +36,7 @@ BOOKED, ALREADY, HELD, TAKEN, GONE, CANCELLED, MOVED = (
     "moved",
 )
 HORIZON_DAYS = 14  # how far ahead the demo opens reception
+CODE = re.compile(r"[a-z0-9_]{1,32}")  # an institution's code, as the column keeps it
 LOCK_SPACE = 0x676F76  # the first key of the residents' advisory locks on PostgreSQL ("gov")
 DEMO_CHANNEL = "rest"
 
@@ -77,9 +79,10 @@ def institutions(session: Session) -> List[Institution]:
 
 
 def institution_by_code(session: Session, code: Any) -> Optional[Institution]:
-    return session.execute(
-        select(Institution).where(Institution.code == str(code or ""))
-    ).scalar_one_or_none()
+    """The institution by its code ("mfc"); None for anything that is no code (a typed payload)."""
+    if not CODE.fullmatch(str(code or "")):
+        return None
+    return session.execute(select(Institution).where(Institution.code == str(code))).scalar_one_or_none()
 
 
 def services_of(session: Session, institution_id: int) -> List[InstitutionService]:
@@ -94,9 +97,8 @@ def services_of(session: Session, institution_id: int) -> List[InstitutionServic
 
 def service_of(session: Session, institution_id: int, service_id: Any) -> Optional[InstitutionService]:
     """The institution's service by its id; None for another institution's (a typed payload) or an unknown one."""
-    if not str(service_id or "").isdigit():
-        return None
-    service = session.get(InstitutionService, int(str(service_id)))
+    number = record_id(service_id)
+    service = session.get(InstitutionService, number) if number is not None else None
     return service if service is not None and service.institution_id == institution_id else None
 
 
@@ -135,11 +137,12 @@ def appointment_of(
     session: Session, resident: int, slot_id: Any, now: Optional[datetime] = None
 ) -> Optional[Appointment]:
     """The resident's own future appointment in that slot; None for another's, a past or an unknown one."""
-    if not str(slot_id or "").isdigit():
+    number = record_id(slot_id)
+    if number is None:
         return None
     found = _appointments(
         session,
-        Slot.id == int(str(slot_id)),
+        Slot.id == number,
         Slot.resident_id == resident,
         Slot.starts_at > store_moment(now),
     )

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import List, Optional, Tuple
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from engine.sdk import Payment, audit_record, clock, pay
@@ -38,6 +38,7 @@ from .models import (
 
 Place = Tuple[str, Point]  # (title as the resident reads it, where)
 ZERO = Decimal(0)
+LOCK_SPACE = 0x74726E  # the first key of the residents' advisory locks on PostgreSQL ("trn")
 
 # step: (the status it is allowed from, the status it leads to, the moment column it fills)
 STEPS = {
@@ -56,6 +57,17 @@ def dispatch_lead() -> timedelta:
     return _minutes("dispatch_lead_minutes")
 
 
+def lock_orders(session: Session, resident_id: int) -> None:
+    """Until the unit of work ends, the resident's other orders wait (PostgreSQL: an advisory lock on the resident;
+    SQLite: every unit of work holds the write lock already), so that one confirmation sent twice at once finds
+    the ride the first one ordered instead of ordering a second."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :resident)"),
+            {"space": LOCK_SPACE, "resident": resident_id},
+        )
+
+
 def order_ride(
     session: Session,
     resident_id: int,
@@ -71,6 +83,7 @@ def order_ride(
     make a second ride) — compare with `active_ride` first to tell the resident.
     """
     now = clock.to_store(now)
+    lock_orders(session, resident_id)
     current = active_ride(session, resident_id)
     if current is not None:
         return current
@@ -240,10 +253,11 @@ def _free_driver(session: Session, ride: Ride, now: datetime, at: Optional[Point
 
 
 def cancel_ride(
-    session: Session, ride: Ride, resident_id: int, now: datetime, *, expected_fee: Decimal
+    session: Session, ride: Ride, resident_id: int, now: datetime, *, expected_fee: Optional[Decimal]
 ) -> CancelOutcome:
-    """Cancels the resident's ride on the terms they confirmed (`expected_fee`, 0 when told it is free), frees the
-    driver and charges the fee once (key transport-cancel-<ride id>)."""
+    """Cancels the resident's ride on the terms they confirmed (`expected_fee`, 0 when told it is free; None when
+    no fee can be read from the confirmation: the terms are asked again), frees the driver and charges the fee once
+    (key transport-cancel-<ride id>)."""
     now = clock.to_store(now)
     locked = lock_ride(session, ride.id)
     if locked is None or locked.resident_id != resident_id:
@@ -251,7 +265,7 @@ def cancel_ride(
     terms = cancel_terms(locked, now)
     if not terms.allowed:
         return CancelOutcome(terms.reason_code, terms)
-    if terms.fee != Decimal(expected_fee):
+    if expected_fee is None or terms.fee != Decimal(expected_fee):
         return CancelOutcome("fee_changed", terms)
     payment = None
     if terms.fee > 0:

@@ -149,9 +149,19 @@ def test_a_repeated_request_returns_the_first_payment_and_charges_once(store):
     resident_id = _resident()
     provider = CountingProvider()
     first = _pay(resident_id, "key-2", provider)
-    again = _pay(resident_id, "key-2", provider, amount="9999")
+    again = _pay(resident_id, "key-2", provider)
     assert again.id == first.id and again.amount == Decimal("1500.50")
     assert provider.charges == ["key-2"]
+
+
+def test_a_key_reused_for_another_amount_is_refused(store):
+    """The key names one request: the same key with another sum is not a retry, and must not be told «paid»."""
+    resident_id = _resident()
+    provider = CountingProvider()
+    _pay(resident_id, "key-3", provider)
+    with pytest.raises(PaymentRefused, match="amount"):
+        _pay(resident_id, "key-3", provider, amount="9999")
+    assert provider.charges == ["key-3"]
     with session_scope() as session:
         assert session.execute(select(func.count(Payment.id))).scalar_one() == 1
 

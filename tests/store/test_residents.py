@@ -1,3 +1,4 @@
+import time
 from datetime import timedelta
 
 import pytest
@@ -252,3 +253,35 @@ def test_identity_is_unique_per_channel(store):
                 ChannelIdentity(channel="rest", external_id="1", resident=resident),
             ]
         )
+
+
+def test_two_first_messages_of_one_new_user_at_once_make_one_resident(postgres_store):
+    """The second insert waits for the first transaction, then violates the unique key: it must find the first
+    one's identity instead of failing the turn. Deterministic: the first holds its transaction open."""
+    import threading
+
+    created = threading.Event()
+    results = []
+
+    def first() -> None:
+        with session_scope() as session:
+            results.append(residents.identity_for(session, "telegram", "race-1").resident_id)
+            created.set()
+            time.sleep(1.0)
+
+    def second() -> None:
+        created.wait(10)
+        with session_scope() as session:
+            results.append(residents.identity_for(session, "telegram", "race-1").resident_id)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(results) == 2 and results[0] == results[1]
+    with session_scope() as session:
+        identities = session.execute(
+            select(ChannelIdentity).where(ChannelIdentity.external_id == "race-1")
+        ).scalars()
+        assert len(list(identities)) == 1

@@ -19,6 +19,7 @@ from engine.sdk import (
     phrase,
     picked_position,
     read_age,
+    record_id,
     resident_id,
     session_scope,
     yes_no_extraction,
@@ -38,6 +39,7 @@ from ..learners import (
     own_learner,
     said_child,
     said_self,
+    same_child,
 )
 from ..models import EduCourse, EduLearner
 from ..reminders import lead_text, schedule_lesson_reminder
@@ -58,14 +60,13 @@ def shown_pick(tracker: Tracker, named: List[EduCourse]) -> Optional[int]:
     position = entity_value(tracker, POSITION) or picked_position(tracker.latest_message.get("text") or "")
     if len(shown) == 1 and tracker.get_slot(COURSE) is None and not position:
         return shown[0] if not named else None
-    if not shown or not str(position or "").isdigit():
-        return None
-    index = int(str(position)) - 1
-    return shown[index] if 0 <= index < len(shown) else None
+    index = (record_id(position) or 0) - 1
+    return shown[index] if shown and 0 <= index < len(shown) else None
 
 
 def chosen_course(session: Session, value: Any) -> Optional[EduCourse]:
-    course = session.get(EduCourse, int(str(value))) if str(value or "").isdigit() else None
+    number = record_id(value)
+    course = session.get(EduCourse, number) if number is not None else None
     return course if course is not None and course.ends_on >= clock.today() else None
 
 
@@ -320,15 +321,20 @@ class ActionEduEnrollDone(Action):
             if course is None:
                 dispatcher.utter_message(response="utter_edu_course_gone")
                 return cleared
+            seats.lock_course(session, course.id)  # one confirmation sent twice at once: one after the other
             learner = own_learner(session, resident, tracker.get_slot(LEARNER))
             if learner is None and tracker.get_slot(LEARNER) != SELF:
                 learner = new_child_from(tracker)
                 if learner is None:
                     dispatcher.utter_message(response="utter_edu_enroll_declined")
                     return cleared
-                learner.resident_id = resident
-                session.add(learner)
-                session.flush()
+                kept = same_child(children_of(session, resident), learner.name, learner.age, clock.today())
+                if kept is not None:  # the same confirmation again: the child kept by the first one
+                    learner = kept
+                else:
+                    learner.resident_id = resident
+                    session.add(learner)
+                    session.flush()
             result = seats.enrol(
                 session, course, resident, learner.id if learner else None, clock.to_store(now)
             )

@@ -15,6 +15,7 @@ from engine.sdk import (
     button,
     clock,
     picked_position,
+    record_id,
     resident_id,
     session_scope,
     yes_no_extraction,
@@ -35,9 +36,8 @@ MAX_BUTTONS = 5
 
 def own_enrollment(session: Session, resident: int, value: Any) -> Optional[EduEnrollment]:
     """The resident's own enrolment that still holds or awaits a seat; None for another's (a typed payload)."""
-    if not str(value or "").isdigit():
-        return None
-    enrollment = session.get(EduEnrollment, int(str(value)))
+    number = record_id(value)
+    enrollment = session.get(EduEnrollment, number) if number is not None else None
     if enrollment is None or enrollment.resident_id != resident or enrollment.status not in seats.HOLDING:
         return None
     return enrollment
@@ -152,6 +152,12 @@ class ActionEduLeaveDone(Action):
         with session_scope() as session:
             resident = resident_id(session, tracker)
             found = own_enrollment(session, resident, tracker.get_slot(ENROLLMENT))
+            if (
+                found is not None
+            ):  # the same confirmation sent twice at once: the second reads the first's end
+                seats.lock_course(session, found.course_id)
+                session.refresh(found)
+                found = found if found.status in seats.HOLDING else None
             if found is None:  # left already (a repeated confirmation) or never theirs
                 dispatcher.utter_message(response="utter_edu_nothing_to_leave")
                 return cleared

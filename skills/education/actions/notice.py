@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from engine.sdk import clock, delivered_now, entity_value, moment_text, offer, session_scope
+from engine.sdk import clock, delivered_now, entity_value, moment_text, offer, record_id, session_scope
 
 from .. import seats
 from ..leads import OFF
@@ -37,9 +37,9 @@ class ActionEduNotice(Action):
         kind, enrollment_id = entity_value(tracker, KIND), entity_value(tracker, ENROLLMENT)
         now = clock.now()
         with session_scope() as session:
-            if not delivered_now(session, tracker) or not str(enrollment_id or "").isdigit():
+            if not delivered_now(session, tracker) or record_id(enrollment_id) is None:
                 return []  # cancelled, said already, or typed by hand
-            enrollment = session.get(EduEnrollment, int(str(enrollment_id)))
+            enrollment = session.get(EduEnrollment, record_id(enrollment_id))
             course = session.get(EduCourse, enrollment.course_id) if enrollment else None
             if enrollment is None or course is None:
                 return []

@@ -23,6 +23,7 @@ from engine.sdk import (
     offer,
     pending_offer,
     phrase,
+    record_id,
     register_reader,
     resident_id,
     session_scope,
@@ -50,13 +51,13 @@ register_reader(MINUTES, read_lead)  # a lead typed alone («за час») answ
 
 
 def _minutes(value: Any) -> Optional[int]:
-    """A lead carried by a button or an offer ("60", 60), None for anything else."""
+    """A lead carried by a button or an offer ("60", 60, "0" for none), None for anything else."""
     text = str(value if value is not None else "").strip()
-    return int(text) if text.isdigit() else None
+    return 0 if text == "0" else record_id(text)
 
 
 def _ids(value: Any) -> List[int]:
-    return [int(part) for part in str(value or "").split(",") if part.strip().isdigit()]
+    return [number for number in map(record_id, str(value or "").split(",")) if number is not None]
 
 
 def carried_enrollments(tracker: Tracker) -> Optional[List[int]]:

@@ -41,6 +41,7 @@ DESCRIPTION_PROBLEMS = {
 }
 # What an address may hold: letters, digits and the punctuation of Russian addresses (no markup, no symbols).
 ADDRESS_PUNCTUATION = set(" .,-/()\"'\u00ab\u00bb\u2116")
+CONFIRMATION_KEY = re.compile(r"[0-9a-f]{32}")  # the key ActionAskGovAppealConfirm keeps (uuid4().hex)
 
 
 def latest_text(tracker: Tracker) -> str:
@@ -172,6 +173,21 @@ class ActionAskGovAppealConfirm(Action):
         return [SlotSet(KEY, uuid.uuid4().hex)]
 
 
+def confirmed_values(tracker: Tracker) -> Optional[Dict[str, Any]]:
+    """The appeal as the form validated it, read again from the slots (a value that would not pass the form, typed
+    into a payload, files nothing): category, address, description, photo link (None without one)."""
+    category = read_category(str(tracker.get_slot(CATEGORY) or "")[: appeals.MAX_DESCRIPTION])
+    address = appeals.plain_text(str(tracker.get_slot(ADDRESS) or "")).replace("\n", " ")
+    description, problem = appeals.read_description(str(tracker.get_slot(DESCRIPTION) or ""))
+    photo = str(tracker.get_slot(PHOTO) or NO_PHOTO)
+    link = None if photo == NO_PHOTO else appeals.read_photo_url(photo)[0]
+    if category is None or problem is not None or (photo != NO_PHOTO and link is None):
+        return None
+    if not address or len(address) > appeals.MAX_ADDRESS or not safe_address(address):
+        return None
+    return {"category": category, "address": address, "description": description, "photo_url": link}
+
+
 class ActionGovAppealDone(Action):
     def name(self) -> str:
         return "action_gov_appeal_done"
@@ -180,22 +196,14 @@ class ActionGovAppealDone(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         cleared: List[EventType] = [SlotSet(slot, None) for slot in APPEAL_SLOTS]
-        key = tracker.get_slot(KEY)
-        values = {slot: tracker.get_slot(slot) for slot in (CATEGORY, ADDRESS, DESCRIPTION)}
-        if not tracker.get_slot(CONFIRM) or not key or not all(values.values()):
+        key = str(tracker.get_slot(KEY) or "")
+        values = confirmed_values(tracker)
+        if not tracker.get_slot(CONFIRM) or not CONFIRMATION_KEY.fullmatch(key) or values is None:
             dispatcher.utter_message(response="utter_gov_appeal_declined")
             return cleared
-        photo = tracker.get_slot(PHOTO)
         with session_scope() as session:
             appeal = appeals.file_appeal(
-                session,
-                resident_id(session, tracker),
-                category=str(values[CATEGORY]),
-                address=str(values[ADDRESS]),
-                description=str(values[DESCRIPTION]),
-                photo_url=None if photo in (None, NO_PHOTO) else str(photo),
-                key=str(key),
-                now=clock.now(),
+                session, resident_id(session, tracker), key=key, now=clock.now(), **values
             )
             number = appeal.id
         dispatcher.utter_message(response="utter_gov_appeal_filed", number=number)

@@ -269,11 +269,16 @@ class ActionGovAppointmentDone(Action):
                 return cleared
             institution = reception.institution_by_code(session, tracker.get_slot(INSTITUTION))
             moment = chosen_moment(tracker)
-            service = tracker.get_slot(SERVICE)
-            if not tracker.get_slot(CONFIRM) or institution is None or moment is None or service is None:
+            offered = (
+                reception.service_of(session, institution.id, tracker.get_slot(SERVICE))
+                if institution
+                else None
+            )
+            if not tracker.get_slot(CONFIRM) or institution is None or moment is None or offered is None:
                 dispatcher.utter_message(response="utter_gov_appointment_declined")
                 return cleared
-            outcome = reception.book_at(session, resident, institution.id, moment, int(service), now)
+            service = str(offered.id)
+            outcome = reception.book_at(session, resident, institution.id, moment, offered.id, now)
             if outcome.status == reception.BOOKED:
                 self._booked(session, dispatcher, tracker, resident, outcome.appointment, now)
             elif outcome.status == reception.ALREADY:

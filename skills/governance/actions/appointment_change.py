@@ -24,6 +24,7 @@ from engine.sdk import (
     offer,
     phrase,
     picked_position,
+    record_id,
     resident_id,
     session_scope,
     yes_no_extraction,
@@ -31,7 +32,7 @@ from engine.sdk import (
 
 from .. import reception
 from ..appointment_reminders import APPOINTMENT_ENTITY, SKILL, cancel_reminder, schedule_reminder
-from ..models import Institution
+from ..models import Institution, Slot
 from ..visit_reading import day_span, day_value, institution_named
 from .visit_times import (
     APPOINTMENT,
@@ -278,7 +279,7 @@ class ActionGovAppointmentCancelDone(Action):
             return cleared
         with session_scope() as session:
             resident = resident_id(session, tracker)
-            outcome = reception.cancel(session, resident, int(tracker.get_slot(APPOINTMENT) or 0))
+            outcome = reception.cancel(session, resident, record_id(tracker.get_slot(APPOINTMENT)) or 0)
             if outcome.status != reception.CANCELLED:
                 dispatcher.utter_message(response="utter_gov_appointment_gone")
                 return cleared
@@ -311,8 +312,10 @@ class ActionGovAppointmentMoveDone(Action):
             return cleared
         with session_scope() as session:
             resident = resident_id(session, tracker)
-            old = int(tracker.get_slot(APPOINTMENT) or 0)
+            old = record_id(tracker.get_slot(APPOINTMENT)) or 0
             outcome = reception.move_at(session, resident, old, moment, now)
+            if outcome.status == reception.GONE and self._moved_already(session, resident, old, moment):
+                outcome = reception.Outcome(reception.ALREADY)
             values = appointment_values(outcome.appointment) if outcome.appointment else {}
             if outcome.status == reception.MOVED:
                 cancel_reminder(session, tracker, old)
@@ -337,6 +340,14 @@ class ActionGovAppointmentMoveDone(Action):
             else:
                 dispatcher.utter_message(response="utter_gov_appointment_gone")
         return cleared
+
+    @staticmethod
+    def _moved_already(session: Session, resident: int, old: int, moment: datetime) -> bool:
+        """Whether the resident holds the new time at the old slot's institution: the same confirmation answered
+        twice, the first answer moved the appointment."""
+        slot = session.get(Slot, old) if old else None
+        held = reception.held_at(session, resident, slot.institution_id) if slot is not None else None
+        return held is not None and held.starts_at == moment
 
     @staticmethod
     def _taken(

@@ -89,10 +89,12 @@ def card_values(domain: Dict[str, Any], fine: Fine, today: date) -> Dict[str, An
 
 
 def quoted_amount(tracker: Tracker) -> Optional[Decimal]:
+    """The amount the confirmation named, None when the slot holds none (or no finite number)."""
     try:
-        return Decimal(str(tracker.get_slot(QUOTED)))
+        amount = Decimal(str(tracker.get_slot(QUOTED)))
     except (InvalidOperation, ValueError):
         return None
+    return amount if amount.is_finite() else None
 
 
 class ValidateGovFineForm(FormValidationAction):
@@ -214,6 +216,9 @@ class ActionGovFineDone(Action):
             return cleared  # the card of a paid fine said all there was
         if not tracker.get_slot(CONFIRM) or not key or not uin or quoted is None:
             dispatcher.utter_message(response="utter_gov_fine_declined")
+            return cleared
+        if fines.read_uin(str(uin)).uin != uin:  # no number of a fine: nothing to look up
+            dispatcher.utter_message(response="utter_gov_fine_not_found", uin=uin)
             return cleared
         with session_scope() as session:
             try:

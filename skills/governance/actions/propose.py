@@ -67,10 +67,12 @@ def spec_of(tracker: Tracker) -> Optional[ParameterSpec]:
 
 
 def decimal_of(value: Any) -> Optional[Decimal]:
+    """A finite number from a slot ("7", "7,5"), None for anything else (NaN and infinities included)."""
     try:
-        return Decimal(str(value).replace(",", "."))
+        found = Decimal(str(value).replace(",", "."))
     except (InvalidOperation, ValueError):
         return None
+    return found if found.is_finite() else None
 
 
 def day_of(value: Any) -> Optional[date]:
@@ -257,6 +259,11 @@ class ActionGovProposeDone(Action):
             return cleared
         spec = spec_of(tracker)
         value = parameters.bounded(spec, decimal_of(tracker.get_slot(VALUE))) if spec else None
+        if (
+            spec is not None and value is None
+        ):  # the change confirmed cannot be made: nothing else is published
+            dispatcher.utter_message(response="utter_gov_propose_declined")
+            return cleared
         draft = proposals.Draft(
             title=str(tracker.get_slot(TITLE)),
             text=str(tracker.get_slot(TEXT) or ""),

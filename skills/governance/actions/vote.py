@@ -22,6 +22,7 @@ from engine.sdk import (
     is_member,
     offer,
     phrase,
+    record_id,
     resident_id,
     session_scope,
 )
@@ -50,8 +51,8 @@ def encoded(reference: ballots.Reference) -> str:
 
 def decoded(value: str) -> Optional[ballots.Reference]:
     """The reference a slot value holds: the skill's own encoding, or what was tagged or typed."""
-    if value[:1] in ("#", "@") and value[1:].isdigit():
-        number = int(value[1:])
+    number = record_id(value[1:]) if value[:1] in ("#", "@") else None
+    if number is not None:
         return ballots.Reference(number=number) if value[0] == "#" else ballots.Reference(position=number)
     return ballots.read_reference(value)
 
@@ -195,9 +196,9 @@ class ActionAskGovVoteChoice(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        value = str(tracker.get_slot(PROPOSAL) or "")
+        number = record_id(tracker.get_slot(PROPOSAL))
         with session_scope() as session:
-            proposal = session.get(Proposal, int(value)) if value.isdigit() else None
+            proposal = session.get(Proposal, number) if number is not None else None
             if proposal is None:
                 return [SlotSet(PROPOSAL, None)]
             values = basics(proposal)
@@ -219,12 +220,22 @@ class ActionGovVoteDone(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         cleared: List[EventType] = [SlotSet(slot, None) for slot in VOTE_SLOTS]
-        value, choice = str(tracker.get_slot(PROPOSAL) or ""), tracker.get_slot(CHOICE)
-        if not value.isdigit() or choice not in CHOICES:
+        value, choice = record_id(tracker.get_slot(PROPOSAL)), tracker.get_slot(CHOICE)
+        if (
+            value is None
+        ):  # no proposal's number (typed into a payload): which one is asked as the form asks it
+            with session_scope() as session:
+                open_ids = [p.id for p in proposals.open_proposals(session, clock.now())]
+            dispatcher.utter_message(
+                response="utter_gov_vote_proposal_unknown", example=example_number(open_ids)
+            )
+            return cleared
+        if choice not in CHOICES:
+            dispatcher.utter_message(response="utter_gov_vote_choice_unknown")
             return cleared
         with session_scope() as session:
             member = resident_id(session, tracker)
-            ballot = proposals.cast_vote(session, int(value), member, choice, clock.now())
+            ballot = proposals.cast_vote(session, value, member, choice, clock.now())
             proposal = ballot.proposal
             if ballot.status == proposals.NOT_MEMBER:
                 say_not_member(dispatcher)

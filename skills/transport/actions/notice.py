@@ -11,7 +11,15 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from engine.sdk import clock, delivered_now, entity_value, notify_later, notify_resident, session_scope
+from engine.sdk import (
+    clock,
+    delivered_now,
+    entity_value,
+    notify_later,
+    notify_resident,
+    record_id,
+    session_scope,
+)
 
 from .. import rides
 from ..dispatch import SKILL
@@ -83,7 +91,8 @@ class ActionTransportNotice(Action):
             if not delivered_now(session, tracker):
                 return []
             kind, ride_id = entity_value(tracker, KIND), entity_value(tracker, RIDE)
-            ride = session.get(Ride, int(ride_id)) if str(ride_id or "").isdigit() else None
+            number = record_id(ride_id)
+            ride = session.get(Ride, number) if number is not None else None
             if ride is None:
                 return []
             if kind == "dispatch":

@@ -26,6 +26,7 @@ from engine.sdk import (
     phrase,
     picked_position,
     read_minutes,
+    record_id,
     resident_id,
     session_scope,
     skill_lexicon,
@@ -177,7 +178,8 @@ class ValidateTransportParkingForm(FormValidationAction):
     @staticmethod
     def _zone(session: Session, tracker: Tracker, text: str) -> Optional[ParkingZone]:
         if text.isdigit():
-            return session.get(ParkingZone, int(text))
+            number = record_id(text)
+            return session.get(ParkingZone, number) if number is not None else None
         code = CODE.search(fold_spelling(text.lower()))
         if code:
             return parking.zone_by_code(session, f"P{code.group(1)}")
@@ -192,7 +194,8 @@ class ValidateTransportParkingForm(FormValidationAction):
     def validate_transport_parking_minutes(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        minutes = int(slot_value) if str(slot_value or "").isdigit() else read_minutes(str(slot_value or ""))
+        text = str(slot_value if slot_value is not None else "")
+        minutes = record_id(text) if text.isdigit() else read_minutes(text)
         with session_scope() as session:
             zone = self._current_zone(session, tracker)
             limit = zone.max_hours * 60 if zone else 24 * 60
@@ -218,8 +221,8 @@ class ValidateTransportParkingForm(FormValidationAction):
         if tracker.get_slot(OP) == EXTEND:
             current = running(session, tracker)
             return session.get(ParkingZone, current.zone_id) if current else None
-        zone = tracker.get_slot(ZONE)
-        return session.get(ParkingZone, int(zone)) if str(zone or "").isdigit() else None
+        zone = record_id(tracker.get_slot(ZONE))
+        return session.get(ParkingZone, zone) if zone is not None else None
 
 
 class ActionAskTransportZone(Action):
@@ -302,10 +305,12 @@ class ActionAskTransportParkingConfirm(Action):
                     **zone_values(zone),
                 )
                 return [SlotSet(KEY, uuid.uuid4().hex)]
-            minutes = int(tracker.get_slot(MINUTES))
+            minutes = record_id(tracker.get_slot(MINUTES))
             zone = ValidateTransportParkingForm._current_zone(session, tracker)
             if zone is None:
                 return [SlotSet(ZONE, None)]
+            if minutes is None or not parking.MIN_MINUTES <= minutes <= zone.max_hours * 60:
+                return [SlotSet(MINUTES, None)]  # asked again (the form's own answers never are out of range)
             start = clock.to_store(now) if op == START or current is None else current.ends_at
             until = local_clock_text(start + timedelta(minutes=minutes))
             values = {

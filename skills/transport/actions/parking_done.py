@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from engine.sdk import clock, money, resident_id, session_scope
+from engine.sdk import clock, money, record_id, resident_id, session_scope
 
 from .. import parking
 from ..models import ParkingZone
@@ -40,9 +40,16 @@ class ActionTransportParkingDone(Action):
             )
             return cleared
         now = clock.now()
-        idempotency_key = f"transport-parking-{key}"
+        minutes, zone_number = record_id(tracker.get_slot(MINUTES)), record_id(tracker.get_slot(ZONE))
+        if op != STOP and (minutes is None or (op == START and zone_number is None)):
+            dispatcher.utter_message(
+                response="utter_transport_parking_declined"
+            )  # nothing that can be paid for
+            return cleared
         with session_scope() as session:
             resident = resident_id(session, tracker)
+            # The key is the resident's own: another's key, typed into a payload, never answers with their payment.
+            idempotency_key = f"transport-parking-{resident}-{key}"
             current = running(session, tracker)
             if op == STOP:
                 if current is None:
@@ -59,7 +66,6 @@ class ActionTransportParkingDone(Action):
                 )
                 dispatcher.utter_message(response=response, refund=money(stopped.refund), **zone_values(zone))
                 return cleared
-            minutes = int(tracker.get_slot(MINUTES))
             if op == EXTEND:
                 if current is None:
                     dispatcher.utter_message(response="utter_transport_parking_none_active")
@@ -71,17 +77,16 @@ class ActionTransportParkingDone(Action):
                 outcome = parking.start_parking(
                     session,
                     resident,
-                    int(tracker.get_slot(ZONE)),
+                    zone_number,
                     minutes,
                     now,
                     idempotency_key=idempotency_key,
                 )
             held = outcome.parking
-            zone = (
-                session.get(ParkingZone, held.zone_id)
-                if held
-                else session.get(ParkingZone, int(tracker.get_slot(ZONE) or 0))
-            )
+            zone = session.get(ParkingZone, held.zone_id if held else zone_number or 0)
+            if zone is None:  # no such zone: nothing was paid
+                dispatcher.utter_message(response="utter_transport_parking_declined")
+                return cleared
             values = {**zone_values(zone), "until": local_clock_text(held.ends_at) if held else ""}
         if outcome.code in ("started", "extended"):
             response = (

@@ -160,6 +160,14 @@ class ActionTransportRideDone(Action):
         pickup = pickup_moment(tracker.get_slot(PICKUP), now)
         with session_scope() as session:
             resident = resident_id(session, tracker)
+            rides.lock_orders(session, resident)
+            current = rides.active_ride(session, resident)
+            if current is not None:  # ordered meanwhile: by this very confirmation sent twice, or elsewhere
+                status = status_text(rides.ride_status(session, current, now).status)
+                dispatcher.utter_message(
+                    response="utter_transport_ride_already", ride=current.id, status=status
+                )
+                return []
             ride = rides.order_ride(
                 session,
                 resident,

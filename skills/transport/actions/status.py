@@ -4,7 +4,7 @@ else for the fee said before confirming; a confirmation given on terms that chan
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from engine.sdk import clock, money, resident_id, session_scope, yes_no_extraction
+from engine.sdk import clock, money, record_id, resident_id, session_scope, yes_no_extraction
 
 from .. import rides
 from ..fares import TARIFFS, car_minutes
@@ -69,6 +69,15 @@ class ActionTransportRideStatus(Action):
                 **driver_values(state.driver),
             )
         return []
+
+
+def confirmed_fee(value: Any) -> Optional[Decimal]:
+    """The cancellation fee the confirmation named (its slot), None when it holds no amount."""
+    try:
+        fee = Decimal(str(value if value is not None else 0))
+    except (InvalidOperation, ValueError):
+        return None
+    return fee if fee.is_finite() else None
 
 
 def interrupted_form(tracker: Tracker) -> Optional[str]:
@@ -153,7 +162,8 @@ class ActionTransportCancelDone(Action):
         with session_scope() as session:
             resident = resident_id(session, tracker)
             ride_id = tracker.get_slot(RIDE)
-            ride = session.get(Ride, int(ride_id)) if str(ride_id or "").isdigit() else None
+            number = record_id(ride_id)
+            ride = session.get(Ride, number) if number is not None else None
             if ride is None or ride.resident_id != resident:
                 # «отмена, муж отвезёт» while ordering: nothing was ordered, so the order in progress is what ends
                 interrupted = interrupted_form(tracker)
@@ -173,7 +183,7 @@ class ActionTransportCancelDone(Action):
                 return cleared
             driver_id = ride.driver_id
             outcome = rides.cancel_ride(
-                session, ride, resident, now, expected_fee=Decimal(tracker.get_slot(FEE) or 0)
+                session, ride, resident, now, expected_fee=confirmed_fee(tracker.get_slot(FEE))
             )
             if outcome.code == "fee_changed":
                 fee = outcome.terms.fee

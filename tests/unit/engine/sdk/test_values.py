@@ -8,6 +8,7 @@ from engine.sdk.values import (
     read_numbers,
     read_typed,
     read_yes_no,
+    record_id,
     yes_no_extraction,
 )
 from engine.testing import make_tracker
@@ -99,3 +100,18 @@ def test_a_bare_number_is_an_age_only_when_the_age_was_asked():
     assert read_age("восемь", bare=True) == 8
     assert read_age("8", bare=True) == 8
     assert read_age("8 марта", bare=True) is None
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [(7, 7), ("7", 7), (" 12 ", 12), ("9" * 18, int("9" * 18))],
+)
+def test_a_record_id_is_a_positive_whole_number(value, expected):
+    assert record_id(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value", [None, "", "0", 0, -3, "-3", "1.5", 1.5, True, "7a", "٣", "1" * 19, "1" * 10_000, "1\x002", [1]]
+)
+def test_anything_else_is_no_record_id(value):
+    assert record_id(value) is None
