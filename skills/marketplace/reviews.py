@@ -56,15 +56,19 @@ def parse_rating(value: Union[str, int, float, None]) -> Optional[int]:
     return None
 
 
-def _recompute(session: Session, provider_id: int) -> None:
-    """The provider's rating and review count from every review: the provider's row is locked first, so the
-    aggregate read after it sees every review committed by the time the lock is granted."""
-    provider = session.execute(
+def _lock_provider(session: Session, provider_id: int) -> MarketProvider:
+    return session.execute(
         select(MarketProvider)
         .where(MarketProvider.id == provider_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one()
+
+
+def _recompute(session: Session, provider_id: int) -> None:
+    """The provider's rating and review count from every review: the provider's row is locked first, so the
+    aggregate read after it sees every review committed by the time the lock is granted."""
+    provider = _lock_provider(session, provider_id)
     average, count = session.execute(
         select(func.avg(MarketReview.rating), func.count(MarketReview.id)).where(
             MarketReview.provider_id == provider_id
@@ -93,6 +97,9 @@ def leave_review(
     ).scalar_one_or_none()
     if exists is not None:
         raise ReviewRefused("already_reviewed", order_id=order.id)
+    # Before the review row: inserting it takes a key-share lock on the provider's row (its foreign key), and two
+    # reviews each holding one while asking for the update lock of `_recompute` deadlock (PostgreSQL).
+    _lock_provider(session, order.provider_id)
     review = MarketReview(
         order_id=order.id,
         provider_id=order.provider_id,
