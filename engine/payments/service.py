@@ -77,13 +77,17 @@ def _claim(
     resident_id: int,
     skill: str,
     purpose: str,
-    value: Decimal,
+    amount: Decimal,
     idempotency_key: str,
     currency: str,
     provider: PaymentProvider,
-) -> Tuple[Payment, bool]:
-    """The payment of the key, pending if this call claimed it; (payment, claimed). PaymentRefused when the key
-    was used before for another request."""
+) -> Tuple[Payment, bool, Decimal]:
+    """The payment of the key, pending if this call claimed it; (payment, claimed, the amount as money).
+    PaymentRefused without a key, for what is not an amount of money, or when the key was used before for another
+    request."""
+    if not idempotency_key:
+        raise PaymentRefused("an idempotency key is required")
+    value = money_amount(amount)
     claimed = claim_key(
         session,
         Payment.__table__,
@@ -113,7 +117,7 @@ def _claim(
             raise PaymentRefused(
                 f"payment key {idempotency_key!r} was used for another payment ({', '.join(differs)} differ)"
             )
-    return payment, claimed
+    return payment, claimed, value
 
 
 def _record_charge(
@@ -158,16 +162,13 @@ def pay(
     Runs in the caller's unit of work: the payment and its audit record commit together. A declined payment is
     also final for its key: to try again, use a new key.
     """
-    if not idempotency_key:
-        raise PaymentRefused("an idempotency key is required")
-    value = money_amount(amount)
     provider = provider or payment_provider()
-    payment, claimed = _claim(
+    payment, claimed, value = _claim(
         session,
         resident_id=resident_id,
         skill=skill,
         purpose=purpose,
-        value=value,
+        amount=amount,
         idempotency_key=idempotency_key,
         currency=currency,
         provider=provider,
@@ -203,19 +204,15 @@ def reserve_payment(
     Runs in the caller's unit of work, so the caller can claim what is paid for in the same transaction;
     `charge_reserved` commits it before it asks the provider.
     """
-    if not idempotency_key:
-        raise PaymentRefused("an idempotency key is required")
-    value = money_amount(amount)
-    provider = provider or payment_provider()
-    payment, _ = _claim(
+    payment, _, _ = _claim(
         session,
         resident_id=resident_id,
         skill=skill,
         purpose=purpose,
-        value=value,
+        amount=amount,
         idempotency_key=idempotency_key,
         currency=currency,
-        provider=provider,
+        provider=provider or payment_provider(),
     )
     return payment
 
