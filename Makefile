@@ -7,6 +7,10 @@ INSTALLED := $(VENV)/.installed
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
+# Reproducible models and scores on any x86 machine (engine/runtime.py NUMERICS_ENV, docs/training.md).
+export ONEDNN_MAX_CPU_ISA ?= AVX2
+export TF_NUM_INTRAOP_THREADS ?= 2
+export TF_NUM_INTEROP_THREADS ?= 2
 
 .PHONY: install build check train migrate run shell cluster test test-fast evaluate clean bench
 

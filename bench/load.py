@@ -1,6 +1,6 @@
 """Latency, throughput and memory under concurrent residents: the assistant embedded, as a cluster, and stock Rasa.
 
-    PYTHONPATH=. .venv/bin/python bench/load.py [--profiles embedded,cluster,stock] [--residents 1,10,50]
+    PYTHONPATH=. .venv/bin/python bench/load.py [--profiles embedded,cluster,stock,stock_sqlite] [--residents 1,10,50]
                                                 [--seconds 40] [--warm-up 10]
 
 For each profile (bench/load_profiles.py) and each number of residents: N residents, each its own sender, talk to
@@ -48,7 +48,7 @@ OUR_SCRIPT = [
 ]
 # The moodbot's own happy path (rasa init): greet, mood, affirm, goodbye.
 STOCK_SCRIPT = ["hello", "I am sad", "yes", "goodbye"]
-SCRIPTS = {"embedded": OUR_SCRIPT, "cluster": OUR_SCRIPT, "stock": STOCK_SCRIPT}
+SCRIPTS = {"embedded": OUR_SCRIPT, "cluster": OUR_SCRIPT, "stock": STOCK_SCRIPT, "stock_sqlite": STOCK_SCRIPT}
 PROFILE_MESSAGE_REPEATS = 5
 
 
@@ -99,8 +99,9 @@ def turn_profile(running: Running, args: argparse.Namespace) -> Optional[Dict[st
         return None
     out = BENCH_DIR / f"profile-{running.name}"
     model = Path(str(running.info["model"]))
-    if running.name == "stock":
-        model, endpoints, cwd = STOCK_DIR / "models" / model.name, [], STOCK_DIR
+    if running.name.startswith("stock"):
+        model, cwd = STOCK_DIR / "models" / model.name, STOCK_DIR
+        endpoints = ["--endpoints", str(running.info["endpoints"])] if "endpoints" in running.info else []
     else:
         model, endpoints, cwd = (
             BENCH_DIR / "models" / model.name,
@@ -168,7 +169,7 @@ def summary_only(results: Dict[str, Any]) -> Dict[str, Any]:
 
 def parse(argv: Optional[List[str]]) -> argparse.Namespace:
     root = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    root.add_argument("--profiles", default="embedded,cluster,stock")
+    root.add_argument("--profiles", default=",".join(STARTERS))
     root.add_argument("--residents", default="1,10,50")
     root.add_argument("--seconds", type=float, default=40.0, help="measured window per point")
     root.add_argument("--warm-up", type=float, default=10.0, help="seconds of load before each window")

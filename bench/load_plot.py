@@ -6,7 +6,9 @@ import math
 from pathlib import Path
 from typing import Any, Dict, List
 
-COLOURS = {"embedded": "tab:blue", "cluster": "tab:orange", "stock": "tab:green"}
+from load_compare import ratio_table, targets
+
+COLOURS = {"embedded": "tab:blue", "cluster": "tab:orange", "stock": "tab:green", "stock_sqlite": "tab:olive"}
 STYLES = {50: ("-", "o"), 95: ("--", "s"), 99: (":", "^")}
 
 
@@ -147,4 +149,7 @@ def markdown(results: Dict[str, Any]) -> str:
         for stage in next(iter(turns.values()))["stages"]:
             shares = [f"{t['stages'].get(stage, {}).get('share', 0) * 100:.0f} %" for t in turns.values()]
             lines.append(f"| {stage.strip()} | " + " | ".join(shares) + " |")
+    for part in (ratio_table(results), targets(results)):
+        if part:
+            lines += ["", *part]
     return "\n".join(lines) + "\n"

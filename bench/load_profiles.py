@@ -1,4 +1,4 @@
-"""The three profiles the load benchmark compares, each started on free loopback ports and stopped afterwards.
+"""The four profiles the load benchmark compares, each started on free loopback ports and stopped afterwards.
 
 - embedded: what `make run` starts (bench/serve.py: the action server, Rasa and the notifier; SQLite, locks in
   memory), development mode, a fresh store with the demo data under var/bench/.
@@ -6,6 +6,8 @@
   HAProxy; PostgreSQL, Redis, RabbitMQ on this machine), a fresh database of its own.
 - stock: `rasa init`'s moodbot, trained once into var/bench/stock, served by `rasa run --enable-api` with Rasa's
   defaults (in-memory tracker and lock stores, no action server).
+- stock_sqlite: the same moodbot with its trackers in a SQLite tracker store (Rasa's `type: SQL`), as the embedded
+  profile keeps ours: the comparison that is fair to us on the tracker store.
 """
 
 from __future__ import annotations
@@ -267,18 +269,33 @@ def _status_ok(port: int) -> Callable[[], bool]:
     return ready
 
 
-def start_stock(model: Path) -> Running:
+def stock_sqlite_endpoints() -> Path:
+    """endpoints.yml of the stock_sqlite profile: Rasa's SQL tracker store on a fresh SQLite file."""
+    database = BENCH_DIR / "stock-trackers.db"
+    database.unlink(missing_ok=True)
+    endpoints = BENCH_DIR / "stock-sqlite-endpoints.yml"
+    endpoints.write_text(
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {database}\n", encoding="utf-8"
+    )
+    return endpoints
+
+
+def start_stock(model: Path, endpoints: Optional[Path] = None) -> Running:
+    name = "stock_sqlite" if endpoints else "stock"
     port = free_port()
-    log = LOG_DIR / "stock" / "rasa.log"
+    log = LOG_DIR / name / "rasa.log"
     command = [rasa_executable(), "run", "--enable-api", "--model", str(model), "--port", str(port)]
-    command += ["--interface", "127.0.0.1"]
+    command += ["--interface", "127.0.0.1", *(["--endpoints", str(endpoints)] if endpoints else [])]
     process = _launch(command, base_environment(), STOCK_DIR, log)
     seconds = _wait(_status_ok(port), process, log)
-    info = {"model": model.name, "port": port, "start_seconds": round(seconds, 1)}
-    info["store"] = "Rasa's defaults: in-memory trackers and locks, no action server"
-    return Running(
-        "stock", f"http://127.0.0.1:{port}/webhooks/rest/webhook", process, info, turn_env=base_environment()
+    info: Dict[str, object] = {"model": model.name, "port": port, "start_seconds": round(seconds, 1)}
+    info["store"] = (
+        "trackers in SQLite (Rasa's SQL tracker store)" if endpoints else "Rasa's defaults: in memory"
     )
+    info["store"] += ", locks in memory, no action server"
+    if endpoints:
+        info["endpoints"] = str(endpoints)
+    return Running(name, f"http://127.0.0.1:{port}/webhooks/rest/webhook", process, info, base_environment())
 
 
 def pinned_model() -> Path:
@@ -306,4 +323,5 @@ STARTERS: Dict[str, Callable[[], Running]] = {
     "embedded": lambda: start_embedded(pinned_model()),
     "cluster": lambda: start_cluster(pinned_model()),
     "stock": lambda: start_stock(stock_model()),
+    "stock_sqlite": lambda: start_stock(stock_model(), stock_sqlite_endpoints()),
 }

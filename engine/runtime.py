@@ -20,6 +20,14 @@ QUIET_ENV = {
     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
     "TF_CPP_MIN_LOG_LEVEL": "2",
 }
+# The same training inputs give the same model on any x86 machine with AVX2 (docs/training.md, "Reproducible
+# models"): oneDNN picks its kernels by the CPU (AVX-512 or AMX round differently from AVX2), and TensorFlow splits
+# its work by the number of cores. Both are fixed here; an operator can still override them in the environment.
+NUMERICS_ENV = {
+    "ONEDNN_MAX_CPU_ISA": "AVX2",
+    "TF_NUM_INTRAOP_THREADS": "2",
+    "TF_NUM_INTEROP_THREADS": "2",
+}
 
 
 def rasa_executable() -> str:
@@ -43,6 +51,8 @@ def server_environment(
     """Variables the Rasa and action servers need: where the store, the tracker store and the actions are."""
     env = dict(os.environ if base is None else base)
     env.update(QUIET_ENV)
+    for name, value in NUMERICS_ENV.items():
+        env.setdefault(name, value)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     env["DATABASE_URL"] = config.database_url
     # Both servers listen on the loopback interface unless told otherwise; the action server reads SANIC_HOST.

@@ -10,7 +10,7 @@ place an order), then answered with «да», «нет», a value of another kin
 from __future__ import annotations
 
 import uuid
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import pytest
 import yaml
@@ -50,21 +50,24 @@ def form_starts() -> Dict[str, str]:
     return starts
 
 
-def form_setups() -> Dict[str, List[str]]:
-    """form -> what a new resident sends before the form has anything to ask (a skill's `tests/forms.yml`)."""
+def form_setups() -> Tuple[Dict[str, List[str]], Dict[str, str]]:
+    """form -> what a new resident sends before the form has anything to ask, and form -> the phone the resident
+    has confirmed before the first message, if the skill names one (a skill's `tests/forms.yml`)."""
     setups: Dict[str, List[str]] = {}
+    phones: Dict[str, str] = {}
     for package in enabled_packages():
         path = package.tests_dir / "forms.yml"
         if path.exists():
-            for form, messages in (
-                (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("forms") or {}
-            ).items():
+            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for form, messages in (content.get("forms") or {}).items():
                 setups[form] = [str(m) for m in messages]
-    return setups
+                if content.get("verified_phone"):
+                    phones[form] = str(content["verified_phone"])
+    return setups, phones
 
 
 FORMS = form_starts()
-SETUPS = form_setups()
+SETUPS, PHONES = form_setups()
 
 
 def active_form(assistant: Assistant, sender: str) -> Optional[str]:
@@ -81,6 +84,8 @@ def test_every_form_can_be_started_by_a_rule():
 def test_an_answer_inside_a_form_is_never_met_as_outside_one(assistant: Assistant, form: str, answer: str):
     assistant.restore()
     sender = f"form-{uuid.uuid4().hex[:10]}"
+    if form in PHONES:
+        assistant.confirm_phone(sender, PHONES[form])
     for message in [*SETUPS.get(form, []), f"/{FORMS[form]}"]:
         assistant.turn(sender, message)
     if active_form(assistant, sender) != form:
