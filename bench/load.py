@@ -105,7 +105,7 @@ def turn_profile(running: Running, args: argparse.Namespace) -> Optional[Dict[st
     else:
         model, endpoints, cwd = (
             BENCH_DIR / "models" / model.name,
-            ["--endpoints", str(PROJECT_ROOT / "endpoints.yml")],
+            ["--endpoints", str(PROJECT_ROOT / "endpoints.yml"), "--channels", "connectors"],
             PROJECT_ROOT,
         )
     command = [

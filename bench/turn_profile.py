@@ -1,8 +1,9 @@
 """Where the time of one turn goes: the model loaded in process, messages handled as the REST channel hands them
 to Rasa, under pyinstrument.
 
-`python bench/turn_profile.py --model M --out var/bench/profile-embedded [--endpoints endpoints.yml] MESSAGE...`
-loads the model with the endpoints' tracker store, lock store and action server (as `rasa run` does; for the
+`python bench/turn_profile.py --model M --out var/bench/profile-embedded [--endpoints endpoints.yml]
+[--channels connectors] MESSAGE...` imports the channels' package first when given (`rasa run` imports ours from
+credentials.yml, and with it engine/action_validation.py), loads the model with the endpoints' tracker store, lock store and action server (as `rasa run` does; for the
 embedded profile the running benchmark's SQLite store and action server), handles the conversation once to warm
 up (the first prediction restores the weights), then handles it `--repeat` times under the profiler with new
 senders. Writes <out>.html and <out>.txt (pyinstrument's reports) and <out>.json: per-turn latency in process
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import logging
 import statistics
@@ -31,7 +33,8 @@ STAGES = {
     "NLU pipeline (parse_message)": "MessageProcessor.parse_message",
     "dialogue policies (_predict_next_with_tracker)": "MessageProcessor._predict_next_with_tracker",
     "custom actions (RemoteAction.run: the action server's round trip)": "RemoteAction.run",
-    "  of which Rasa's check of the action server's answer (jsonschema)": "RemoteAction._validate_action_result",
+    # Rasa's RemoteAction._validate_action_result, or ours in its place (engine/action_validation.py)
+    "  of which Rasa's check of the action server's answer (jsonschema)": "validate_action_result",
     "tracker store: save": "MessageProcessor.save_tracker",
 }
 
@@ -99,6 +102,8 @@ async def profile(args: argparse.Namespace) -> Dict[str, Any]:
 
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     logging.getLogger().setLevel(logging.WARNING)
+    if args.channels:
+        importlib.import_module(args.channels)
     endpoints = read_endpoints_from_path(args.endpoints) if args.endpoints else None
     started = time.perf_counter()
     agent = await load_agent(model_path=str(args.model), endpoints=endpoints)
@@ -159,6 +164,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     root = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     root.add_argument("--model", type=Path, required=True)
     root.add_argument("--endpoints", type=Path)
+    root.add_argument("--channels", help="the package of the server's channels, imported as `rasa run` does")
     root.add_argument("--out", type=Path, required=True, help="reports as <out>.html, <out>.txt, <out>.json")
     root.add_argument("--repeat", type=int, default=5)
     root.add_argument("--top", type=int, default=30)
