@@ -7,8 +7,8 @@ and accepted in development mode (a warning the first time). Alice does not sign
 no secret: where forged requests matter, let the proxy in front accept Yandex's addresses only. A resident's
 conversation is `alice:<session.user.user_id>` when they are logged in to Yandex, else
 `alice:<session.application.application_id>` (one device or app); logging in therefore starts another
-conversation. Nothing else in a request names the resident. With account linking, the request metadata only
-says `account_linked: true`; the token itself never reaches the bot.
+conversation. Nothing else in a request names the resident. Account linking: the metadata only says whether the
+request carries a token the project signed for that user (connectors/alice_linking.py), never the token.
 
 Settings in `credentials.yml` under `connectors.alice.AliceInput:`: `answer_budget_seconds` (default 3.0,
 overridden by `ALICE_ANSWER_BUDGET_SECONDS`) and `pending_ttl_seconds` (default 3600). Alice gives up on a skill
@@ -51,7 +51,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from connectors import incoming, speech
+from connectors import alice_linking, incoming, speech
 from connectors.turns import answered
 from engine.channels import ConfigurationError, conversation_id, required_secret, secret_matches
 from engine.sdk.phrases import phrase
@@ -124,7 +124,7 @@ def parse_request(body: Dict[str, Any], account_linked: bool = False) -> Optiona
             "session_id": session.get("session_id"),
             "message_id": session.get("message_id"),
             "new_session": new_session,
-            "account_linked": account_linked or bool(user.get("access_token")),
+            "account_linked": account_linked,
         }
     }
     if incoming.identifier(meta.get("timezone"), 64):
@@ -301,7 +301,7 @@ class AliceInput(InputChannel):
             refused = self.refusal(body, skill_id, development)
             if refused:
                 return response.json({"error": refused}, status=403)
-            linked = request.headers.get("Authorization", "").startswith("Bearer ")
+            linked = alice_linking.account_linked(request.headers.get("Authorization"), body)
             alice = parse_request(body, account_linked=linked)
             if alice is None:
                 return response.json(

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from engine.sdk import clock, utcnow
 
-from . import catalog, contract_log, dispatch, ledger
+from . import catalog, contract_log, dispatch, ledger, notices
 from .lifecycle import (
     ASSIGNED,
     CANCELLED,
@@ -353,19 +353,24 @@ def cancel(
 def advance(
     session: Session, provider_resident_id: int, order_id: int, new_state: str, now: Optional[datetime] = None
 ) -> MarketOrder:
-    """The provider moves their order forward: confirmed, in_progress or done."""
+    """The provider moves their order forward: confirmed, in_progress or done; the customer is told
+    (notices.tell_customer)."""
     order = order_by_id(session, order_id, lock=True)
     provider = order.provider if order is not None else None
     if provider is None or provider.resident_id != provider_resident_id:
         raise NotYourOrder("not_yours", order_id=order_id)
-    return set_state(session, order, new_state, now)
+    order = set_state(session, order, new_state, now)
+    notices.tell_customer(session, order, _now(now))
+    return order
 
 
 def set_state(
     session: Session, order: MarketOrder, new_state: str, now: Optional[datetime] = None
 ) -> MarketOrder:
     """Moves an order forward in its lifecycle (the provider's side, or an administrator). The order is read afresh
-    under its lock; taken up by the provider, it holds its hours for good."""
+    under its lock; taken up by the provider, it holds its hours for good. The customer is not told here: the
+    provider's move (`advance`) and the administrator's (admin.py) tell them (notices.tell_customer); the demo's
+    history does not."""
     now = _now(now)
     if new_state not in PROVIDER_STATES:
         raise BadTransition("unknown_state", state=new_state, allowed=", ".join(PROVIDER_STATES))

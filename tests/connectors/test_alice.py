@@ -13,6 +13,8 @@ import yaml
 from rasa.core.channels.channel import UserMessage
 
 from connectors.alice import AliceInput, render
+from connectors.alice_linking import account_linked, issue_token
+from engine.channels import sign
 from engine.settings import PROJECT_ROOT, settings
 from engine.testing import channel_app, serving
 
@@ -264,18 +266,79 @@ def test_a_request_without_a_resident_is_rejected(production):
     assert status == 400
 
 
-def test_account_linking_is_passed_as_presence_only(production):
+LINK_KEY = b"alice-linking-test-key"
+
+
+@pytest.fixture
+def signing_key(production, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_SECRET_KEY", LINK_KEY.decode())
+    return LINK_KEY
+
+
+def linked_flags(
+    requests: List[Tuple[Dict[str, Any], Optional[Dict[str, str]]]],
+) -> Tuple[List[Any], FakeBot]:
+    """Posts each (body, headers); the `account_linked` the bot saw for each, and the bot."""
     bot = FakeBot({})
 
     async def scenario():
         async with served(AliceInput(), bot) as post:
-            return await post(
-                alice_request("привет", user_id=USER_ID), headers={"Authorization": "Bearer secret"}
-            )
+            for body, headers in requests:
+                status, _ = await post(body, headers=headers)
+                assert status == 200
 
     run(scenario)
-    assert bot.received[0].metadata["alice"]["account_linked"] is True
-    assert "secret" not in str(bot.received[0].metadata)
+    return [message.metadata["alice"]["account_linked"] for message in bot.received], bot
+
+
+def bearer(token: str) -> Dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_token_the_project_signed_for_the_user_is_linked_and_never_reaches_the_bot(signing_key):
+    token = issue_token(USER_ID)
+    in_body = alice_request("привет", user_id=USER_ID)
+    in_body["session"]["user"]["access_token"] = token
+    flags, bot = linked_flags([(alice_request("привет", user_id=USER_ID), bearer(token)), (in_body, None)])
+    assert flags == [True, True]
+    assert all(token not in str(message.metadata) for message in bot.received)
+
+
+def test_a_forged_token_is_not_linked_and_the_request_is_answered(signing_key):
+    def logged_in(body_token: Any = None) -> Dict[str, Any]:
+        body = alice_request("привет", user_id=USER_ID)
+        if body_token is not None:
+            body["session"]["user"]["access_token"] = body_token
+        return body
+
+    signed_value, _, _ = issue_token(USER_ID).rpartition(".")
+    forged = [
+        (logged_in(), bearer("secret")),  # any bearer token at all: what used to count as linked
+        (logged_in(), bearer(issue_token(USER_ID, key=b"another key"))),  # signed with another key
+        (logged_in(), bearer(issue_token("someone-else"))),  # the project's token, for another user
+        (logged_in(), bearer(sign("3f2a" * 8))),  # a web chat session token: signed, but not for linking
+        (logged_in(), bearer(signed_value + ".AAAA")),  # the right value, a made-up signature
+        (logged_in(), {"Authorization": issue_token(USER_ID)}),  # not a bearer token
+        (logged_in(), bearer("x" * 600 + "." + "y")),
+        (logged_in({"token": issue_token(USER_ID)}), None),  # not a string
+        (logged_in("secret"), None),
+        (alice_request("привет"), bearer(issue_token(USER_ID))),  # no Yandex user: nobody to link
+    ]
+    flags, bot = linked_flags(forged)
+    assert flags == [False] * len(forged)
+    assert [message.sender_id for message in bot.received[:-1]] == [f"alice:{USER_ID}"] * (len(forged) - 1)
+
+
+def test_without_a_signing_key_no_token_counts_and_nothing_raises(production, monkeypatch):
+    token = issue_token(USER_ID, key=LINK_KEY)
+    monkeypatch.delenv(
+        "ASSISTANT_SECRET_KEY", raising=False
+    )  # outside development mode: no key to check with
+    flags, _ = linked_flags([(alice_request("привет", user_id=USER_ID), bearer(token))])
+    assert flags == [False]
+    assert account_linked(f"Bearer {token}", alice_request("привет", user_id=USER_ID)) is False
+    assert account_linked(f"Bearer {token}", alice_request("привет", user_id=USER_ID), key=LINK_KEY) is True
+    assert account_linked(None, {"session": "not an object"}, key=LINK_KEY) is False
 
 
 def test_a_slow_answer_comes_on_the_next_request_and_nothing_is_lost(production):

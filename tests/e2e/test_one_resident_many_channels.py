@@ -3,7 +3,9 @@
 account links it) and enrols on a course; then writes to the bot in Telegram (updates posted to the webhook, the
 bot's messages caught by a stand-in Bot API) and talks to it through Alice (protocol-shaped requests). Wherever she
 links the same phone she has the same profile, the same account balance and the same enrolment, and her other
-conversations are told that a channel joined.
+conversations are told that a channel joined. Her orders and votes are the same from every channel too: that is
+tested at the store and action level (tests/store/test_one_resident_orders_and_votes.py), where it does not hang
+on how the model reads an order or a vote.
 
 Measured, not asserted (printed and written to results/e2e/channels.json): Alice's answer time per request
 (p50/p95) and how long a notification takes from Alice's link confirmation to the Telegram chat.

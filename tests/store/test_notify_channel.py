@@ -10,35 +10,18 @@ from engine import notifications, residents
 from engine.delivery import choose_notify_channel, delivery_conversation
 from engine.notifications import JOB_CHANNEL, claim_due, take_delivery
 from engine.skills.discovery import enabled_packages
-from engine.store import session_scope, utcnow
+from engine.store import session_scope
 from engine.store.migrate import alembic_config
-from engine.store.models import AuditRecord, ChannelIdentity, Resident, ScheduledNotification
+from engine.store.models import AuditRecord, Resident, ScheduledNotification
 from engine.testing import at_once
+from tests.store.resident_helpers import PHONE, resident_with
 
 NOW = datetime(2026, 12, 4, 7, 0)
 TELEGRAM, WEBCHAT = "telegram:555", "webchat:s1"
 
 
-def resident_with(*identities) -> int:
-    """A resident with (channel, id in the channel, minutes since last seen) identities, in that order."""
-    now = utcnow()
-    with session_scope() as session:
-        resident = Resident(phone="+79123456789")
-        for channel, external, minutes_ago in identities:
-            session.add(
-                ChannelIdentity(
-                    channel=channel,
-                    external_id=external,
-                    resident=resident,
-                    last_seen_at=now - timedelta(minutes=minutes_ago),
-                )
-            )
-        session.flush()
-        return resident.id
-
-
 def telegram_and_webchat(telegram_seen: int = 5, webchat_seen: int = 30) -> int:
-    return resident_with(("telegram", "555", telegram_seen), ("webchat", "s1", webchat_seen))
+    return resident_with(("telegram", "555", telegram_seen), ("webchat", "s1", webchat_seen), phone=PHONE)
 
 
 def remind(resident, conversation=WEBCHAT, channel="webchat", name="pay") -> int:
@@ -99,7 +82,9 @@ def test_the_chosen_channel_wins_over_the_last_seen(store):
 
 
 def test_of_two_identities_in_the_chosen_channel_the_one_seen_last(store):
-    resident = resident_with(("telegram", "555", 5), ("telegram", "777", 1), ("webchat", "s1", 0))
+    resident = resident_with(
+        ("telegram", "555", 5), ("telegram", "777", 1), ("webchat", "s1", 0), phone=PHONE
+    )
     with session_scope() as session:
         session.get(Resident, resident).notify_channel = "telegram"
     with session_scope() as session:
@@ -107,7 +92,7 @@ def test_of_two_identities_in_the_chosen_channel_the_one_seen_last(store):
 
 
 def test_seen_at_the_same_moment_the_newer_identity_wins(store):
-    resident = resident_with(("telegram", "555", 5), ("webchat", "s1", 5))
+    resident = resident_with(("telegram", "555", 5), ("webchat", "s1", 5), phone=PHONE)
     with session_scope() as session:
         assert delivery_conversation(session, resident) == ("webchat", WEBCHAT)
         assert delivery_conversation(session, resident + 1000) is None
@@ -125,7 +110,7 @@ def test_writing_from_a_channel_makes_it_the_one_seen_last(store):
 
 
 def test_a_resident_with_one_identity_keeps_its_conversation(store):
-    resident = resident_with(("webchat", "s1", 60))
+    resident = resident_with(("webchat", "s1", 60), phone=PHONE)
     reminder = remind(resident)
     (due,) = claim()
     assert (due.id, due.conversation_id, due.channel) == (reminder, WEBCHAT, "webchat")

@@ -12,30 +12,7 @@ from engine.store.merge import resident_references
 from engine.store.models import AuditRecord, ChannelIdentity, Resident, ResidentAddress
 from skills.marketplace.models import MarketProvider
 from skills.utilities.models import UtilitiesAccount
-
-PHONE = "+79123456789"
-
-
-class RecordingSender:
-    def __init__(self) -> None:
-        self.sent = []
-
-    def send(self, phone: str, code: str) -> None:
-        self.sent.append((phone, code))
-
-
-def link(channel: str, external_id: str, sender: RecordingSender) -> CodeCheck:
-    with session_scope() as session:
-        identity = residents.identity_for(session, channel, external_id)
-        residents.request_code(session, identity, PHONE, sender)
-    with session_scope() as session:
-        identity = residents.identity_for(session, channel, external_id)
-        return residents.confirm_code(session, identity, sender.sent[-1][1]).outcome
-
-
-def resident_of(channel: str, external_id: str) -> int:
-    with session_scope() as session:
-        return residents.identity_for(session, channel, external_id).resident_id
+from tests.store.resident_helpers import PHONE, RecordingSender, link_phone, resident_of
 
 
 def account(number: str, resident_id: int) -> UtilitiesAccount:
@@ -62,7 +39,7 @@ def test_the_skills_tables_are_found_from_the_database_itself(store):
 
 def test_an_anonymous_channel_brings_its_accounts_and_membership_to_the_phones_profile(store):
     sender = RecordingSender()
-    assert link("telegram", "owner", sender) is CodeCheck.LINKED
+    assert link_phone("telegram", "owner", sender) is CodeCheck.LINKED
     owner = resident_of("telegram", "owner")
     newcomer = resident_of("webchat", "new")
     with session_scope() as session:
@@ -70,7 +47,7 @@ def test_an_anonymous_channel_brings_its_accounts_and_membership_to_the_phones_p
         session.add(provider(newcomer, "Мастер"))
         residents.remember_address(session, newcomer, "ул. Мира, 1", skill="marketplace")
         residents.remember_address(session, owner, "ул. Ленина, 5", skill="utilities")
-    assert link("webchat", "new", sender) is CodeCheck.LINKED
+    assert link_phone("webchat", "new", sender) is CodeCheck.LINKED
     assert resident_of("webchat", "new") == owner
     with session_scope() as session:
         assert session.execute(select(UtilitiesAccount.resident_id)).scalar_one() == owner
@@ -85,14 +62,14 @@ def test_an_anonymous_channel_brings_its_accounts_and_membership_to_the_phones_p
 
 def test_two_memberships_are_not_merged_and_nothing_changes(store):
     sender = RecordingSender()
-    assert link("telegram", "owner", sender) is CodeCheck.LINKED
+    assert link_phone("telegram", "owner", sender) is CodeCheck.LINKED
     owner = resident_of("telegram", "owner")
     newcomer = resident_of("webchat", "new")
     with session_scope() as session:
         session.add(provider(owner, "Первый"))
         session.add(provider(newcomer, "Второй"))
         session.add(account("100000000002", newcomer))
-    assert link("webchat", "new", sender) is CodeCheck.CONFLICT
+    assert link_phone("webchat", "new", sender) is CodeCheck.CONFLICT
     assert resident_of("webchat", "new") == newcomer
     with session_scope() as session:
         assert session.execute(select(UtilitiesAccount.resident_id)).scalar_one() == newcomer
@@ -117,8 +94,8 @@ def test_a_channel_with_another_phone_leaves_that_phones_belongings_where_they_a
     with session_scope() as session:
         session.add(account("100000000003", first))
     sender = RecordingSender()
-    assert link("telegram", "owner", sender) is CodeCheck.LINKED
-    assert link("webchat", "new", sender) is CodeCheck.LINKED
+    assert link_phone("telegram", "owner", sender) is CodeCheck.LINKED
+    assert link_phone("webchat", "new", sender) is CodeCheck.LINKED
     assert resident_of("webchat", "new") == resident_of("telegram", "owner") != first
     with session_scope() as session:
         assert session.execute(select(UtilitiesAccount.resident_id)).scalar_one() == first

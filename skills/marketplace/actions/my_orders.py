@@ -16,9 +16,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from engine.sdk import (
+    NOTIFICATION_ENTITY,
     STOP,
     audit_record,
     day_month_year,
+    delivered_now,
     entity_value,
     offer,
     phrase,
@@ -27,7 +29,7 @@ from engine.sdk import (
     utcnow,
 )
 
-from .. import ledger, orders, texts, warranty
+from .. import ledger, notices, orders, texts, warranty
 from ..models import MarketOrder
 from ..refusals import Refusal, refusal
 from .common import order_number, say_refusal
@@ -99,12 +101,17 @@ class CancellableOrders(OrderChoice):
 
 
 class ActionMarketOrderStatus(Action):
+    """The resident's orders when asked; and, arriving as a notification (notices.tell_customer), the news of an
+    order whose state changed, said once."""
+
     def name(self) -> str:
         return "action_market_order_status"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
+        if entity_value(tracker, NOTIFICATION_ENTITY) is not None:
+            return self.notice(dispatcher, tracker, domain)
         number = order_number(entity_value(tracker, "order_id"))
         with session_scope() as session:
             customer = resident_id(session, tracker)
@@ -128,6 +135,21 @@ class ActionMarketOrderStatus(Action):
                 response="utter_market_orders_list",
                 orders="\n".join(status_text(session, domain, o) for o in recent),
             )
+        return []
+
+    @staticmethod
+    def notice(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        """The order of the notification, from the store (the slots of this conversation play no part); silence
+        when the notice was said already, cancelled or typed by hand, or the order is not this resident's."""
+        number = order_number(entity_value(tracker, notices.ORDER_ENTITY))
+        with session_scope() as session:
+            if not delivered_now(session, tracker) or number is None:
+                return []
+            order = orders.order_of(session, resident_id(session, tracker), number)
+            if order is not None:
+                dispatcher.utter_message(
+                    response="utter_market_order_state_notice", summary=status_text(session, domain, order)
+                )
         return []
 
 

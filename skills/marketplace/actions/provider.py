@@ -16,6 +16,7 @@ from engine.sdk import (
     audit_record,
     button,
     clock,
+    delivered_now,
     entity_value,
     offer,
     phrase,
@@ -192,7 +193,8 @@ class ActionMarketJoinDone(Action):
 
 
 class ActionMarketApplicationDecided(Action):
-    """Said when the administrator decides (the admin CLI triggers the external intent)."""
+    """Said when the administrator decides: the admin CLI schedules the external intent through the notification
+    service (notices.tell_applicant); said once, in the applicant's preferred channel."""
 
     def name(self) -> str:
         return "action_market_application_decided"
@@ -201,6 +203,8 @@ class ActionMarketApplicationDecided(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         with session_scope() as session:
+            if not delivered_now(session, tracker):
+                return []  # said already, cancelled, or typed by hand
             application = providers.application_of(session, resident_id(session, tracker))
             if application is not None:
                 say_decision(dispatcher, application)

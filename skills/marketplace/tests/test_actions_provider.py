@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from engine.sdk import STOP, clock, resident_for, session_scope
+from engine.sdk import NOTIFICATION_ENTITY, STOP, clock, resident_for, session_scope
 from engine.testing import make_tracker, run_action, slot_events, texts
-from skills.marketplace import orders, providers
+from skills.marketplace import notices, orders, providers
 from skills.marketplace.actions.provider import (
     ActionMarketApplicationDecided,
     ActionMarketJoinDone,
@@ -270,9 +270,15 @@ def test_the_decision_is_told_to_the_applicant(demo_store, status, reason, said)
     with session_scope() as session:
         application = providers.application_of(session, resident_for(session, "rest", "applicant-petr"))
         application.status, application.decision_reason = status, reason
-    messages, _ = run_action(ActionMarketApplicationDecided(), make_tracker(sender_id="applicant-petr"))
+        notification = notices.tell_applicant(session, application, clock.now())
+    notified = [{"entity": NOTIFICATION_ENTITY, "value": notification}]
+    messages, _ = run_action(
+        ActionMarketApplicationDecided(), make_tracker(sender_id="applicant-petr", entities=notified)
+    )
     assert texts(messages) == said
-    messages, _ = run_action(ActionMarketApplicationDecided(), make_tracker(sender_id="resident-1"))
+    messages, _ = run_action(
+        ActionMarketApplicationDecided(), make_tracker(sender_id="resident-1", entities=notified)
+    )
     assert messages == []
 
 

@@ -5,33 +5,23 @@ import pytest
 from sqlalchemy import text
 
 from engine.sdk import resident_for, session_scope
+from engine.testing import scheduled_notifications
 from skills.marketplace import admin, orders, providers
 from skills.marketplace.models import MarketProvider
 from skills.marketplace.tests.conftest import NOW, Factory, moscow
 
 
-class FakeRasa:
-    def __init__(self, answer=True):
-        self.answer, self.calls = answer, []
-
-    def __call__(self, url, payload):
-        self.calls.append((url, payload))
-        return self.answer
-
-
 @pytest.fixture
-def application(store, monkeypatch):
-    monkeypatch.setenv("ASSISTANT_RASA_URL", "http://rasa.test:5005")
-    monkeypatch.setenv("RASA_API_TOKEN", "s3cret")
+def application(store):
     with session_scope() as session:
         resident = resident_for(session, "telegram", "tg 42")
         provider = providers.apply(session, resident, "Пётр", ["plumber"], ["Южный"], "+79123456789")
         return provider.id
 
 
-def _run(argv, post=None):
+def _run(argv):
     out = io.StringIO()
-    code = admin.main(argv, post=post or FakeRasa(), out=out)
+    code = admin.main(argv, out=out)
     return code, out.getvalue()
 
 
@@ -43,33 +33,26 @@ def test_applications_lists_pending_ones(application):
     assert _run(["applications"]) == (0, "Заявок на модерации нет.\n")
 
 
-def test_approve_tells_the_applicant_in_every_channel(application):
-    rasa = FakeRasa()
-    code, output = _run(["approve", str(application)], rasa)
+def test_approve_tells_the_applicant_through_the_notification_service(application):
+    code, output = _run(["approve", str(application)])
+    ((notification, name, _, _, conversation),) = scheduled_notifications()
     assert code == 0 and output == (
-        f"Заявка № {application} (Пётр): одобрена.\nЗаявитель уведомлён (1 из 1 каналов).\n"
+        f"Заявка № {application} (Пётр): одобрена.\n"
+        f"Житель получит уведомление в своём канале (уведомление № {notification}).\n"
     )
-    assert rasa.calls == [
-        (
-            "http://rasa.test:5005/conversations/telegram:tg%2042/trigger_intent?output_channel=latest&token=s3cret",
-            {"name": admin.DECIDED_INTENT, "entities": {}},
-        )
-    ]
+    assert (name, conversation) == (f"application-{application}", "telegram:tg 42")
     with session_scope() as session:
         assert session.get(MarketProvider, application).status == "approved"
     assert _run(["approve", str(application)]) == (1, f"Заявка № {application} уже рассмотрена: одобрена.\n")
     assert _run(["reject", "999", "--reason", "нет"]) == (1, "Заявки № 999 нет.\n")
+    assert len(scheduled_notifications()) == 1  # a refused decision tells nobody
 
 
-def test_reject_with_an_unreachable_assistant_says_so(application):
-    code, output = _run(["reject", str(application), "--reason", "нет документов"], FakeRasa(answer=False))
-    assert code == 0 and "отклонена" in output and "Уведомить заявителя не удалось" in output
+def test_reject_keeps_the_reason(application):
+    code, output = _run(["reject", str(application), "--reason", "нет документов"])
+    assert code == 0 and "отклонена" in output and "Житель получит уведомление" in output
     with session_scope() as session:
         assert session.get(MarketProvider, application).decision_reason == "нет документов"
-
-
-def test_the_real_poster_reports_an_unreachable_server():
-    assert admin.post_json("http://127.0.0.1:9/conversations/x/trigger_intent", {"name": "x"}) is False
 
 
 def test_order_state_and_verify_log(store):
@@ -85,11 +68,14 @@ def test_order_state_and_verify_log(store):
             now=NOW,
         ).id
     code, output = _run(["order-state", str(order_id), "done"])
+    summary, told = output.splitlines()
     assert (
         code == 0
-        and output.startswith(f"Заказ № {order_id}: сантехник, ")
-        and output.endswith(", выполнен (Иван).\n")
+        and summary.startswith(f"Заказ № {order_id}: сантехник, ")
+        and summary.endswith(", выполнен (Иван).")
     )
+    (notification,) = [n for n, name, *_ in scheduled_notifications() if name == f"order-{order_id}"]
+    assert told == f"Житель получит уведомление в своём канале (уведомление № {notification})."
     assert _run(["order-state", str(order_id), "confirmed"]) == (
         1,
         f"Заказ № {order_id} сейчас «выполнен» — перевести его в «подтверждён исполнителем» нельзя.\n",
