@@ -13,6 +13,7 @@ config file given with --config: the same data, the same machine, one change.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import shutil
@@ -52,7 +53,24 @@ def component_times(log: str) -> List[Tuple[str, float]]:
     return times
 
 
+def trained_from(config: Path, nlu_only: bool) -> str:
+    """What a model depends on: the assembled data's fingerprint, the config's text and the kind of training."""
+    output = build(enabled_packages(settings()))
+    config_hash = hashlib.sha256(config.read_bytes()).hexdigest()[:12]
+    return f"{output.fingerprint}-{config_hash}-{'nlu' if nlu_only else 'full'}"
+
+
+def reusable(folder: Path, config: Path, nlu_only: bool) -> Dict[str, Any] | None:
+    """An earlier result in the folder trained from the same data and config, if there is one."""
+    saved = folder / "results.json"
+    if not (saved.exists() and (folder / "model.tar.gz").exists()):
+        return None
+    result = json.loads(saved.read_text(encoding="utf-8"))
+    return result if result.get("trained_from") == trained_from(config, nlu_only) else None
+
+
 def train(config: Path, folder: Path, nlu_only: bool) -> Dict[str, Any]:
+    source = trained_from(config, nlu_only)
     output = build(enabled_packages(settings()))
     cache = folder / "cache"
     shutil.rmtree(folder, ignore_errors=True)
@@ -70,6 +88,7 @@ def train(config: Path, folder: Path, nlu_only: bool) -> Dict[str, Any]:
         raise SystemExit(f"rasa train failed ({result.returncode}): see {folder / 'train.log'}")
     return {
         "config": str(config),
+        "trained_from": source,
         "nlu_only": nlu_only,
         "seconds": round(seconds, 1),
         "components": [{"name": n, "seconds": s} for n, s in component_times(result.stdout + result.stderr)],

@@ -1,7 +1,8 @@
 """Rule-based entities (dates, times, money, phones, account numbers) with normalised values.
 
 Runs after DIET: a rule match replaces any trained entity it overlaps; a trained entity of a rule type that
-the rules did not find keeps its span with a normalised value, or is dropped if its text cannot be read.
+the rules did not find keeps its span with a normalised value, or is dropped if its text cannot be read. A place
+the trained extractor cut in pieces ("central | market", "street | Pushkina 10") is joined back into one.
 """
 
 from __future__ import annotations
@@ -20,11 +21,39 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu.morphology import source_fingerprint
-from nlu.rule_extraction import RuleEntity, extract_rule_entities
+from nlu.rule_extraction import RuleEntity, extract_rule_entities, with_prepositions
 
 RULE_TYPES = ("date", "time", "amount", "phone", "account_number")
+# Trained entities whose pieces, next to each other with only spaces between, are one span: a place has no
+# neighbour of its own kind without a word or a comma between ("из центра в аэропорт").
+JOINED_TYPES = ("location",)
 METADATA_KEY = "metadata"
 BARE_NUMBER = re.compile(r"\d+(?:[.,]\d{1,2})?")
+
+
+def joined_pieces(text: str, entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Entities of JOINED_TYPES with the same role and only spaces between them, as one entity over both (its
+    value the joined text, its confidence the lower one)."""
+    joined: List[Dict[str, Any]] = []
+    for entity in sorted(entities, key=lambda e: e["start"]):
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and entity.get("entity") in JOINED_TYPES
+            and (last.get("entity"), last.get("role")) == (entity.get("entity"), entity.get("role"))
+            and last["end"] <= entity["start"]
+            and not text[last["end"] : entity["start"]].strip()
+        ):
+            confidence = min(last.get("confidence_entity", 1.0), entity.get("confidence_entity", 1.0))
+            joined[-1] = {
+                **last,
+                "end": entity["end"],
+                "value": text[last["start"] : entity["end"]],
+                "confidence_entity": confidence,
+            }
+        else:
+            joined.append(entity)
+    return joined
 
 
 def _overlaps(a: Dict[str, Any], start: int, end: int) -> bool:
@@ -100,7 +129,8 @@ class RuleEntityExtractor(GraphComponent, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             now = resident_now(message, self._timezone)
-            matches = extract_rule_entities(message.get(TEXT) or "", now)
+            text = message.get(TEXT) or ""
+            matches = with_prepositions(text, extract_rule_entities(text, now))
             kept = []
             for entity in message.get(ENTITIES, []):
                 if any(_overlaps(entity, m.start, m.end) for m in matches):
@@ -112,6 +142,8 @@ class RuleEntityExtractor(GraphComponent, EntityExtractorMixin):
                     kept.append({**entity, "value": value})
                 else:
                     kept.append(entity)
-            entities = sorted(kept + [self._as_dict(m) for m in matches], key=lambda e: e["start"])
+            entities = sorted(
+                joined_pieces(text, kept) + [self._as_dict(m) for m in matches], key=lambda e: e["start"]
+            )
             message.set(ENTITIES, entities, add_to_output=True)
         return messages

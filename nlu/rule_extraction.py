@@ -18,7 +18,7 @@ from nlu.lexicons import alternatives, lexicon
 from nlu.number_words import NUMBER_RUN, is_scale_word, parse_number_words
 from nlu.rule_dates import find_dates
 from nlu.rule_times import find_times
-from nlu.text_spans import STOP_AFTER, Found, fold_text
+from nlu.text_spans import STOP_AFTER, Found, fold_text, prev_word
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,10 @@ class RuleEntity:
     )
     text: str  # text[start:end]
 
+
+# Words that open a date or time span when right before it (nlu/lexicon/spans.yml).
+_PREPOSITIONS = frozenset(lexicon("spans")["governing_prepositions"])
+_WITH_PREPOSITION = frozenset({"date", "time"})
 
 # On equal spans: an account cue beats a phone shape, and "at 10.10" is a time before it is a date.
 _PRIORITY = {"account_number": 0, "phone": 1, "amount": 2, "time": 3, "date": 4}
@@ -204,3 +208,19 @@ def extract_rule_entities(text: str, now: datetime) -> list[RuleEntity]:
         RuleEntity(f.entity, f.start, f.end, f.value, text[f.start : f.end])
         for f in _without_overlaps(found, len(norm))
     ]
+
+
+def with_prepositions(text: str, matches: list[RuleEntity]) -> list[RuleEntity]:
+    """The spans the NLU contract gives dates and times ("on Saturday", "by 18:00" with the preposition): each
+    date or time starts at the preposition right before it, unless that word ends the match before. The rules
+    themselves match without it (a preposition changes no value)."""
+    norm = fold_text(text)
+    spans = []
+    for i, match in enumerate(matches):
+        word, begin = prev_word(norm, match.start)
+        previous_end = matches[i - 1].end if i else 0
+        if match.entity in _WITH_PREPOSITION and word in _PREPOSITIONS and begin >= previous_end:
+            spans.append(RuleEntity(match.entity, begin, match.end, match.value, text[begin : match.end]))
+        else:
+            spans.append(match)
+    return spans

@@ -44,8 +44,25 @@ def test_rule_matches_replace_overlapping_trained_entities():
     found = [(e["entity"], text[e["start"] : e["end"]], e["extractor"]) for e in message.get("entities")]
     assert found == [
         ("service_category", "сантехник", "DIETClassifier"),
-        ("date", "завтра", "RuleEntityExtractor"),
+        ("date", "на завтра", "RuleEntityExtractor"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text, spans",
+    [
+        ("в субботу к 18:00", [("date", "в субботу"), ("time", "к 18:00")]),
+        ("во вторник в 19:00", [("date", "во вторник"), ("time", "в 19:00")]),
+        ("завтра в 10 утра", [("date", "завтра"), ("time", "в 10 утра")]),
+        ("на следующей неделе после обеда", [("date", "на следующей неделе"), ("time", "после обеда")]),
+        ("оплатил 500 руб в пятницу", [("amount", "500 руб"), ("date", "в пятницу")]),
+        ("вход с торца, завтра", [("date", "завтра")]),  # punctuation between: not the date's preposition
+    ],
+)
+def test_dates_and_times_span_their_preposition_as_the_contract_does(text, spans):
+    message = Message(data={"text": text})
+    RuleEntityExtractor({"timezone": "Europe/Moscow"}).process([message])
+    assert [(e["entity"], text[e["start"] : e["end"]]) for e in message.get("entities")] == spans
 
 
 def test_time_zone_comes_from_the_channel_metadata():
@@ -53,3 +70,30 @@ def test_time_zone_comes_from_the_channel_metadata():
     assert resident_now(message, "Europe/Moscow").utcoffset().total_seconds() == 10 * 3600
     broken = Message(data={"text": "x", "metadata": {"timezone": "Mars/Olympus"}})
     assert resident_now(broken, "Europe/Moscow").utcoffset().total_seconds() == 3 * 3600
+
+
+def _trained(text, *pieces):
+    entities = []
+    for piece, role in pieces:
+        start = text.index(piece)
+        entity = {"entity": "location", "start": start, "end": start + len(piece), "value": piece}
+        entities.append({**entity, "confidence_entity": 0.9, **({"role": role} if role else {})})
+    return entities
+
+
+@pytest.mark.parametrize(
+    "text, pieces, places",
+    [
+        ("у центрального рынка", [("центрального", None), ("рынка", None)], ["центрального рынка"]),
+        ("на улице Пушкина 10", [("улице", None), ("Пушкина 10", None)], ["улице Пушкина 10"]),
+        ("из центра в аэропорт", [("центра", "from"), ("аэропорт", "to")], ["центра", "аэропорт"]),
+        ("Ленина 5, вокзал", [("Ленина 5", None), ("вокзал", None)], ["Ленина 5", "вокзал"]),
+        ("центр аэропорт", [("центр", "from"), ("аэропорт", "to")], ["центр", "аэропорт"]),
+    ],
+)
+def test_pieces_of_one_place_are_joined_and_two_places_stay_two(text, pieces, places):
+    message = Message(data={"text": text, "entities": _trained(text, *pieces)})
+    RuleEntityExtractor({"timezone": "Europe/Moscow"}).process([message])
+    found = [e for e in message.get("entities") if e["entity"] == "location"]
+    assert [text[e["start"] : e["end"]] for e in found] == places
+    assert all(e["value"] == text[e["start"] : e["end"]] for e in found)

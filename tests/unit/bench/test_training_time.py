@@ -1,0 +1,47 @@
+"""The training benchmark's bookkeeping: component times from Rasa's log, and reuse of a model only when it was
+trained from the same data and config."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench import training_time
+from bench.nlu_vs_stock import error_ratio
+
+LOG = """2026-12-06 01:00:00 INFO     rasa.engine.training.hooks  - Starting to train component 'A'.
+2026-12-06 01:00:05 INFO     rasa.engine.training.hooks  - Finished training component 'A'.
+2026-12-06 01:00:07 INFO     rasa.engine.training.hooks  - Starting to train component 'DIETClassifier'.
+2026-12-06 01:05:07 INFO     rasa.engine.training.hooks  - Finished training component 'DIETClassifier'.
+"""
+
+
+def test_component_times_pair_start_and_finish_lines():
+    assert training_time.component_times(LOG) == [("A", 5.0), ("DIETClassifier", 300.0)]
+
+
+@pytest.fixture()
+def trained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(
+        training_time, "trained_from", lambda config, nlu_only: f"data-1-{config.name}-{nlu_only}"
+    )
+    (tmp_path / "model.tar.gz").write_bytes(b"model")
+    saved = {"trained_from": "data-1-stock.yml-True", "seconds": 1067.0}
+    (tmp_path / "results.json").write_text(json.dumps(saved), encoding="utf-8")
+    return tmp_path
+
+
+def test_a_model_from_the_same_data_and_config_is_reused(trained: Path):
+    assert training_time.reusable(trained, Path("stock.yml"), nlu_only=True)["seconds"] == 1067.0
+
+
+def test_other_data_another_config_or_a_missing_model_means_training_again(trained: Path):
+    assert training_time.reusable(trained, Path("config.yml"), nlu_only=True) is None
+    assert training_time.reusable(trained, Path("stock.yml"), nlu_only=False) is None
+    (trained / "model.tar.gz").unlink()
+    assert training_time.reusable(trained, Path("stock.yml"), nlu_only=True) is None
+
+
+def test_error_ratio_is_ours_over_stock():
+    assert error_ratio({"intent_accuracy": 0.95}, {"intent_accuracy": 0.90}) == 0.5
+    assert error_ratio({"intent_accuracy": 0.95}, {"intent_accuracy": 1.0}) == float("inf")
