@@ -53,11 +53,10 @@ def component_times(log: str) -> List[Tuple[str, float]]:
     return times
 
 
-def trained_from(config: Path, nlu_only: bool) -> str:
+def trained_from(fingerprint: str, config: Path, nlu_only: bool) -> str:
     """What a model depends on: the assembled data's fingerprint, the config's text and the kind of training."""
-    output = build(enabled_packages(settings()))
     config_hash = hashlib.sha256(config.read_bytes()).hexdigest()[:12]
-    return f"{output.fingerprint}-{config_hash}-{'nlu' if nlu_only else 'full'}"
+    return f"{fingerprint}-{config_hash}-{'nlu' if nlu_only else 'full'}"
 
 
 def reusable(folder: Path, config: Path, nlu_only: bool) -> Dict[str, Any] | None:
@@ -66,12 +65,13 @@ def reusable(folder: Path, config: Path, nlu_only: bool) -> Dict[str, Any] | Non
     if not (saved.exists() and (folder / "model.tar.gz").exists()):
         return None
     result = json.loads(saved.read_text(encoding="utf-8"))
-    return result if result.get("trained_from") == trained_from(config, nlu_only) else None
+    fingerprint = build(enabled_packages(settings())).fingerprint
+    return result if result.get("trained_from") == trained_from(fingerprint, config, nlu_only) else None
 
 
 def train(config: Path, folder: Path, nlu_only: bool) -> Dict[str, Any]:
-    source = trained_from(config, nlu_only)
     output = build(enabled_packages(settings()))
+    source = trained_from(output.fingerprint, config, nlu_only)
     cache = folder / "cache"
     shutil.rmtree(folder, ignore_errors=True)
     cache.mkdir(parents=True)

@@ -38,21 +38,24 @@ def _bearer(authorization: Any) -> Optional[str]:
     return None
 
 
+def _user(body: Mapping[str, Any]) -> Mapping[str, Any]:
+    session = body.get("session")
+    user = session.get("user") if isinstance(session, dict) else None
+    return user if isinstance(user, dict) else {}
+
+
 def _tokens(authorization: Any, body: Mapping[str, Any]) -> Iterator[Any]:
     """The tokens a request carries: the header's, then the body's."""
     header = _bearer(authorization)
     if header is not None:
         yield header
-    session = body.get("session")
-    user = session.get("user") if isinstance(session, dict) else None
-    if isinstance(user, dict) and user.get("access_token") is not None:
-        yield user["access_token"]
+    token = _user(body).get("access_token")
+    if token is not None:
+        yield token
 
 
 def _user_id(body: Mapping[str, Any]) -> Optional[str]:
-    session = body.get("session")
-    user = session.get("user") if isinstance(session, dict) else None
-    user_id = user.get("user_id") if isinstance(user, dict) else None
+    user_id = _user(body).get("user_id")
     return user_id if isinstance(user_id, str) and user_id else None
 
 

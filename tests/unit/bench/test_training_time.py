@@ -3,11 +3,14 @@ trained from the same data and config."""
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from bench import training_time
-from bench.nlu_vs_stock import error_ratio
+from bench.nlu_vs_stock import CONFIGS, error_ratio
+
+STOCK, CONFIG = CONFIGS["stock"], CONFIGS["ours"]
 
 LOG = """2026-12-06 01:00:00 INFO     rasa.engine.training.hooks  - Starting to train component 'A'.
 2026-12-06 01:00:05 INFO     rasa.engine.training.hooks  - Finished training component 'A'.
@@ -22,24 +25,26 @@ def test_component_times_pair_start_and_finish_lines():
 
 @pytest.fixture()
 def trained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(
-        training_time, "trained_from", lambda config, nlu_only: f"data-1-{config.name}-{nlu_only}"
-    )
+    monkeypatch.setattr(training_time, "build", lambda packages: SimpleNamespace(fingerprint="data-1"))
     (tmp_path / "model.tar.gz").write_bytes(b"model")
-    saved = {"trained_from": "data-1-stock.yml-True", "seconds": 1067.0}
+    saved = {"trained_from": training_time.trained_from("data-1", STOCK, True), "seconds": 1067.0}
     (tmp_path / "results.json").write_text(json.dumps(saved), encoding="utf-8")
     return tmp_path
 
 
 def test_a_model_from_the_same_data_and_config_is_reused(trained: Path):
-    assert training_time.reusable(trained, Path("stock.yml"), nlu_only=True)["seconds"] == 1067.0
+    assert training_time.reusable(trained, STOCK, nlu_only=True)["seconds"] == 1067.0
 
 
-def test_other_data_another_config_or_a_missing_model_means_training_again(trained: Path):
-    assert training_time.reusable(trained, Path("config.yml"), nlu_only=True) is None
-    assert training_time.reusable(trained, Path("stock.yml"), nlu_only=False) is None
+def test_other_data_another_config_or_a_missing_model_means_training_again(
+    trained: Path, monkeypatch: pytest.MonkeyPatch
+):
+    assert training_time.reusable(trained, CONFIG, nlu_only=True) is None
+    assert training_time.reusable(trained, STOCK, nlu_only=False) is None
+    monkeypatch.setattr(training_time, "build", lambda packages: SimpleNamespace(fingerprint="data-2"))
+    assert training_time.reusable(trained, STOCK, nlu_only=True) is None
     (trained / "model.tar.gz").unlink()
-    assert training_time.reusable(trained, Path("stock.yml"), nlu_only=True) is None
+    assert training_time.reusable(trained, STOCK, nlu_only=True) is None
 
 
 def test_error_ratio_is_ours_over_stock():
