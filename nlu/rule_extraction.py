@@ -32,9 +32,10 @@ class RuleEntity:
     text: str  # text[start:end]
 
 
-# Words that open a date or time span when right before it (nlu/lexicon/spans.yml).
-_PREPOSITIONS = frozenset(lexicon("spans")["governing_prepositions"])
-_WITH_PREPOSITION = frozenset({"date", "time"})
+# Words that open a date or time span when right before it, per entity (nlu/lexicon/spans.yml).
+_PREPOSITIONS = {entity: frozenset(words) for entity, words in lexicon("spans")["governing_prepositions"].items()}
+# Prepositions that belong to a date only when it ends with one of the given words ("on this week").
+_LOCATIVE = {word: tuple(ends) for word, ends in lexicon("spans")["locative_prepositions"].items()}
 
 # On equal spans: an account cue beats a phone shape, and "at 10.10" is a time before it is a date.
 _PRIORITY = {"account_number": 0, "phone": 1, "amount": 2, "time": 3, "date": 4}
@@ -210,16 +211,22 @@ def extract_rule_entities(text: str, now: datetime) -> list[RuleEntity]:
     ]
 
 
+def _governs(word: str, match: RuleEntity, norm: str) -> bool:
+    if word in _PREPOSITIONS.get(match.entity, ()):
+        return True
+    return match.entity == "date" and norm[match.start : match.end].endswith(_LOCATIVE.get(word, ()))
+
+
 def with_prepositions(text: str, matches: list[RuleEntity]) -> list[RuleEntity]:
     """The spans the NLU contract gives dates and times ("on Saturday", "by 18:00" with the preposition): each
-    date or time starts at the preposition right before it, unless that word ends the match before. The rules
-    themselves match without it (a preposition changes no value)."""
+    date or time starts at a preposition of its entity's list right before it (or at a locative one, "on this
+    week", where the date ends as that preposition wants), unless that word ends the match before. The rules themselves match without it (a preposition changes no value)."""
     norm = fold_text(text)
     spans = []
     for i, match in enumerate(matches):
         word, begin = prev_word(norm, match.start)
         previous_end = matches[i - 1].end if i else 0
-        if match.entity in _WITH_PREPOSITION and word in _PREPOSITIONS and begin >= previous_end:
+        if _governs(word, match, norm) and begin >= previous_end:
             spans.append(RuleEntity(match.entity, begin, match.end, match.value, text[begin : match.end]))
         else:
             spans.append(match)
