@@ -22,6 +22,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from nlu.morphology import source_fingerprint
 from nlu.rule_extraction import RuleEntity, extract_rule_entities, with_prepositions
+from nlu.text_spans import counted_by_next_word
 
 RULE_TYPES = ("date", "time", "amount", "phone", "account_number")
 # Trained entities whose pieces, next to each other with only spaces between, are one span: a place has no
@@ -77,7 +78,8 @@ def reparse_value(entity: Dict[str, Any], now: datetime) -> Optional[Any]:
     """The normalised value of a trained entity of a rule type, or None when its text means nothing usable.
 
     A trained date or time the rules cannot read (the word "chat" taken for a weekday) is noise: nothing can act on it.
-    A bare number taken for an amount ("up to 2000" with the currency left out) is still a sum of rubles.
+    A bare number taken for an amount ("up to 2000" with the currency left out) is still a sum of rubles, unless a
+    count noun follows it (RuleEntityExtractor.process).
     """
     text = entity.get("value") if isinstance(entity.get("value"), str) else None
     if not text:
@@ -137,7 +139,11 @@ class RuleEntityExtractor(GraphComponent, EntityExtractorMixin):
                     continue
                 if entity.get("entity") in RULE_TYPES:
                     value = reparse_value(entity, now)
-                    if value is None:
+                    # "9th grade" is no 9 rubles: a number the rules did not read as money, with a count noun
+                    # after it, is no amount (money the rules read, "9 rub", replaced it already).
+                    if value is None or (
+                        entity["entity"] == "amount" and counted_by_next_word(text, entity["end"])
+                    ):
                         continue
                     kept.append({**entity, "value": value})
                 else:

@@ -33,7 +33,9 @@ class RuleEntity:
 
 
 # Words that open a date or time span when right before it, per entity (nlu/lexicon/spans.yml).
-_PREPOSITIONS = {entity: frozenset(words) for entity, words in lexicon("spans")["governing_prepositions"].items()}
+_PREPOSITIONS = {
+    entity: frozenset(words) for entity, words in lexicon("spans")["governing_prepositions"].items()
+}
 # Prepositions that belong to a date only when it ends with one of the given words ("on this week").
 _LOCATIVE = {word: tuple(ends) for word, ends in lexicon("spans")["locative_prepositions"].items()}
 

@@ -51,3 +51,9 @@ def prev_word(norm: str, start: int) -> tuple[str, int]:
 # Nouns that make the number before them a count, an address or money rather than a time or a day.
 STOP_NOUN = "(?:" + alternatives(lexicon("spans")["stop_nouns"]) + r")(?!\w)"
 STOP_AFTER = re.compile(rf"\s*(?:\d|{STOP_NOUN})")
+NOUN_AFTER = re.compile(rf"\s*{STOP_NOUN}")
+
+
+def counted_by_next_word(text: str, end: int) -> bool:
+    """Whether the word right after `end` is one of the stop nouns ("9th grade", "3 floors"): the number counts it."""
+    return NOUN_AFTER.match(fold_text(text), end) is not None

@@ -49,6 +49,37 @@ def test_rule_matches_replace_overlapping_trained_entities():
 
 
 @pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("репетитор для 9 класс", False),
+        ("нужен мастер на 3 этажа", False),
+        ("репетитор до 900", True),
+        ("репетитор до 900 в час", True),
+    ],
+)
+def test_a_trained_bare_amount_before_a_count_noun_is_dropped(text, kept):
+    start = next(i for i, ch in enumerate(text) if ch.isdigit())
+    end = start
+    while end < len(text) and text[end].isdigit():
+        end += 1
+    trained = [
+        {
+            "entity": "amount",
+            "start": start,
+            "end": end,
+            "value": text[start:end],
+            "extractor": "DIETClassifier",
+        }
+    ]
+    message = Message(data={"text": text, "entities": trained})
+    RuleEntityExtractor({"timezone": "Europe/Moscow"}).process([message])
+    amounts = [e for e in message.get("entities") if e["entity"] == "amount"]
+    assert bool(amounts) == kept
+    if kept:
+        assert amounts[0]["value"] == float(text[start:end])
+
+
+@pytest.mark.parametrize(
     "text, spans",
     [
         ("в субботу к 18:00", [("date", "в субботу"), ("time", "к 18:00")]),
