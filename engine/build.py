@@ -221,7 +221,7 @@ def build(packages: List[SkillPackage], out: Path = BUILD_DIR) -> BuildOutput:
     _check_training_examples(domain, data_files)
     _check_held_out_is_unseen(packages, data_files)
 
-    for stale in ("domain.yml", "data", "tests", "canonical_values.yml"):
+    for stale in ("domain.yml", "data", "tests", "canonical_values.yml", "gazetteers.yml"):
         target = out / stale
         if target.is_dir():
             shutil.rmtree(target)
@@ -260,8 +260,24 @@ def build(packages: List[SkillPackage], out: Path = BUILD_DIR) -> BuildOutput:
     }
     canonical_path = out / "canonical_values.yml"
     canonical_path.write_text(yaml.safe_dump(canonical, allow_unicode=True, sort_keys=True), encoding="utf-8")
+    gazetteers: Dict[str, List[str]] = {}
+    known = {next(iter(e)) if isinstance(e, dict) else e for e in domain.get("entities") or []}
+    for package in packages:
+        for entity, phrases in package.manifest.gazetteers.items():
+            if entity not in known:
+                raise BuildError(
+                    f"skill '{package.name}': gazetteers for '{entity}', an entity no domain defines"
+                )
+            gazetteers.setdefault(entity, []).extend(phrases)
+    gazetteers_path = out / "gazetteers.yml"
+    gazetteers_path.write_text(
+        yaml.safe_dump(
+            {e: sorted(set(p)) for e, p in gazetteers.items()}, allow_unicode=True, sort_keys=True
+        ),
+        encoding="utf-8",
+    )
 
-    trained_from = [domain_path, canonical_path, *sorted(data_dir.rglob("*.yml"))]
+    trained_from = [domain_path, canonical_path, gazetteers_path, *sorted(data_dir.rglob("*.yml"))]
     fingerprint = (
         _fingerprint(trained_from, out)
         + _fingerprint([*TRAINING_CODE.rglob("*.py"), *TRAINING_CODE.rglob("*.yml")], PROJECT_ROOT)[:8]

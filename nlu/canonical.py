@@ -8,12 +8,8 @@ word for "plumber" becomes `plumber` from the single phrase in its dictionary fo
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Text, Tuple
 
-import yaml
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -21,9 +17,8 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.morphology import source_fingerprint
+from nlu.build_files import BuildFileComponent
 from nlu.tokenizer import split_words
 
 VOCABULARY_FILE = "canonical_values.yml"
@@ -45,6 +40,29 @@ def words_match(said: str, known: str) -> bool:
             break
         common += 1
     return common >= max(MIN_STEM, shortest - 2)
+
+
+TYPO_LENGTH = 5  # words at least this long may carry one typo (a letter missing, extra, wrong or swapped)
+
+
+def one_typo_apart(said: str, known: str) -> bool:
+    """Whether two words differ by at most one edit (Damerau: a swap of neighbours counts as one)."""
+    if said == known:
+        return True
+    if min(len(said), len(known)) < TYPO_LENGTH or abs(len(said) - len(known)) > 1:
+        return False
+    if len(said) == len(known):
+        diff = [i for i, (a, b) in enumerate(zip(said, known, strict=True)) if a != b]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and said[diff[0]] == known[diff[1]]
+            and said[diff[1]] == known[diff[0]]
+        )
+    shorter, longer = sorted((said, known), key=len)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
 class Vocabulary:
@@ -118,61 +136,19 @@ class _Spans:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
-class CanonicalEntityNormalizer(GraphComponent, EntityExtractorMixin):
+class CanonicalEntityNormalizer(BuildFileComponent, EntityExtractorMixin):
+    config_key = "vocabulary"
+    file_name = VOCABULARY_FILE
+
     @classmethod
     def required_components(cls) -> List[type]:
         return [Tokenizer]
 
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {"vocabulary": f"build/{VOCABULARY_FILE}"}
-
-    @classmethod
-    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        path = Path(config.get("vocabulary") or "")
-        content = path.read_bytes() if path.is_file() else b""
-        return source_fingerprint() + hashlib.sha256(content).hexdigest()
-
     def __init__(
-        self, config: Dict[Text, Any], vocabulary: Vocabulary, storage: ModelStorage, resource: Resource
-    ):
-        self._config = config
-        self.vocabulary = vocabulary
-        self._storage = storage
-        self._resource = resource
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> CanonicalEntityNormalizer:
-        path = Path(config["vocabulary"])
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        return cls(config, Vocabulary(raw or {}), model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> CanonicalEntityNormalizer:
-        with model_storage.read_from(resource) as directory:
-            raw = yaml.safe_load((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
-        return cls(config, Vocabulary(raw or {}), model_storage, resource)
-
-    def train(self, training_data: TrainingData) -> Resource:
-        """Keeps the vocabulary inside the model, so a model never depends on the build folder."""
-        with self._storage.write_to(self._resource) as directory:
-            (directory / VOCABULARY_FILE).write_text(
-                yaml.safe_dump(self.vocabulary.raw, allow_unicode=True), encoding="utf-8"
-            )
-        return self._resource
+        self, config: Dict[Text, Any], raw: Dict[str, Any], storage: ModelStorage, resource: Resource
+    ) -> None:
+        super().__init__(config, raw, storage, resource)
+        self.vocabulary = Vocabulary(raw)
 
     def _normalised(self, entity: Dict[str, Any], text: str) -> Optional[Dict[str, Any]]:
         span = [t.lemma for t in split_words(text[entity["start"] : entity["end"]])]

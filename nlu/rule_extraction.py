@@ -222,7 +222,8 @@ def _governs(word: str, match: RuleEntity, norm: str) -> bool:
 def with_prepositions(text: str, matches: list[RuleEntity]) -> list[RuleEntity]:
     """The spans the NLU contract gives dates and times ("on Saturday", "by 18:00" with the preposition): each
     date or time starts at a preposition of its entity's list right before it (or at a locative one, "on this
-    week", where the date ends as that preposition wants), unless that word ends the match before. The rules themselves match without it (a preposition changes no value)."""
+    week", where the date ends as that preposition wants), unless that word ends the match before. The rules
+    themselves match without it (a preposition changes no value)."""
     norm = fold_text(text)
     spans = []
     for i, match in enumerate(matches):

@@ -56,4 +56,4 @@ NOUN_AFTER = re.compile(rf"\s*{STOP_NOUN}")
 
 def counted_by_next_word(text: str, end: int) -> bool:
     """Whether the word right after `end` is one of the stop nouns ("9th grade", "3 floors"): the number counts it."""
-    return NOUN_AFTER.match(fold_text(text), end) is not None
+    return NOUN_AFTER.match(fold_text(text[end:])) is not None  # folding keeps one character for each

@@ -52,6 +52,7 @@ from engine.russian import (
 )
 from engine.sdk import clock
 from engine.sdk.address import HOUSE_NUMBER, STREET, AddressReading, read_address
+from engine.sdk.answers import TextAnswers, only_yes_or_no
 from engine.sdk.conversation import (
     STOP,
     button,
@@ -120,6 +121,7 @@ __all__ = [
     "PaymentRefund",
     "PaymentRefused",
     "StaffMessages",
+    "TextAnswers",
     "admit_member",
     "amount_text",
     "audit_record",
@@ -164,6 +166,7 @@ __all__ = [
     "notify_resident",
     "number",
     "offer",
+    "only_yes_or_no",
     "parameter_changes",
     "parameter_value",
     "parse_phone",

@@ -17,30 +17,8 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.forms import REQUESTED_SLOT
 
 from engine.sdk.words import plain_words, words_of
-from nlu.canonical import words_match
+from nlu.canonical import one_typo_apart, words_match
 from nlu.morphology import fold_spelling, lemma
-
-TYPO_LENGTH = 5  # words at least this long may carry one typo (a letter missing, extra, wrong or swapped)
-
-
-def one_typo_apart(said: str, known: str) -> bool:
-    """Whether two words differ by at most one edit (Damerau: a swap of neighbours counts as one)."""
-    if said == known:
-        return True
-    if min(len(said), len(known)) < TYPO_LENGTH or abs(len(said) - len(known)) > 1:
-        return False
-    if len(said) == len(known):
-        diff = [i for i, (a, b) in enumerate(zip(said, known, strict=True)) if a != b]
-        if len(diff) == 1:
-            return True
-        return (
-            len(diff) == 2
-            and diff[1] == diff[0] + 1
-            and said[diff[0]] == known[diff[1]]
-            and said[diff[1]] == known[diff[0]]
-        )
-    shorter, longer = sorted((said, known), key=len)
-    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
 @dataclass(frozen=True)

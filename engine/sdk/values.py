@@ -27,6 +27,10 @@ _WORDS = load_lexicon(Path(__file__).resolve().parent / "values.yml")
 YES = tuple(_WORDS["yes_words"])
 NO = tuple(sorted(_WORDS["no_words"], key=len, reverse=True))  # "не надо" before "не"
 NO_WORDS = frozenset(w for w in NO if " " not in w)
+# Every word of a message that says only yes or no ("yes", "no thanks", "well, no need").
+YES_NO_ONLY_WORDS = frozenset(
+    word for phrase in YES + NO + tuple(_WORDS["yes_no_fillers"]) for word in phrase.split()
+)
 ACCOUNT_DIGITS = re.compile(r"\d{6,12}")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 MAX_AGE = 120
@@ -48,20 +52,20 @@ def read_account_number(text: str) -> Optional[str]:
         return None
     digits = re.sub(r"(?<=\d)[ \-](?=\d)", "", text or "")
     found = ACCOUNT_DIGITS.findall(digits)
-    if len(found) > 1 and NO_WORDS & set(_first_words(text).split()):
+    if len(found) > 1 and NO_WORDS & set(folded_words(text)):
         return found[-1]  # a correction, "not X but Y": the last number said
     return found[0] if len(found) == 1 else None
 
 
-def _first_words(text: str) -> str:
-    folded = fold_spelling((text or "").lower())
-    return " ".join(plain_words(folded))
+def folded_words(text: str) -> List[str]:
+    """The words of a text in lower case, spelling folded (yo as ye), punctuation dropped."""
+    return plain_words(fold_spelling((text or "").lower()))
 
 
 def read_yes_no(text: str) -> Optional[bool]:
     """True for an answer that starts with a word of yes, False for one that starts with a word of no
     (`values.yml`), None otherwise: "yes, all correct" answers, "maybe yes" is left to the model."""
-    words = _first_words(text)
+    words = " ".join(folded_words(text))
     if any(words == no or words.startswith(no + " ") for no in NO):
         return False
     if any(words == yes or words.startswith(yes + " ") for yes in YES):

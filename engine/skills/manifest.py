@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Dict, Mapping, Tuple
+from typing import Any, Dict, List, Mapping, Tuple
 
 import yaml
 
@@ -34,8 +34,11 @@ KNOWN_KEYS = frozenset(
         "problems",
         "urgent_problems",
         "parameters",
+        "gazetteers",
     }
 )
+# The lists of a gazetteer file that name places: `names` of a street, `aliases` and `categories` of a landmark.
+GAZETTEER_KEYS = ("names", "aliases", "categories")
 
 
 class ManifestError(ValueError):
@@ -93,6 +96,9 @@ class Manifest:
     urgent_problems: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     # the cooperative's parameters the skill reads; members change them by vote
     parameters: Tuple[ParameterSpec, ...] = ()
+    # entity -> every phrase the skill's gazetteer files name (`gazetteers: {location: gazetteer.yml}`): the NLU
+    # keeps a lone common noun as that entity only if some skill names it (nlu/location_spans.py)
+    gazetteers: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
 
 
 def _names(raw: Dict[str, Any], key: str, path: Path) -> Tuple[str, ...]:
@@ -184,6 +190,42 @@ def _urgent_problems(
     return result
 
 
+def _gazetteer_phrases(node: Any) -> List[str]:
+    if isinstance(node, dict):
+        return [
+            phrase
+            for key, value in node.items()
+            for phrase in (
+                [v for v in value if isinstance(v, str)]
+                if key in GAZETTEER_KEYS and isinstance(value, list)
+                else _gazetteer_phrases(value)
+            )
+        ]
+    return [phrase for item in node for phrase in _gazetteer_phrases(item)] if isinstance(node, list) else []
+
+
+def _gazetteers(raw: Dict[str, Any], path: Path) -> Dict[str, Tuple[str, ...]]:
+    """entity -> the phrases of the skill's gazetteer files (`names`, `aliases`, `categories` lists anywhere in
+    the file), in the order written, each once."""
+    value = raw.get("gazetteers") or {}
+    if not isinstance(value, dict) or not all(isinstance(f, str) for f in value.values()):
+        raise ManifestError(f"{path}: 'gazetteers' must map an entity to a YAML file of the skill")
+    result: Dict[str, Tuple[str, ...]] = {}
+    for entity, name in value.items():
+        file = path.parent / name
+        try:
+            content = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as error:
+            raise ManifestError(f"{path}: gazetteers.{entity}: {name} cannot be read: {error}") from error
+        phrases = tuple(dict.fromkeys(p.strip() for p in _gazetteer_phrases(content) if p.strip()))
+        if not phrases:
+            raise ManifestError(
+                f"{path}: gazetteers.{entity}: {name} names no place ({', '.join(GAZETTEER_KEYS)})"
+            )
+        result[str(entity)] = phrases
+    return result
+
+
 def _decimal(spec: Dict[str, Any], key: str, where: str) -> Decimal:
     try:
         return Decimal(str(spec[key]))
@@ -269,5 +311,6 @@ def load_manifest(path: Path) -> Manifest:
         problems=problems,
         urgent_problems=_urgent_problems(raw, problems, path),
         parameters=_parameters(raw, raw["name"], path),
+        gazetteers=_gazetteers(raw, path),
         preview=preview,
     )

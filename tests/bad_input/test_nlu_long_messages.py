@@ -15,7 +15,7 @@ import pytest
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.canonical import CanonicalEntityNormalizer, Vocabulary
+from nlu.canonical import CanonicalEntityNormalizer
 from nlu.rule_dates import find_dates
 from nlu.rule_entities import RuleEntityExtractor
 from nlu.rule_extraction import extract_rule_entities
@@ -103,12 +103,10 @@ def test_the_rule_extractor_component_processes_a_100k_message():
 
 
 def test_the_canonical_normaliser_finds_every_phrase_of_a_100k_message():
-    vocabulary = Vocabulary(
-        {
-            "service_category": {"find_in_text": True, "values": {"plumber": ["сантехник"]}},
-            "meter_type": {"find_in_text": True, "values": {"hot_water": ["горячая вода"]}},
-        }
-    )
+    vocabulary = {
+        "service_category": {"find_in_text": True, "values": {"plumber": ["сантехник"]}},
+        "meter_type": {"find_in_text": True, "values": {"hot_water": ["горячая вода"]}},
+    }
     sentence = "нужен сантехник, нет горячей воды. "
     text = repeated(sentence)
     message = Message(data={TEXT: text, ENTITIES: [{"entity": "x", "start": 0, "end": 5, "value": "нужен"}]})

@@ -23,14 +23,16 @@ ACTION_PORT = 5355
 FAST_EPOCHS = {"DIETClassifier": 40, "TEDPolicy": 15}
 
 
-def fast_config(path: Path, vocabulary: Path) -> Path:
+def fast_config(path: Path, build_dir: Path) -> Path:
     """The project's pipeline with fewer epochs: this test checks plumbing, not accuracy."""
     config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
     for component in config["pipeline"] + config["policies"]:
         if component["name"] in FAST_EPOCHS:
             component["epochs"] = FAST_EPOCHS[component["name"]]
         if component["name"].endswith("CanonicalEntityNormalizer"):
-            component["vocabulary"] = str(vocabulary)
+            component["vocabulary"] = str(build_dir / "canonical_values.yml")
+        if component["name"].endswith("LocationSpans"):
+            component["gazetteers"] = str(build_dir / "gazetteers.yml")
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
 
@@ -109,7 +111,7 @@ def test_folder_and_entry_point_skills_train_and_answer(tmp_path, monkeypatch):
     model = ensure_model(
         settings,
         models_dir=tmp_path / "models",
-        config_file=fast_config(tmp_path / "config.yml", build_dir / "canonical_values.yml"),
+        config_file=fast_config(tmp_path / "config.yml", build_dir),
         build_dir=build_dir,
     )
 

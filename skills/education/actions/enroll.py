@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from engine.sdk import (
+    TextAnswers,
     audit_record,
     button,
     clock,
@@ -80,7 +81,7 @@ def new_child_from(tracker: Tracker) -> Optional[EduLearner]:
     return EduLearner(name=tracker.get_slot(NAME), age=int(tracker.get_slot(AGE)), age_on=clock.today())
 
 
-class ValidateEduEnrollForm(FormValidationAction):
+class ValidateEduEnrollForm(TextAnswers, FormValidationAction):
     def name(self) -> Text:
         return "validate_edu_enroll_form"
 

@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from engine.sdk import (
+    TextAnswers,
     audit_record,
     button,
     clock,
@@ -56,7 +57,7 @@ def named_enrollment(session: Session, mine: List[EduEnrollment], text: str) -> 
     return matching[0] if len(matching) == 1 else None
 
 
-class ValidateEduLeaveForm(FormValidationAction):
+class ValidateEduLeaveForm(TextAnswers, FormValidationAction):
     def name(self) -> Text:
         return "validate_edu_leave_form"
 

@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from engine.sdk import (
     HOUSE_NUMBER,
+    TextAnswers,
     clock,
     corrects_other_slots,
     phrase,
@@ -70,7 +71,7 @@ def safe_address(text: str) -> bool:
     return all(ch.isalnum() or ch in ADDRESS_PUNCTUATION for ch in text)
 
 
-class ValidateGovAppealForm(FormValidationAction):
+class ValidateGovAppealForm(TextAnswers, FormValidationAction):
     def name(self) -> Text:
         return "validate_gov_appeal_form"
 

@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 from engine.sdk import (
     STOP,
     PaymentRefused,
+    TextAnswers,
     clock,
     corrects_other_slots,
     day_month_year,
@@ -97,7 +98,7 @@ def quoted_amount(tracker: Tracker) -> Optional[Decimal]:
     return amount if amount.is_finite() else None
 
 
-class ValidateGovFineForm(FormValidationAction):
+class ValidateGovFineForm(TextAnswers, FormValidationAction):
     def name(self) -> Text:
         return "validate_gov_fine_form"
 

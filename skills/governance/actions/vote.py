@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine.sdk import (
     STOP,
+    TextAnswers,
     audit_record,
     button,
     clock,
@@ -85,7 +86,7 @@ def votable(session: Session, proposal_id: int) -> Optional[Proposal]:
     return session.get(Proposal, proposal_id, populate_existing=True)
 
 
-class ValidateGovVoteForm(FormValidationAction):
+class ValidateGovVoteForm(TextAnswers, FormValidationAction):
     def name(self) -> Text:
         return "validate_gov_vote_form"
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from engine.sdk import (
     HOUSE_NUMBER,
+    TextAnswers,
     audit_record,
     button,
     clock,
@@ -124,7 +125,7 @@ def address_question(tracker: Tracker, missing: Tuple[str, ...]) -> str:
     return "utter_market_address_again"
 
 
-class ValidateMarketOrderForm(FormValidationAction):
+class ValidateMarketOrderForm(TextAnswers, FormValidationAction):
     def name(self) -> Text:
         return "validate_market_order_form"
 

@@ -17,7 +17,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from engine.sdk import STOP, resident_id, session_scope
+from engine.sdk import STOP, TextAnswers, resident_id, session_scope
 
 from ..models import MarketOrder
 from ..refusals import Refusal
@@ -40,7 +40,7 @@ class OrderChoice(ABC):
         """The response saying the resident has no order this step applies to."""
 
 
-class OrderChoiceForm(OrderChoice, FormValidationAction, ABC):
+class OrderChoiceForm(OrderChoice, TextAnswers, FormValidationAction, ABC):
     """Validation of a form whose first slot is `order_slot`; `stopped` are the other slots' values when it ends early.
 
     rasa-sdk finds a slot's custom steps by name (`extract_<slot>`, `validate_<slot>`): a subclass gets both for its

@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from engine.sdk import (
     STOP,
+    TextAnswers,
     audit_record,
     button,
     clock,
@@ -79,7 +80,7 @@ def say_decision(dispatcher: CollectingDispatcher, application: MarketProvider) 
         dispatcher.utter_message(response="utter_market_application_pending")
 
 
-class ValidateMarketJoinForm(FormValidationAction):
+class ValidateMarketJoinForm(TextAnswers, FormValidationAction):
     def name(self) -> Text:
         return "validate_market_join_form"
 

@@ -341,3 +341,34 @@ def test_a_service_needs_a_price_and_a_category_when_the_member_has_several(demo
         "В какой категории эта услуга? Ваши категории: уборка, няня. Напишите, например: "
         "«добавь услугу уборка: глажка белья 400 рублей»."
     )
+
+
+@pytest.mark.parametrize(
+    "answer, intent, name",
+    [
+        ("Иван Петров", "affirm", "Иван Петров"),  # a name the model read as a yes is still the name
+        ("Даниил", "deny", "Даниил"),
+    ],
+)
+def test_a_name_read_as_yes_or_no_is_the_name(demo_store, answer, intent, name):
+    tracker = make_tracker(
+        answer,
+        intent,
+        slots={"requested_slot": "market_join_name"},
+        sender_id="newcomer",
+        active_loop="market_join_form",
+    )
+    _, events = run_action(ValidateMarketJoinForm(), tracker)
+    assert slot_events(events)["market_join_name"] == name
+
+
+def test_a_bare_yes_is_no_name(demo_store):
+    tracker = make_tracker(
+        "да",
+        "affirm",
+        slots={"requested_slot": "market_join_name"},
+        sender_id="newcomer",
+        active_loop="market_join_form",
+    )
+    messages, events = run_action(ValidateMarketJoinForm(), tracker)
+    assert "market_join_name" not in slot_events(events) and messages == []

@@ -7,7 +7,7 @@ from typing import Any, Dict, Text
 from rasa_sdk import FormValidationAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from engine.sdk import clock, offer
+from engine.sdk import TextAnswers, clock, offer
 
 from ..fares import estimate
 from ..places import Place
@@ -15,7 +15,7 @@ from ..texts import fare_values
 from .trip import TripDone, TripPlaces
 
 
-class ValidateTransportFareForm(TripPlaces, FormValidationAction):
+class ValidateTransportFareForm(TripPlaces, TextAnswers, FormValidationAction):
     def name(self) -> Text:
         return "validate_transport_fare_form"
 

@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from engine.sdk import (
+    TextAnswers,
     button,
     clock,
     corrects_other_slots,
@@ -80,7 +81,7 @@ def zone_values(zone: ParkingZone) -> Dict[str, Any]:
     return {"code": zone.code, "title": zone.title, "max_hours": zone.max_hours}
 
 
-class ValidateTransportParkingForm(FormValidationAction):
+class ValidateTransportParkingForm(TextAnswers, FormValidationAction):
     def name(self) -> Text:
         return "validate_transport_parking_form"
 

@@ -13,6 +13,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from engine.sdk import (
+    TextAnswers,
     clock,
     corrects_other_slots,
     entity_value,
@@ -43,7 +44,7 @@ def quote(tracker: Tracker) -> Optional[FareEstimate]:
     return estimate(origin.point, destination.point, at)
 
 
-class ValidateTransportRideForm(TripPlaces, FormValidationAction):
+class ValidateTransportRideForm(TripPlaces, TextAnswers, FormValidationAction):
     pickup_needs_house = True
 
     def name(self) -> Text:

@@ -8,7 +8,7 @@ from typing import Any, Dict, Text
 from rasa_sdk import FormValidationAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from engine.sdk import clock, offer, phrase, plural, skill_lexicon
+from engine.sdk import TextAnswers, clock, offer, phrase, plural, skill_lexicon
 
 from ..places import Place
 from ..routing import RIDE, Journey, Leg, Network, plan, shipped_network
@@ -58,7 +58,7 @@ def journey_values(domain: Dict[str, Any], network: Network, journey: Journey) -
     }
 
 
-class ValidateTransportRouteForm(TripPlaces, FormValidationAction):
+class ValidateTransportRouteForm(TripPlaces, TextAnswers, FormValidationAction):
     def name(self) -> Text:
         return "validate_transport_route_form"
 

@@ -23,6 +23,7 @@ from engine.sdk import (
     STOP,
     SUCCEEDED,
     PaymentRefused,
+    TextAnswers,
     corrected_value,
     day_month,
     money,
@@ -47,7 +48,7 @@ ACCOUNT = "utilities_pay_account"  # the number of the account being paid: set b
 MIN_AMOUNT, MAX_AMOUNT = Decimal("1"), Decimal("500000")
 
 
-class ValidateUtilitiesPayForm(FormValidationAction):
+class ValidateUtilitiesPayForm(TextAnswers, FormValidationAction):
     def name(self) -> Text:
         return "validate_utilities_pay_form"
 

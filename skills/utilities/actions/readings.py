@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine.sdk import (
     STOP,
+    TextAnswers,
     audit_record,
     button,
     channel_identity,
@@ -90,7 +91,7 @@ def _reject(dispatcher: CollectingDispatcher, problems: List[str]) -> None:
     dispatcher.utter_message(response="utter_utilities_readings_rejected", problems="\n".join(problems))
 
 
-class ValidateUtilitiesReadingForm(FormValidationAction):
+class ValidateUtilitiesReadingForm(TextAnswers, FormValidationAction):
     def name(self) -> Text:
         return "validate_utilities_reading_form"
 

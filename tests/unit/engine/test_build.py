@@ -226,3 +226,19 @@ def test_canonical_values_are_collected(make_skill, packages, tmp_path):
     output = build(packages(), tmp_path / "build")
     vocabulary = yaml.safe_load(output.canonical_values.read_text(encoding="utf-8"))
     assert vocabulary["colors_tone"] == {"find_in_text": True, "values": {"red": ["красный"]}}
+
+
+def test_gazetteers_are_collected_and_retrain_the_model(make_skill, packages, tmp_path):
+    root = make_skill("towns")
+    plain = build(packages(), tmp_path / "plain")
+    assert yaml.safe_load((plain.root / "gazetteers.yml").read_text(encoding="utf-8")) == {}
+    (root / "places.yml").write_text("landmarks:\n  - aliases: [рынок, базар]\n", encoding="utf-8")
+    edit_yaml(root / "manifest.yml", lambda m: m.update({"gazetteers": {"towns_place": "places.yml"}}))
+    with pytest.raises(BuildError, match="gazetteers for 'towns_place', an entity no domain defines"):
+        build(packages(), tmp_path / "unknown")
+    edit_yaml(root / "manifest.yml", lambda m: m.update({"gazetteers": {"location": "places.yml"}}))
+    output = build(packages(), tmp_path / "build")
+    assert yaml.safe_load((output.root / "gazetteers.yml").read_text(encoding="utf-8")) == {
+        "location": ["базар", "рынок"]
+    }
+    assert output.fingerprint != plain.fingerprint

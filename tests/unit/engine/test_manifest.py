@@ -106,3 +106,37 @@ def test_bare_values_and_problems_are_read(tmp_path):
 def test_bare_values_and_problems_name_what_the_skill_owns(tmp_path, change, message):
     with pytest.raises(ManifestError, match=message):
         load_manifest(write(tmp_path, {**VALID, **change}))
+
+
+def test_gazetteers_name_the_places_of_their_files(tmp_path):
+    (tmp_path / "places.yml").write_text(
+        yaml.safe_dump(
+            {
+                "streets": {"lenina": {"title": "ул. Ленина", "names": ["Ленина"], "houses": [1, 150]}},
+                "landmarks": [
+                    {"aliases": ["вокзал", "ж/д вокзал"], "categories": ["вокзал"]},
+                    {"aliases": [" рынок "], "at": [56.8, 53.2]},
+                ],
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
+    manifest = load_manifest(write(tmp_path, {**VALID, "gazetteers": {"location": "places.yml"}}))
+    assert manifest.gazetteers == {"location": ("вокзал", "ж/д вокзал", "рынок", "Ленина")}
+    assert load_manifest(write(tmp_path, VALID)).gazetteers == {}
+
+
+@pytest.mark.parametrize(
+    "gazetteers, places, message",
+    [
+        ({"location": "missing.yml"}, None, "missing.yml cannot be read"),
+        ({"location": "places.yml"}, {"streets": {"x": {"title": "ул. Ленина"}}}, "names no place"),
+        (["places.yml"], None, "must map an entity to a YAML file"),
+    ],
+)
+def test_a_gazetteer_that_names_nothing_is_refused(tmp_path, gazetteers, places, message):
+    if places is not None:
+        (tmp_path / "places.yml").write_text(yaml.safe_dump(places, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ManifestError, match=message):
+        load_manifest(write(tmp_path, {**VALID, "gazetteers": gazetteers}))

@@ -1,7 +1,7 @@
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.canonical import CanonicalEntityNormalizer, Vocabulary, words_match
+from nlu.canonical import CanonicalEntityNormalizer, words_match
 
 VOCABULARY = {
     "service_category": {
@@ -26,7 +26,7 @@ VOCABULARY = {
 
 @pytest.fixture(scope="module")
 def normalizer():
-    return CanonicalEntityNormalizer({"vocabulary": ""}, Vocabulary(VOCABULARY), None, None)
+    return CanonicalEntityNormalizer({"vocabulary": ""}, VOCABULARY, None, None)
 
 
 def parse(normalizer, text, entities=()):

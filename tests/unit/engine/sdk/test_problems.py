@@ -1,6 +1,7 @@
 import pytest
 
-from engine.sdk.problems import compile_problems, match_problem, one_typo_apart
+from engine.sdk.problems import compile_problems, match_problem
+from nlu.canonical import one_typo_apart
 
 PHRASES = compile_problems(
     {
