@@ -27,7 +27,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from nlu.build_files import BuildFileComponent
 from nlu.lexicons import lexicon
-from nlu.morphology import CYRILLIC, analyzer, fold_spelling, lemma
+from nlu.morphology import CYRILLIC, analyzer, fold_spelling, lemma, readings
 from nlu.rule_entities import RuleEntityExtractor
 
 LOCATION = "location"
@@ -82,11 +82,13 @@ def _unknown_common_noun(text: str, start: int, word: str, known: FrozenSet[str]
     folded = fold_spelling(word).lower()
     if not analyzer().word_is_known(folded):
         return False
-    readings = analyzer().parse(folded)
-    tag = readings[0].tag
+    found = readings(folded)
+    if not found:
+        return False
+    tag = found[0].tag
     if "NOUN" not in tag or PROPER_NAME_TAGS & set(tag.grammemes):
         return False
-    return not ({fold_spelling(r.normal_form) for r in readings} | {folded}) & known
+    return not ({fold_spelling(r.normal_form) for r in found} | {folded}) & known
 
 
 def is_known_place(text: str, entity: Mapping[str, Any], known: FrozenSet[str]) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import List
 
 import pymorphy3
+from pymorphy3.analyzer import Parse
 
 from nlu.lexicons import LEXICON_DIR, lexicon
 
@@ -35,13 +36,21 @@ def analyzer() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer()
 
 
+def readings(word: str) -> List[Parse]:
+    """pymorphy3's readings of a word, likeliest first; none for a word with a letter Unicode gives no name
+    (pymorphy3's shape check calls unicodedata.name on every letter, which raises for Tangut ideographs)."""
+    try:
+        return analyzer().parse(word)
+    except ValueError:
+        return []
+
+
 @lru_cache(maxsize=200_000)
 def normal_form(word: str) -> str:
     """The dictionary form of a word as pymorphy3 gives it (lower case, yo kept), the word itself if not Russian."""
     lowered = word.lower()
-    if not CYRILLIC.search(lowered):
-        return lowered
-    return analyzer().parse(lowered)[0].normal_form
+    found = readings(lowered) if CYRILLIC.search(lowered) else []
+    return found[0].normal_form if found else lowered
 
 
 def lemma(word: str) -> str:
@@ -55,7 +64,8 @@ def lemmas(words: List[str]) -> List[str]:
 
 def is_numeral(word: str) -> bool:
     """Whether the likeliest reading of a word is a numeral (part of speech NUMR, in any case form)."""
-    return "NUMR" in str(analyzer().parse(word.lower())[0].tag)
+    found = readings(word.lower())
+    return bool(found) and "NUMR" in found[0].tag
 
 
 def source_fingerprint() -> str:

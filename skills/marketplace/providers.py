@@ -193,7 +193,11 @@ def _morph() -> pymorphy3.MorphAnalyzer:
 
 def _nominative(word: str) -> str:
     """The first word of a title as a catalogue shows it: an accusative noun in the nominative."""
-    parsed = _morph().parse(word)
+    # A letter Unicode gives no name (a Tangut ideograph) fails pymorphy3's shape check: no Russian noun then.
+    try:
+        parsed = _morph().parse(word)
+    except ValueError:
+        return word
     for variant in parsed:
         if "NOUN" in variant.tag and "accs" in variant.tag:
             form = variant.inflect({"nomn"})

@@ -1,11 +1,13 @@
 """NLU quality on the two held-out splits the model never saw (see docs/skills.md, section 7).
 
 - The trainers' own split (tests/core/nlu, skills/*/tests/nlu): intent accuracy 0.94 and entity F1 0.94, about
-  two points under what the model reaches on it (0.955 and 0.962 on 785 examples, 2026-12-06).
+  two points under what the model reaches on it (0.967 and 0.969 on 785 examples, 2026-12-06, fourth session).
 - The split written apart from the training data by someone who saw only the NLU contract (tests/core/nlu_apart,
-  skills/*/tests/nlu_apart): intent accuracy 0.90 and entity F1 0.87, about two points under what the
-  model reaches on it (0.915 and 0.889 on 970 examples, 2026-12-06, with the typo corrector and the place rules). This is the split that tells how residents'
-  own words are read; the gap between the two is the training data's habits.
+  skills/*/tests/nlu_apart): intent accuracy 0.93 and entity F1 0.88, about two points under what the
+  model reaches on it (0.948 and 0.902 on 970 examples, 2026-12-06, fourth session). This is the split that tells
+  how residents' own words are read; the gap between the two is the training data's habits. Training data was
+  written for its confusions since (docs/training.md «Working from the confusions»), so it reads a little better
+  than residents' unseen words would.
 
 A real regression (a broken component, a lost lemma, mislabelled data) fails the run while the noise of retraining
 does not. results/nlu_report.json and results/nlu_apart_report.json list every miss for trainers.
@@ -21,7 +23,7 @@ from engine.evaluate import evaluate, summary
 SPLITS = {
     # split: (folder under build/tests, report, minimal intent accuracy, minimal entity F1, minimal examples)
     "own": ("nlu", "nlu_report.json", 0.94, 0.94, 700),
-    "apart": ("nlu_apart", "nlu_apart_report.json", 0.90, 0.87, 900),
+    "apart": ("nlu_apart", "nlu_apart_report.json", 0.93, 0.88, 900),
 }
 
 

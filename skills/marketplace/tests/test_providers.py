@@ -17,6 +17,8 @@ TOMORROW = NOW.date() + timedelta(days=1)
         ("укладка плитки 1 200 руб за квадратный метр", "Укладка плитки", "1200", "м²"),
         ("измени цену: замена смесителя 1800 ₽", "Замена смесителя", "1800", "услуга"),
         ("Репетиторство по физике 900 р за час", "Репетиторство по физике", "900", "час"),
+        # A Tangut ideograph has no Unicode name, which pymorphy3's shape check asks for: kept as typed.
+        ("\U00017000а 500 рублей за час", "\U00017000а", "500", "час"),
     ],
 )
 def test_parse_service(said, title, price, unit):

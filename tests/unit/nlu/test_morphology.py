@@ -8,13 +8,28 @@ from pathlib import Path
 import pytest
 
 from nlu import morphology
-from nlu.morphology import fold_spelling, source_fingerprint
+from nlu.morphology import fold_spelling, is_numeral, normal_form, readings, source_fingerprint
+from nlu.tokenizer import split_words
 
 
 def test_lookalikes_only_inside_cyrillic_words() -> None:
     assert fold_spelling("вoдa") == "вода"  # Latin o and a
     assert fold_spelling("Ёж") == "Еж"
     assert fold_spelling("code") == "code"
+
+
+# A Tangut ideograph: a letter to str.isalpha() that unicodedata.name() has no name for, which pymorphy3's shape
+# check asks of every letter (found by the property tests of tests/bad_input).
+NAMELESS = "\U00017000"
+
+
+def test_a_word_with_a_nameless_letter_has_no_reading_and_stays_as_typed() -> None:
+    word = NAMELESS + "а"
+    assert readings(word) == []
+    assert normal_form(word) == word
+    assert not is_numeral(word)
+    assert [(t.text, t.start, t.end) for t in split_words(word + " пять")] == [(word, 0, 2), ("пять", 3, 7)]
+    assert is_numeral("пять")
 
 
 @pytest.fixture
