@@ -101,7 +101,7 @@ from engine.sdk.values import (
     register_reader,
     yes_no_extraction,
 )
-from engine.sdk.words import fold_spelling, is_numeral, lemma, lemmas, parse_phone, words_of
+from engine.sdk.words import fold_spelling, is_numeral, lemma, lemmas, parse_phone, readings, words_of
 from engine.skills.manifest import ParameterSpec
 
 __all__ = [
@@ -187,6 +187,7 @@ __all__ = [
     "read_numbers",
     "read_typed",
     "read_yes_no",
+    "readings",
     "receipt",
     "record_id",
     "refund",

@@ -5,10 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import List, Optional
 
-from nlu.morphology import fold_spelling, is_numeral, lemma, lemmas
+from nlu.morphology import fold_spelling, is_numeral, lemma, lemmas, readings
 from nlu.rule_extraction import extract_rule_entities
 
-__all__ = ["fold_spelling", "is_numeral", "lemma", "lemmas", "parse_phone", "plain_words", "words_of"]
+__all__ = [
+    "fold_spelling",
+    "is_numeral",
+    "lemma",
+    "lemmas",
+    "parse_phone",
+    "plain_words",
+    "readings",
+    "words_of",
+]
 
 
 def parse_phone(text: str) -> Optional[str]:

@@ -6,14 +6,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Iterable, List, Optional
 
-import pymorphy3
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.sdk import admit_member, clock, skill_lexicon, utcnow
+from engine.sdk import admit_member, clock, readings, skill_lexicon, utcnow
 
 from . import catalog, dispatch, ledger, orders
 from .models import APPROVED, PENDING, REJECTED, MarketOffer, MarketOrder, MarketPayment, MarketProvider
@@ -186,19 +184,9 @@ def upsert_service(
     return offer
 
 
-@lru_cache(maxsize=1)
-def _morph() -> pymorphy3.MorphAnalyzer:
-    return pymorphy3.MorphAnalyzer()
-
-
 def _nominative(word: str) -> str:
     """The first word of a title as a catalogue shows it: an accusative noun in the nominative."""
-    # A letter Unicode gives no name (a Tangut ideograph) fails pymorphy3's shape check: no Russian noun then.
-    try:
-        parsed = _morph().parse(word)
-    except ValueError:
-        return word
-    for variant in parsed:
+    for variant in readings(word):
         if "NOUN" in variant.tag and "accs" in variant.tag:
             form = variant.inflect({"nomn"})
             if form is not None:
