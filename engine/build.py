@@ -221,7 +221,7 @@ def build(packages: List[SkillPackage], out: Path = BUILD_DIR) -> BuildOutput:
     _check_training_examples(domain, data_files)
     _check_held_out_is_unseen(packages, data_files)
 
-    for stale in ("domain.yml", "data", "tests", "canonical_values.yml", "gazetteers.yml"):
+    for stale in ("domain.yml", "data", "tests", "canonical_values.yml", "gazetteers.yml", "numbered.yml"):
         target = out / stale
         if target.is_dir():
             shutil.rmtree(target)
@@ -254,7 +254,12 @@ def build(packages: List[SkillPackage], out: Path = BUILD_DIR) -> BuildOutput:
         (tests_dir / kind).mkdir(parents=True, exist_ok=True)
 
     canonical = {
-        entity: {"find_in_text": spec.find_in_text, "values": {k: list(v) for k, v in spec.values.items()}}
+        entity: {
+            "find_in_text": spec.find_in_text
+            if isinstance(spec.find_in_text, bool)
+            else list(spec.find_in_text),
+            "values": {k: list(v) for k, v in spec.values.items()},
+        }
         for package in packages
         for entity, spec in package.manifest.canonical_values.items()
     }
@@ -277,7 +282,24 @@ def build(packages: List[SkillPackage], out: Path = BUILD_DIR) -> BuildOutput:
         encoding="utf-8",
     )
 
-    trained_from = [domain_path, canonical_path, gazetteers_path, *sorted(data_dir.rglob("*.yml"))]
+    numbered: Dict[str, str] = {}
+    for package in packages:
+        for intent, entity in package.manifest.numbered.items():
+            if entity not in known:
+                raise BuildError(
+                    f"skill '{package.name}': numbered {intent}: '{entity}', an entity no domain defines"
+                )
+            numbered[intent] = entity
+    numbered_path = out / "numbered.yml"
+    numbered_path.write_text(yaml.safe_dump(numbered, allow_unicode=True, sort_keys=True), encoding="utf-8")
+
+    trained_from = [
+        domain_path,
+        canonical_path,
+        gazetteers_path,
+        numbered_path,
+        *sorted(data_dir.rglob("*.yml")),
+    ]
     fingerprint = (
         _fingerprint(trained_from, out)
         + _fingerprint([*TRAINING_CODE.rglob("*.py"), *TRAINING_CODE.rglob("*.yml")], PROJECT_ROOT)[:8]

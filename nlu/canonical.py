@@ -3,19 +3,20 @@
 The vocabulary (`build/canonical_values.yml`, assembled from the manifests) maps each canonical value to
 Russian phrases. A phrase matches a span when their lemmas match word by word, so every case form of the
 word for "plumber" becomes `plumber` from the single phrase in its dictionary form. Entities marked
-`find_in_text` are also looked up in messages where the trained extractor missed them.
+`find_in_text` are also looked up in messages where the trained extractor missed them: in every message, or only in
+those of the intents it lists.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Text, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Text, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu.build_files import BuildFileComponent
@@ -71,7 +72,8 @@ class Vocabulary:
     def __init__(self, raw: Dict[str, Dict[str, Any]]) -> None:
         self.raw = raw
         self.phrases: Dict[str, List[Tuple[Phrase, str]]] = {}
-        self.searchable: List[str] = []
+        # entity -> the intents in whose messages it is looked up in free text (None: in every message)
+        self.searchable: Dict[str, Optional[FrozenSet[str]]] = {}
         for entity, spec in raw.items():
             pairs = []
             for canonical, phrases in spec["values"].items():
@@ -79,8 +81,11 @@ class Vocabulary:
                     pairs.append((tuple(t.lemma for t in split_words(phrase)), canonical))
             # Longer phrases first: "hot water" must win over "water".
             self.phrases[entity] = sorted(pairs, key=lambda pair: -len(pair[0]))
-            if spec.get("find_in_text", True):
-                self.searchable.append(entity)
+            where = spec.get("find_in_text", True)
+            if where is True:
+                self.searchable[entity] = None
+            elif where:
+                self.searchable[entity] = frozenset(where)
 
     def canonical(self, entity: str, span_lemmas: Sequence[str]) -> Optional[str]:
         """The canonical value of a span: an exact phrase first, then the longest phrase inside the span."""
@@ -155,7 +160,9 @@ class CanonicalEntityNormalizer(BuildFileComponent, EntityExtractorMixin):
         value = self.vocabulary.canonical(entity["entity"], span)
         return {**entity, "value": value} if value is not None else None
 
-    def _found_in_text(self, text: str, taken: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    def _found_in_text(
+        self, text: str, taken: List[Dict[str, Any]], intent: str = ""
+    ) -> List[Dict[str, Any]]:
         tokens = split_words(text)
         lemmas = [t.lemma for t in tokens]
         positions: Dict[str, List[int]] = {}
@@ -163,7 +170,9 @@ class CanonicalEntityNormalizer(BuildFileComponent, EntityExtractorMixin):
             positions.setdefault(word, []).append(index)
         spans = _Spans(len(text), taken)
         found: List[Dict[str, Any]] = []
-        for entity in self.vocabulary.searchable:
+        for entity, intents in self.vocabulary.searchable.items():
+            if intents is not None and intent not in intents:
+                continue
             for phrase, value in self.vocabulary.phrases[entity]:
                 for index in _exact_matches(phrase, lemmas, positions):
                     start, end = tokens[index].start, tokens[index + len(phrase) - 1].end
@@ -193,6 +202,7 @@ class CanonicalEntityNormalizer(BuildFileComponent, EntityExtractorMixin):
                         entities.append(normalised)
                 else:
                     entities.append(entity)
-            entities += self._found_in_text(text, entities)
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
+            entities += self._found_in_text(text, entities, intent)
             message.set(ENTITIES, sorted(entities, key=lambda e: e["start"]), add_to_output=True)
         return messages

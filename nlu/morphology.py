@@ -68,6 +68,12 @@ def is_numeral(word: str) -> bool:
     return bool(found) and "NUMR" in found[0].tag
 
 
+def is_ordinal(word: str) -> bool:
+    """Whether the likeliest reading of a word is an ordinal ("third", "the fifteenth" in any case form)."""
+    found = readings(word.lower())
+    return bool(found) and "Anum" in found[0].tag
+
+
 def source_fingerprint() -> str:
     """Hash of the NLU package's source and vocabularies: Rasa's training cache keys on a component class only
     (see field notes), so a changed rule or word must change every custom component's fingerprint."""

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Tuple
+from typing import Any, Dict, List, Mapping, Tuple, Union
 
 import yaml
 
@@ -35,6 +35,7 @@ KNOWN_KEYS = frozenset(
         "urgent_problems",
         "parameters",
         "gazetteers",
+        "numbered",
     }
 )
 # The lists of a gazetteer file that name places: `names` of a street, `aliases` and `categories` of a landmark.
@@ -50,7 +51,9 @@ class CanonicalEntity:
     """A closed-class entity: canonical values and the Russian phrases (any word form) that mean them."""
 
     values: Mapping[str, Tuple[str, ...]]
-    find_in_text: bool = True
+    # Also looked up in messages where the model tagged none: everywhere (true), never (false), or only in the
+    # messages of these intents of the skill (a list: the vote words in a vote, where «за» is no preposition).
+    find_in_text: Union[bool, Tuple[str, ...]] = True
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,9 @@ class Manifest:
     # entity -> every phrase the skill's gazetteer files name (`gazetteers: {location: gazetteer.yml}`): the NLU
     # keeps a lone common noun as that entity only if some skill names it (nlu/location_spans.py)
     gazetteers: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+    # intent -> the entity a number said in its messages names («итоги по 8»: the proposal, not an order); the
+    # NLU gives a lone number that entity (nlu/numbered_entities.py)
+    numbered: Mapping[str, str] = field(default_factory=dict)
 
 
 def _names(raw: Dict[str, Any], key: str, path: Path) -> Tuple[str, ...]:
@@ -117,7 +123,9 @@ def _intents(raw: Dict[str, Any], path: Path) -> Dict[str, str]:
     return dict(value)
 
 
-def _canonical_values(raw: Dict[str, Any], path: Path) -> Dict[str, CanonicalEntity]:
+def _canonical_values(
+    raw: Dict[str, Any], intents: Mapping[str, str], path: Path
+) -> Dict[str, CanonicalEntity]:
     result: Dict[str, CanonicalEntity] = {}
     for entity, spec in (raw.get("canonical_values") or {}).items():
         if not isinstance(spec, dict) or not isinstance(spec.get("values"), dict):
@@ -127,8 +135,23 @@ def _canonical_values(raw: Dict[str, Any], path: Path) -> Dict[str, CanonicalEnt
             if not isinstance(phrases, list) or not phrases:
                 raise ManifestError(f"{path}: canonical_values.{entity}.{canonical} needs a list of phrases")
             values[str(canonical)] = tuple(str(p) for p in phrases)
-        result[entity] = CanonicalEntity(values=values, find_in_text=bool(spec.get("find_in_text", True)))
+        result[entity] = CanonicalEntity(
+            values=values, find_in_text=_find_in_text(spec, entity, intents, path)
+        )
     return result
+
+
+def _find_in_text(
+    spec: Dict[str, Any], entity: str, intents: Mapping[str, str], path: Path
+) -> Union[bool, Tuple[str, ...]]:
+    value = spec.get("find_in_text", True)
+    if isinstance(value, bool):
+        return value
+    if not isinstance(value, list) or not value or any(name not in intents for name in value):
+        raise ManifestError(
+            f"{path}: canonical_values.{entity}.find_in_text must be true, false or a list of the skill's intents"
+        )
+    return tuple(value)
 
 
 def _bare_values(raw: Dict[str, Any], intents: Mapping[str, str], path: Path) -> Dict[str, Tuple[str, ...]]:
@@ -226,6 +249,16 @@ def _gazetteers(raw: Dict[str, Any], path: Path) -> Dict[str, Tuple[str, ...]]:
     return result
 
 
+def _numbered(raw: Dict[str, Any], intents: Mapping[str, str], path: Path) -> Dict[str, str]:
+    value = raw.get("numbered") or {}
+    if not isinstance(value, dict) or not all(isinstance(e, str) and e for e in value.values()):
+        raise ManifestError(f"{path}: 'numbered' must map an intent of the skill to an entity")
+    foreign = [name for name in value if name not in intents]
+    if foreign:
+        raise ManifestError(f"{path}: numbered names intents the manifest does not list: {foreign}")
+    return {str(intent): entity for intent, entity in value.items()}
+
+
 def _decimal(spec: Dict[str, Any], key: str, where: str) -> Decimal:
     try:
         return Decimal(str(spec[key]))
@@ -294,7 +327,7 @@ def load_manifest(path: Path) -> Manifest:
     if not isinstance(preview, bool):
         raise ManifestError(f"{path}: 'preview' must be true or false")
     intents = _intents(raw, path)
-    canonical = _canonical_values(raw, path)
+    canonical = _canonical_values(raw, intents, path)
     problems = _problems(raw, canonical, path)
     return Manifest(
         name=raw["name"],
@@ -312,5 +345,6 @@ def load_manifest(path: Path) -> Manifest:
         urgent_problems=_urgent_problems(raw, problems, path),
         parameters=_parameters(raw, raw["name"], path),
         gazetteers=_gazetteers(raw, path),
+        numbered=_numbered(raw, intents, path),
         preview=preview,
     )

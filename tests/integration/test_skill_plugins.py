@@ -33,6 +33,8 @@ def fast_config(path: Path, build_dir: Path) -> Path:
             component["vocabulary"] = str(build_dir / "canonical_values.yml")
         if component["name"].endswith("LocationSpans"):
             component["gazetteers"] = str(build_dir / "gazetteers.yml")
+        if component["name"].endswith("NumberedEntities"):
+            component["numbered"] = str(build_dir / "numbered.yml")
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
 

@@ -242,3 +242,16 @@ def test_gazetteers_are_collected_and_retrain_the_model(make_skill, packages, tm
         "location": ["базар", "рынок"]
     }
     assert output.fingerprint != plain.fingerprint
+
+
+def test_numbered_intents_are_collected_and_retrain_the_model(make_skill, packages, tmp_path):
+    root = make_skill("towns")
+    plain = build(packages(), tmp_path / "plain")
+    intent = next(iter(yaml.safe_load((root / "manifest.yml").read_text(encoding="utf-8"))["intents"]))
+    edit_yaml(root / "manifest.yml", lambda m: m.update({"numbered": {intent: "towns_number"}}))
+    with pytest.raises(BuildError, match=f"numbered {intent}: 'towns_number', an entity no domain defines"):
+        build(packages(), tmp_path / "unknown")
+    edit_yaml(root / "manifest.yml", lambda m: m.update({"numbered": {intent: "location"}}))
+    output = build(packages(), tmp_path / "build")
+    assert yaml.safe_load((output.root / "numbered.yml").read_text(encoding="utf-8")) == {intent: "location"}
+    assert output.fingerprint != plain.fingerprint

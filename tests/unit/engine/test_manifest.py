@@ -140,3 +140,35 @@ def test_a_gazetteer_that_names_nothing_is_refused(tmp_path, gazetteers, places,
         (tmp_path / "places.yml").write_text(yaml.safe_dump(places, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ManifestError, match=message):
         load_manifest(write(tmp_path, {**VALID, "gazetteers": gazetteers}))
+
+
+def test_numbered_maps_the_skills_intents_to_an_entity(tmp_path):
+    manifest = load_manifest(write(tmp_path, {**VALID, "numbered": {"demo_hello": "order_id"}}))
+    assert manifest.numbered == {"demo_hello": "order_id"}
+    assert load_manifest(write(tmp_path, VALID)).numbered == {}
+
+
+@pytest.mark.parametrize(
+    "numbered, message",
+    [
+        ({"other_intent": "order_id"}, "numbered names intents the manifest does not list"),
+        ({"demo_hello": ""}, "'numbered' must map an intent of the skill to an entity"),
+        (["demo_hello"], "'numbered' must map an intent of the skill to an entity"),
+    ],
+)
+def test_a_wrong_numbered_is_refused(tmp_path, numbered, message):
+    with pytest.raises(ManifestError, match=message):
+        load_manifest(write(tmp_path, {**VALID, "numbered": numbered}))
+
+
+def test_find_in_text_may_name_the_skills_intents(tmp_path):
+    def color(where):
+        return {"demo_color": {"values": {"red": ["красный"]}, "find_in_text": where}}
+
+    manifest = load_manifest(write(tmp_path, {**VALID, "canonical_values": color(["demo_hello"])}))
+    assert manifest.canonical_values["demo_color"].find_in_text == ("demo_hello",)
+    for wrong in (["other_intent"], [], "yes"):
+        with pytest.raises(
+            ManifestError, match="find_in_text must be true, false or a list of the skill's intents"
+        ):
+            load_manifest(write(tmp_path, {**VALID, "canonical_values": color(wrong)}))

@@ -84,3 +84,19 @@ def test_found_values_do_not_overlap_trained_entities(normalizer):
 )
 def test_words_match(said, known, same):
     assert words_match(said, known) is same
+
+
+def test_a_value_listed_for_some_intents_is_found_in_their_messages_only():
+    vocabulary = {
+        "vote_choice": {
+            "find_in_text": ["gov_vote"],
+            "values": {"for": ["за", "согласен"], "against": ["против"]},
+        }
+    }
+    normalizer = CanonicalEntityNormalizer({"vocabulary": ""}, vocabulary, None, None)
+    text = "согласна с одиннадцатым предложением"
+    vote = Message(data={"text": text, "intent": {"name": "gov_vote"}, "entities": []})
+    other = Message(data={"text": text, "intent": {"name": "gov_proposals"}, "entities": []})
+    normalizer.process([vote, other])
+    assert [(e["entity"], e["value"]) for e in vote.get("entities")] == [("vote_choice", "for")]
+    assert other.get("entities") == []
