@@ -43,6 +43,8 @@ TOKEN_PATTERN = regex.compile(
             r"\d+/\d+",
             # numbers, decimals, times and dates: 120,5 18:00 15.03.2026
             r"\d+(?:[.,:]\d+)*",
+            # abbreviations with a slash: ж/д (railway), л/с (personal account), б/у
+            r"(?<![^\W\d_])[^\W\d_]{1,2}/[^\W\d_]{1,2}(?![^\W\d_])",
             # words, hyphenated words (adverbs and place names joined by hyphens)
             r"[^\W\d_]+(?:-[^\W\d_]+)*",
             r"[₽%№]",

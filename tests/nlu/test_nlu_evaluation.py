@@ -1,10 +1,11 @@
 """NLU quality on the two held-out splits the model never saw (see docs/skills.md, section 7).
 
-- The trainers' own split (tests/core/nlu, skills/*/tests/nlu): intent accuracy 0.95 and entity F1 0.95, about
-  two points under what the model reaches on it (0.971 and 0.970 on 785 examples, 2026-12-06, fifth session).
+- The trainers' own split (tests/core/nlu, skills/*/tests/nlu): intent accuracy 0.96 and entity F1 0.95, a point
+  and two under what the model reaches on it (0.971 and 0.970 on 785 examples, 2026-12-06, sixth session).
 - The split written apart from the training data by someone who saw only the NLU contract (tests/core/nlu_apart,
-  skills/*/tests/nlu_apart): intent accuracy 0.95 and entity F1 0.90, about two points under what the
-  model reaches on it (0.968 and 0.921 on 970 examples, 2026-12-06, fifth session). This is the split that tells
+  skills/*/tests/nlu_apart): intent accuracy 0.96 and entity F1 0.90, a point and two under what the model
+  reaches on it (0.971 and 0.926 on 970 examples, 2026-12-06, sixth session; retraining on slightly changed data
+  moved these by half a point of intents and a point of entities that session). This is the split that tells
   how residents' own words are read; the gap between the two is the training data's habits. Training data was
   written for its confusions since (docs/training.md «Working from the confusions»), so it reads a little better
   than residents' unseen words would.
@@ -22,8 +23,8 @@ from engine.evaluate import evaluate, summary
 
 SPLITS = {
     # split: (folder under build/tests, report, minimal intent accuracy, minimal entity F1, minimal examples)
-    "own": ("nlu", "nlu_report.json", 0.95, 0.95, 700),
-    "apart": ("nlu_apart", "nlu_apart_report.json", 0.95, 0.90, 900),
+    "own": ("nlu", "nlu_report.json", 0.96, 0.95, 700),
+    "apart": ("nlu_apart", "nlu_apart_report.json", 0.96, 0.90, 900),
 }
 
 

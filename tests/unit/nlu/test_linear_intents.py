@@ -33,11 +33,25 @@ def message(tokenizer, text, ranking=()):
     return found
 
 
-def test_blend_weighs_both_rankings_and_keeps_the_best_first():
+def test_blend_is_a_weighted_geometric_mean_renormalised():
     ranking = [{"name": "a", "confidence": 0.6}, {"name": "b", "confidence": 0.4}]
     mixed = blend(ranking, {"a": 0.1, "b": 0.8, "c": 0.1}, weight=0.5)
-    assert [(i["name"], round(i["confidence"], 2)) for i in mixed] == [("b", 0.6), ("a", 0.35), ("c", 0.05)]
-    assert blend(ranking, {"a": 0.1}, weight=0.0)[0] == {"name": "a", "confidence": 0.6}
+    # sqrt(0.4 * 0.8) = 0.566 and sqrt(0.6 * 0.1) = 0.245, out of 0.811
+    assert [(i["name"], round(i["confidence"], 2)) for i in mixed] == [("b", 0.7), ("a", 0.3), ("c", 0.0)]
+    assert round(blend(ranking, {"a": 0.1}, weight=0.0)[0]["confidence"], 3) == 0.6
+
+
+def test_an_intent_one_model_rules_out_stays_out():
+    ranking = [{"name": "a", "confidence": 0.55}, {"name": "b", "confidence": 0.45}]
+    mixed = blend(ranking, {"b": 0.5, "c": 0.5}, weight=0.3)
+    assert [i["name"] for i in mixed[:2]] == ["b", "a"]
+    assert mixed[-1]["name"] == "c" and mixed[-1]["confidence"] < 0.01
+
+
+def test_agreement_makes_the_blend_surer_than_either_model():
+    ranking = [{"name": "a", "confidence": 0.6}, {"name": "b", "confidence": 0.4}]
+    assert blend(ranking, {"a": 0.6, "b": 0.4}, weight=0.3)[0]["confidence"] == pytest.approx(0.6)
+    assert blend(ranking, {"a": 0.9, "b": 0.1}, weight=0.3)[0]["confidence"] > 0.6
 
 
 def test_blend_keeps_the_ranking_short():

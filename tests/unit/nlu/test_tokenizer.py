@@ -39,6 +39,8 @@ def test_latin_lookalikes_inside_russian_words_are_folded():
         ("ХВС 345 ГВС 120", ["ХВС", "345", "ГВС", "120"]),
         ("Ростов-на-Дону, по-моему!", ["Ростов-на-Дону", "по-моему"]),
         ("ёлки", ["елки"]),
+        ("до ж/д вокзала, л/с 123456", ["до", "ж/д", "вокзала", "л/с", "123456"]),
+        ("вход/выход", ["вход", "выход"]),
     ],
 )
 def test_tokens_keep_numbers_phones_amounts_and_addresses_whole(text, expected):
