@@ -6,8 +6,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import yaml
 
-from bench import training_time
+from bench import nlu_vs_stock, training_time
 from bench.nlu_vs_stock import CONFIGS, error_ratio
 
 STOCK, CONFIG = CONFIGS["stock"], CONFIGS["ours"]
@@ -50,3 +51,13 @@ def test_other_data_another_config_or_a_missing_model_means_training_again(
 def test_error_ratio_is_ours_over_stock():
     assert error_ratio({"intent_accuracy": 0.95}, {"intent_accuracy": 0.90}) == 0.5
     assert error_ratio({"intent_accuracy": 0.95}, {"intent_accuracy": 1.0}) == float("inf")
+
+
+def test_the_full_comparison_gives_stock_our_policies_and_keeps_its_pipeline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(nlu_vs_stock, "OUT", tmp_path / "training")
+    written = yaml.safe_load(nlu_vs_stock.with_our_policies(STOCK).read_text(encoding="utf-8"))
+    stock, ours = (yaml.safe_load(path.read_text(encoding="utf-8")) for path in (STOCK, CONFIG))
+    assert written["pipeline"] == stock["pipeline"] and stock["policies"] == []
+    assert written["policies"] == ours["policies"]
