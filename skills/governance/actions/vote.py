@@ -221,6 +221,10 @@ class ActionGovVoteDone(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         cleared: List[EventType] = [SlotSet(slot, None) for slot in VOTE_SLOTS]
+        if (
+            tracker.get_slot(PROPOSAL) == STOP
+        ):  # the form already said why no vote is taken (not a member, closed)
+            return cleared
         value, choice = record_id(tracker.get_slot(PROPOSAL)), tracker.get_slot(CHOICE)
         if (
             value is None

@@ -153,6 +153,11 @@ def test_a_non_member_is_offered_to_join():
     assert slot_events(events)[PROPOSAL] == "__stop__"
     messages, _ = act(ActionGovVoteDone(), slots={PROPOSAL: "1", CHOICE: "for"}, sender="guest")
     assert said(messages) == ["utter_gov_not_member"]
+    # the form ends on its stop: nothing more is said, and no proposal is asked for
+    messages, events = act(ActionGovVoteDone(), slots={PROPOSAL: "__stop__", CHOICE: "for"}, sender="guest")
+    assert (
+        said(messages) == [] and slot_events(events)[PROPOSAL] is None and slot_events(events)[CHOICE] is None
+    )
 
 
 def test_which_proposal_and_which_choice_are_asked_with_buttons():
