@@ -10,7 +10,9 @@ The rounds give the Pareto set (arrival per number of rides). The answer is its 
 with fewer rides arrives at most TRANSFER_PENALTY_MINUTES later: then the one with the fewest such rides.
 
 Timetables are the same every day and the search stays within the day of `depart`: after the last trips of the day
-the answer is None, never a journey tomorrow morning. Before the first trips it is a journey that waits for them.
+the answer is None, never a journey tomorrow morning (the caller asks again from midnight for that). Before the
+first trips it is the journey on them. The walk to the first stop is timed to reach it as the vehicle leaves, so a
+journey starts when the resident has to leave, not at the time asked.
 Changing vehicles at a stop takes no time: a vehicle leaving in the minute another one arrives is caught.
 """
 
@@ -57,8 +59,9 @@ class Leg:
 
 @dataclass(frozen=True)
 class Journey:
-    """A walk, or walks and rides in order. `departs` is when the first leg starts: the asked time when it is a
-    walk, the vehicle's departure when the origin is at the stop. A trip that leaves late may arrive after
+    """A walk, or walks and rides in order. `departs` is when the first leg starts: the asked time when the whole
+    way is walked, else the latest start that catches the first vehicle (its departure when the origin is at the
+    stop). A trip that leaves late may arrive after
     midnight (arrives > 1440)."""
 
     legs: Tuple[Leg, ...]
@@ -203,9 +206,10 @@ class _Search:
             k = self._boarded_after(k, boarded, departs)
             stop = boarded
         if self.access[stop]:
-            legs.append(
-                Leg(WALK, None, None, stops[stop].id, self.depart, self.depart + self.access[stop], 0)
-            )
+            # Leave so as to reach the stop as the first vehicle does, not at the asked time and wait there:
+            # before the first trips of the day that wait would be hours.
+            boards = legs[-1].departs
+            legs.append(Leg(WALK, None, None, stops[stop].id, boards - self.access[stop], boards, 0))
         legs.reverse()
         rides = sum(1 for leg in legs if leg.mode == RIDE)
         walked = sum(leg.arrives - leg.departs for leg in legs if leg.mode == WALK)

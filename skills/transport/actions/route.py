@@ -1,5 +1,6 @@
 """Public transport from here to there: a real search over the skill's network (routing.py, RAPTOR), worded as
-legs; when there is no route the taxi fare is offered for the same trip."""
+legs. After the last trips of the day it is tomorrow's first journey; when nothing runs now the taxi fare is
+offered for the same trip."""
 
 from __future__ import annotations
 
@@ -75,12 +76,19 @@ class ActionTransportRouteDone(TripDone):
         network = shipped_network()
         journey = plan(network, origin.point, destination.point, now_minutes)
         places = {"from_place": origin.title, "to_place": destination.title}
+        taxi = offer("transport_fare", transport_from_id=origin.id, transport_to_id=destination.id)
         if journey is None:
-            dispatcher.utter_message(
-                response="utter_transport_route_none",
-                **places,
-                **offer("transport_fare", transport_from_id=origin.id, transport_to_id=destination.id),
-            )
+            # Timetables repeat every day: from midnight is tomorrow's first journey, if any line connects them.
+            tomorrow = plan(network, origin.point, destination.point, 0)
+            if tomorrow is None:
+                dispatcher.utter_message(response="utter_transport_route_none", **places, **taxi)
+            else:
+                dispatcher.utter_message(
+                    response="utter_transport_route_tomorrow",
+                    **places,
+                    **journey_values(domain, network, tomorrow),
+                    **taxi,
+                )
         elif all(leg.mode != RIDE for leg in journey.legs):
             dispatcher.utter_message(
                 response="utter_transport_route_walk_only", minutes=journey.arrives - now_minutes, **places

@@ -109,6 +109,17 @@ def test_after_the_last_departure_there_is_no_journey_not_one_tomorrow():
     assert plan(TINY, at("a"), at("d"), 23 * 60 + 59) is None
 
 
+def test_before_the_first_trips_the_walk_leaves_for_the_first_bus_not_at_the_asked_hour():
+    origin = Point(56.803, 53.00)  # a few minutes on foot north of a
+    walk_in = walk_minutes(road_km(origin, at("a")))
+    journey = plan(TINY, origin, at("d"), 3 * 60)
+    walk, ride = journey.legs
+    assert ride.departs == 6 * 60  # L1's first trip leaves a at 06:00
+    assert (walk.departs, walk.arrives) == (6 * 60 - walk_in, 6 * 60)
+    assert (journey.departs, journey.arrives) == (6 * 60 - walk_in, 6 * 60 + 9)
+    assert plan(TINY, origin, at("d"), 0) == journey  # from midnight: the same first journey
+
+
 def test_no_stop_within_walking_distance_of_either_end_means_no_journey():
     nowhere = Point(56.70, 53.00)  # 11 km south
     assert plan(TINY, nowhere, at("d"), T) is None
@@ -122,14 +133,16 @@ def test_walks_from_the_origin_and_to_the_destination():
     journey = plan(TINY, origin, destination, T)
     first, ride, last = journey.legs
     walk_in, walk_out = walk_minutes(road_km(origin, at("a"))), walk_minutes(road_km(at("d"), destination))
+    assert ride.departs == T + 10  # the 08:00 bus left while walking to the stop
+    # the walk is timed to reach a as the 08:10 leaves, not started at 08:00 to wait there
     assert (first.mode, first.from_stop, first.to_stop, first.departs, first.arrives) == (
         WALK,
         None,
         "a",
-        T,
-        T + walk_in,
+        T + 10 - walk_in,
+        T + 10,
     )
-    assert ride.departs == T + 10  # the 08:00 bus left while walking to the stop
+    assert journey.departs == first.departs
     assert (last.mode, last.from_stop, last.to_stop, last.departs) == (WALK, "d", None, ride.arrives)
     assert journey.arrives == ride.arrives + walk_out
     assert journey.walk_minutes == walk_in + walk_out

@@ -58,5 +58,7 @@ def test_fare_order_where_is_the_car_then_the_bus_to_the_hospital(assistant):
     )
 
     route = assistant.say(sender, "на каком автобусе доехать до больницы от вокзала")
-    assert "Как доехать от «железнодорожный вокзал» до «городская клиническая больница №1»" in route, route
+    # The servers run on the real clock: after the last trips (23:xx in Moscow) the answer is tomorrow's first bus.
+    assert "от «железнодорожный вокзал» до «городская клиническая больница №1»" in route, route
+    assert route.startswith(("Как доехать", "Сегодня общественный транспорт")), route
     assert "автобус" in route, route
