@@ -14,7 +14,7 @@ from typing import Dict, Iterable, List, Tuple
 from rasa_sdk import Action
 from rasa_sdk.utils import all_subclasses
 
-from engine.skills.discovery import SkillPackage, enabled_packages, import_package_module
+from engine.skills.discovery import CORE_NAME, SkillPackage, enabled_packages, import_package_module
 from engine.skills.guard import guard
 
 
@@ -61,6 +61,16 @@ def intent_titles() -> Dict[str, str]:
     """Short Russian titles of every served intent, for "did you mean ...?" buttons."""
     return {
         intent: title for package in served_packages() for intent, title in package.manifest.intents.items()
+    }
+
+
+def intent_skills() -> Dict[str, str]:
+    """The skill that serves each intent of a served skill (the core's intents are left out)."""
+    return {
+        intent: package.name
+        for package in served_packages()
+        if package.name != CORE_NAME
+        for intent in package.manifest.intents
     }
 
 

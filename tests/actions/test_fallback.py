@@ -138,3 +138,72 @@ def test_an_unsure_answer_to_a_pending_offer_accepts_it():
         messages, replayed = run_action(ActionClarifyIntent(), tracker)
         assert messages == [] and replayed[1]["parse_data"]["intent"]["name"] == "edu_enroll"
         assert {e["entity"]: e["value"] for e in replayed[1]["parse_data"]["entities"]} == entities
+
+
+def _understood(text: str, intent: str) -> dict:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+
+def _meant(tracker) -> tuple:
+    messages, events = run_action(ActionClarifyIntent(), tracker)
+    if messages:
+        return messages[0]["response"], {}
+    parsed = events[1]["parse_data"]
+    return parsed["intent"]["name"], {e["entity"]: e["value"] for e in parsed["entities"]}
+
+
+def test_a_value_of_the_kind_the_previous_request_takes_asks_it_again():
+    hot = [{"entity": "meter_type", "value": "hot_water"}]
+    ranking = [{"name": "nlu_fallback"}, {"name": "utilities_report_problem"}, {"name": "utilities_balance"}]
+    after_tariffs = [_understood("какие тарифы на электричество", "utilities_tariffs")]
+    tracker = make_tracker(
+        "а на горячую воду скок", "nlu_fallback", entities=hot, intent_ranking=ranking, events=after_tariffs
+    )
+    assert _meant(tracker) == ("utilities_tariffs", {"meter_type": "hot_water"})
+    # the previous request takes no such value (the balance): the resident is asked
+    after_balance = [_understood("сколько я должен", "utilities_balance")]
+    tracker = make_tracker(
+        "а горячая", "nlu_fallback", entities=hot, intent_ranking=ranking, events=after_balance
+    )
+    assert _meant(tracker) == ("utter_clarify_intent", {})
+
+
+def test_of_the_two_likeliest_the_one_of_the_previous_requests_skill_is_meant():
+    ranking = [{"name": "nlu_fallback"}, {"name": "gov_proposals"}, {"name": "help"}]
+    after_results = [_understood("итоги голосований", "gov_results")]
+    tracker = make_tracker("а щас что идет", "nlu_fallback", intent_ranking=ranking, events=after_results)
+    assert _meant(tracker) == ("gov_proposals", {})
+
+
+def test_context_does_not_decide_when_it_cannot_tell_the_two_apart():
+    after_results = [_understood("итоги голосований", "gov_results")]
+    cases = [
+        # both of the previous request's skill
+        ([{"name": "nlu_fallback"}, {"name": "gov_proposals"}, {"name": "gov_vote"}], after_results, None),
+        # the likeliest is of another skill, the second of the previous one's: not chosen over the likeliest
+        ([{"name": "nlu_fallback"}, {"name": "help"}, {"name": "gov_proposals"}], after_results, None),
+        # the previous request was the core's (a greeting), not a skill's
+        (
+            [{"name": "nlu_fallback"}, {"name": "gov_proposals"}, {"name": "help"}],
+            [_understood("привет", "greet")],
+            None,
+        ),
+        # the previous message was not understood either
+        (
+            [{"name": "nlu_fallback"}, {"name": "gov_proposals"}, {"name": "help"}],
+            [_understood("итоги", "gov_results"), _understood("ээ", "nlu_fallback")],
+            None,
+        ),
+        # a form is asking: its question is the context
+        (
+            [{"name": "nlu_fallback"}, {"name": "gov_proposals"}, {"name": "help"}],
+            after_results,
+            "gov_vote_form",
+        ),
+    ]
+    for ranking, events, form in cases:
+        tracker = make_tracker(
+            "а щас что", "nlu_fallback", intent_ranking=ranking, events=events, active_loop=form
+        )
+        # asked which was meant (or, on a second miss, offered an operator), never answered
+        assert _meant(tracker)[0].startswith("utter_clarify"), (ranking, events, form)
