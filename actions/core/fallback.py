@@ -1,9 +1,9 @@
 """When the bot is unsure: an answer to its pending offer accepts it, a problem a skill knows (manifest `problems:`)
 starts its task at once, and so does the likeliest intent when the message's values are of the kind that task takes
 (manifest `bare_values:`). The resident's previous request is context: a value of the kind it takes asks it again
-(«а на горячую воду?» after the tariffs), and of the two likeliest meanings the one of the same skill wins when the
-other is not («а сейчас что идёт?» after the results). Otherwise the two likeliest meanings as buttons, and on a
-second miss a human operator."""
+(the hot water's tariff after the electricity's), and of the two likeliest meanings the one of the same skill wins
+when the other is not (what is open now, after the results of a vote). Otherwise the two likeliest meanings as
+buttons, and on a second miss a human operator."""
 
 from __future__ import annotations
 
