@@ -221,14 +221,12 @@ class ActionGovVoteDone(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         cleared: List[EventType] = [SlotSet(slot, None) for slot in VOTE_SLOTS]
-        if (
-            tracker.get_slot(PROPOSAL) == STOP
-        ):  # the form already said why no vote is taken (not a member, closed)
+        # the form already said why no vote is taken (not a member, closed)
+        if tracker.get_slot(PROPOSAL) == STOP:
             return cleared
         value, choice = record_id(tracker.get_slot(PROPOSAL)), tracker.get_slot(CHOICE)
-        if (
-            value is None
-        ):  # no proposal's number (typed into a payload): which one is asked as the form asks it
+        # no proposal's number (typed into a payload): which one is asked as the form asks it
+        if value is None:
             with session_scope() as session:
                 open_ids = [p.id for p in proposals.open_proposals(session, clock.now())]
             dispatcher.utter_message(
