@@ -98,13 +98,12 @@ class ActionClarifyIntent(Action):
         earlier = previous_intent(tracker)
         if values and earlier in bare_value_intents(values):  # the previous request again, with the new value
             return replay(tracker, earlier, values)
-        # The likeliest intent is a task the message's values start (a trade named): the values settle it.
-        ranked = [r.get("name") for r in tracker.latest_message.get("intent_ranking") or []]
-        ranked = [name for name in ranked if name not in NOT_OFFERED]
-        if values and ranked and ranked[0] in bare_value_intents(values):
-            return replay(tracker, ranked[0], values)
         titles = intent_titles()
-        meant = in_context(likeliest_intents(tracker.latest_message, titles), earlier)
+        likeliest = likeliest_intents(tracker.latest_message, titles)
+        # The likeliest intent is a task the message's values start (a trade named): the values settle it.
+        if values and likeliest and likeliest[0] in bare_value_intents(values):
+            return replay(tracker, likeliest[0], values)
+        meant = in_context(likeliest, earlier)
         if meant:
             return replay(tracker, meant, values)
         buttons = candidate_buttons(tracker.latest_message, titles)

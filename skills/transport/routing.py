@@ -61,8 +61,7 @@ class Leg:
 class Journey:
     """A walk, or walks and rides in order. `departs` is when the first leg starts: the asked time when the whole
     way is walked, else the latest start that catches the first vehicle (its departure when the origin is at the
-    stop). A trip that leaves late may arrive after
-    midnight (arrives > 1440)."""
+    stop). A trip that leaves late may arrive after midnight (arrives > 1440)."""
 
     legs: Tuple[Leg, ...]
     departs: int
